@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Cold boot. Every hart arrives in boot_main() on its own stack. One hart
+ * (the fw_dynamic_info choice, else the first to win a lottery) clears
+ * .bss, reads and fixes up the device tree, prints the banner, programs
+ * PMP and enters the OS. The others wait for the platform to be ready, set
+ * themselves up and sit in STOPPED until HSM hart_start.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "arch_rv.h"
+#include "boot.h"
+#include "console.h"
+#include "hart.h"
+#include "hsm.h"
+#include "platform.h"
+#include "pmp.h"
+#include "sbi.h"
+
+extern char _monitor_start[], _bss_start[], _bss_end[], _image_end[];
+
+/* One stack per hartid, outside .bss (see entry.S). */
+struct hart_stack {
+	unsigned char bytes[HART_STACK_SIZE];
+} __attribute__((aligned(16)));
+__attribute__((section(".stacks"))) struct hart_stack
+	hart_stacks[SECMON_MAX_HARTS];
+
+/* Boot progress, in .data so that clearing .bss cannot reset it. */
+#define STAGE_RESET 0
+#define STAGE_BSS_CLEAR 1
+#define STAGE_READY 2
+__attribute__((section(".data"))) static int boot_stage = STAGE_RESET;
+__attribute__((section(".data"))) static int boot_lottery = 0;
+
+static struct pmp_plan pmp;
+static unsigned long boot_hartid;
+
+/* Where the monitor prints before it has read the device tree. */
+#ifndef SECMON_EARLYCON_BASE
+#define SECMON_EARLYCON_BASE 0
+#endif
+#ifndef SECMON_EARLY_TEST_BASE
+#define SECMON_EARLY_TEST_BASE 0
+#endif
+
+static bool pick_boot_hart(unsigned long hartid, uintptr_t info)
+{
+	const struct fw_dynamic_info *fi = NULL;
+	long want;
+
+	if (boot_info_plausible(info)) {
+		fi = (const struct fw_dynamic_info *)info;
+	}
+	want = boot_preferred_hart(fi, SECMON_MAX_HARTS);
+	if (want >= 0) {
+		return (unsigned long)want == hartid;
+	}
+	return __atomic_exchange_n(&boot_lottery, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+static void wait_stage(int stage)
+{
+	while (__atomic_load_n(&boot_stage, __ATOMIC_ACQUIRE) < stage) {
+		arch_relax();
+	}
+}
+
+__attribute__((noreturn)) static void boot_fail(const char *what,
+						const char *detail)
+{
+	if (!con_ready() && SECMON_EARLYCON_BASE) {
+		struct con_uart early = { SECMON_EARLYCON_BASE, 0, 1 };
+
+		con_init(&early);
+	}
+	con_printf("\nsecmon: BOOT ERROR: %s: %s\n", what, detail);
+	con_printf("secmon: the OS was not started. Fix the device tree or "
+		   "QEMU command line and retry.\n");
+	if (!plat.test_base) {
+		plat.test_base = SECMON_EARLY_TEST_BASE;
+	}
+	plat_fail(2);
+	rv_halt();
+}
+
+static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
+{
+	const struct plat_hart *bh = &plat.harts[boot_hartid];
+
+	con_printf("\nsecmon %lu.%lu.%lu: RISC-V M-mode security monitor, SBI v%d.%d\n",
+		   SECMON_IMPL_VERSION >> 16, (SECMON_IMPL_VERSION >> 8) & 0xff,
+		   SECMON_IMPL_VERSION & 0xff, SBI_SPEC_VERSION_MAJOR,
+		   SBI_SPEC_VERSION_MINOR);
+	con_printf("  harts    %u (boot hart %lu, build max %d)\n",
+		   plat.nharts, boot_hartid, SECMON_MAX_HARTS);
+	for (unsigned int i = 0; i < plat.nmem; i++) {
+		con_printf("  memory   0x%lx-0x%lx (%lu MiB)\n",
+			   (unsigned long)plat.mem[i].base,
+			   (unsigned long)(plat.mem[i].base + plat.mem[i].size - 1),
+			   (unsigned long)(plat.mem[i].size >> 20));
+	}
+	con_printf("  monitor  0x%lx-0x%lx (%lu KiB window, image %lu KiB), "
+		   "S/U: no access\n",
+		   (unsigned long)plat_monitor.base,
+		   (unsigned long)(plat_monitor.base + plat_monitor.size - 1),
+		   (unsigned long)(plat_monitor.size >> 10),
+		   (unsigned long)((_image_end - _monitor_start) >> 10));
+	con_printf("  fdt      0x%lx (%u bytes, handed to the OS)\n",
+		   (unsigned long)(uintptr_t)fdt, fdt_totalsize(fdt));
+	for (int i = 0; i < pmp.n; i++) {
+		con_printf("  pmp%-2d    cfg 0x%02x addr 0x%lx\n", i, pmp.e[i].cfg,
+			   pmp.e[i].addr);
+	}
+	con_printf("  console  ns16550a @ 0x%lx\n", (unsigned long)plat.uart.base);
+	con_printf("  timer    mtime @ 0x%lx, %lu Hz%s\n",
+		   (unsigned long)plat.mtime, (unsigned long)plat.timebase_hz,
+		   bh->isa & PLAT_ISA_SSTC ? ", Sstc (stimecmp)" : ", mtimecmp");
+	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
+	con_printf("  sbi      base time ipi rfence hsm srst dbcn legacy-console\n");
+	con_printf("  isa      'h' hidden from the OS (no hypervisor support)\n");
+	con_printf("  next     0x%lx in S-mode, a0=hartid a1=fdt\n",
+		   fi->next_addr);
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* The FDT copy for the OS sits right after the monitor window. */
+static void *handoff_fdt(void)
+{
+	return (void *)(uintptr_t)(plat_monitor.base + plat_monitor.size);
+}
+
+static void check_layout(const struct fw_dynamic_info *fi)
+{
+	uint64_t fdt = plat_monitor.base + plat_monitor.size;
+	char msg[128];
+
+	if (!plat_in_ram(&plat, plat_monitor.base,
+			 plat_monitor.size + FDT_HANDOFF_SIZE)) {
+		boot_fail("memory map", "the monitor and its FDT window are "
+					"not inside /memory");
+	}
+	if (!plat_in_ram(&plat, fi->next_addr, 4) ||
+	    overlaps(fi->next_addr, 1, plat_monitor.base,
+		     plat_monitor.size + FDT_HANDOFF_SIZE)) {
+		con_snprintf(msg, sizeof(msg),
+			     "next stage address 0x%lx is outside RAM or inside "
+			     "the monitor (0x%lx + 0x%x)",
+			     fi->next_addr, (unsigned long)plat_monitor.base,
+			     MONITOR_WINDOW_SIZE + FDT_HANDOFF_SIZE);
+		boot_fail("fw_dynamic_info", msg);
+	}
+	if (plat.initrd_end > plat.initrd_start &&
+	    overlaps(plat.initrd_start, plat.initrd_end - plat.initrd_start,
+		     fdt, FDT_HANDOFF_SIZE)) {
+		boot_fail("memory map", "the initrd overlaps the FDT window "
+					"after the monitor");
+	}
+}
+
+static void setup_this_hart(unsigned long hartid)
+{
+	rv_hart_setup(plat.harts[hartid].isa);
+	pmp_apply(&pmp);
+}
+
+static void plan_pmp(void)
+{
+	const struct pmp_region regions[] = {
+		{ plat_monitor.base, plat_monitor.size, 0 },
+		{ 0, 0, PMP_PERM_R | PMP_PERM_W | PMP_PERM_X },
+	};
+
+	if (pmp_plan(regions, 2, &pmp)) {
+		boot_fail("pmp", "cannot encode the monitor window");
+	}
+}
+
+__attribute__((noreturn)) static void boot_cold(unsigned long hartid,
+						void *fdt_in, uintptr_t info)
+{
+	const struct fw_dynamic_info *fi =
+		boot_info_plausible(info) ? (void *)info : NULL;
+	struct plat_reserve mon = { (uintptr_t)_monitor_start,
+				    MONITOR_WINDOW_SIZE };
+	char err[160];
+
+	memset(_bss_start, 0, (size_t)(_bss_end - _bss_start));
+	__atomic_store_n(&boot_stage, STAGE_BSS_CLEAR, __ATOMIC_RELEASE);
+	boot_hartid = hartid;
+	plat_monitor = mon;
+	if (plat_fdt_copy(fdt_in, handoff_fdt(), FDT_HANDOFF_SIZE, err,
+			  sizeof(err)) ||
+	    plat_parse(handoff_fdt(), &plat, err, sizeof(err))) {
+		boot_fail("device tree", err);
+	}
+	con_init(&plat.uart);
+	if (boot_check_info(fi, err, sizeof(err))) {
+		boot_fail("fw_dynamic_info", err);
+	}
+	check_layout(fi);
+	if (plat_fixup(handoff_fdt(), &mon, err, sizeof(err))) {
+		boot_fail("device tree fix-up", err);
+	}
+	hart_table_init(&plat);
+	hsm_init(hartid);
+	plan_pmp();
+	__atomic_store_n(&boot_stage, STAGE_READY, __ATOMIC_RELEASE);
+	setup_this_hart(hartid);
+	print_banner(handoff_fdt(), fi);
+	rv_enter_smode(fi->next_addr, hartid, (uintptr_t)handoff_fdt());
+}
+
+void boot_stopped_loop(unsigned long hartid)
+{
+	unsigned long addr, arg;
+
+	hsm_stopped(hartid);
+	arch_mtimer_irq(false);
+	for (;;) {
+		if (hsm_take_start(hartid, &addr, &arg)) {
+			rv_enter_smode(addr, hartid, arg);
+		}
+		arch_wfi();
+		hart_serve(hartid);
+	}
+}
+
+void boot_main(unsigned long hartid, void *fdt, void *info)
+{
+	if (pick_boot_hart(hartid, (uintptr_t)info)) {
+		boot_cold(hartid, fdt, (uintptr_t)info);
+	}
+	wait_stage(STAGE_READY);
+	if (!hart_exists(hartid)) {
+		/* Running but not described by the device tree: stay out. */
+		rv_halt();
+	}
+	setup_this_hart(hartid);
+	boot_stopped_loop(hartid);
+}

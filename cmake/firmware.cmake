@@ -1,0 +1,45 @@
+# The firmware: monitor.elf (full symbols) and monitor.bin (what -bios loads).
+set(SECMON_EARLYCON_BASE "0x10000000" CACHE STRING
+    "UART used for boot errors before the FDT is read (QEMU virt; 0 = none)")
+set(SECMON_EARLY_TEST_BASE "0x100000" CACHE STRING
+    "sifive,test used to exit QEMU on a boot error before the FDT is read (0 = none)")
+
+set(FW_FLAGS
+  -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+  -ffreestanding -fno-builtin -fno-common -fno-stack-protector
+  -fno-pie -fno-omit-frame-pointer -ffunction-sections -fdata-sections
+  -O2 -g -Wall -Wextra -Wno-unused-parameter
+  -DSECMON_MAX_HARTS=${SECMON_MAX_HARTS}
+  -DSECMON_EARLYCON_BASE=${SECMON_EARLYCON_BASE}
+  -DSECMON_EARLY_TEST_BASE=${SECMON_EARLY_TEST_BASE})
+
+add_executable(monitor.elf
+  boot/entry.S
+  boot/boot.c
+  monitor/arch/riscv64/trap_entry.S
+  monitor/arch/riscv64/arch.c
+  monitor/trap/trap.c
+  monitor/trap/fatal.c
+  monitor/lib/string.c
+  ${MONITOR_LOGIC_SOURCES}
+  ${LIBFDT_SOURCES})
+# No C library: monitor/lib/include supplies the string.h and stdlib.h that
+# libfdt's stock libfdt_env.h includes.
+target_include_directories(monitor.elf BEFORE PRIVATE monitor/lib/include)
+target_include_directories(monitor.elf PRIVATE
+  ${MONITOR_INCLUDE_DIRS} monitor/arch/riscv64 monitor/lib/include
+  ${SECMON_LIBFDT_DIR})
+target_compile_options(monitor.elf PRIVATE ${FW_FLAGS})
+set_source_files_properties(${LIBFDT_SOURCES} PROPERTIES
+  COMPILE_OPTIONS "-Wno-sign-compare;-Wno-unused-parameter")
+target_link_options(monitor.elf PRIVATE
+  -nostdlib -nostartfiles -static -Wl,--gc-sections -Wl,--no-relax -Wl,--no-warn-rwx-segments
+  -T ${CMAKE_SOURCE_DIR}/boot/monitor.ld -Wl,-Map=${CMAKE_BINARY_DIR}/monitor.map
+  -march=rv64imac_zicsr_zifencei -mabi=lp64)
+target_link_libraries(monitor.elf PRIVATE gcc)
+set_target_properties(monitor.elf PROPERTIES LINK_DEPENDS
+  ${CMAKE_SOURCE_DIR}/boot/monitor.ld)
+
+add_custom_command(TARGET monitor.elf POST_BUILD
+  COMMAND ${CMAKE_OBJCOPY} -O binary monitor.elf monitor.bin
+  COMMENT "monitor.bin")

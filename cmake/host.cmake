@@ -1,0 +1,42 @@
+# Host build: the monitor's logic against the host arch fake, unit tests
+# under CTest, and the firmware as an external project.
+include(ExternalProject)
+enable_testing()
+
+set(SECMON_SANITIZE ON CACHE BOOL "Build host tests with ASan and UBSan")
+set(HOST_FLAGS -Wall -Wextra -Wno-unused-parameter -g -O1
+  -DSECMON_MAX_HARTS=${SECMON_MAX_HARTS})
+if(SECMON_SANITIZE)
+  list(APPEND HOST_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
+    -fno-sanitize-recover=all)
+  set(HOST_LINK -fsanitize=address,undefined)
+endif()
+
+add_library(libfdt_host STATIC ${LIBFDT_SOURCES})
+target_include_directories(libfdt_host PUBLIC ${SECMON_LIBFDT_DIR})
+target_compile_options(libfdt_host PRIVATE -g -O1)
+
+add_library(monitor_host STATIC ${MONITOR_LOGIC_SOURCES}
+  monitor/arch/host/arch_host.c)
+target_include_directories(monitor_host PUBLIC ${MONITOR_INCLUDE_DIRS}
+  monitor/arch/host)
+target_compile_options(monitor_host PUBLIC ${HOST_FLAGS})
+target_link_options(monitor_host PUBLIC ${HOST_LINK})
+target_link_libraries(monitor_host PUBLIC libfdt_host)
+
+add_subdirectory(test/unit)
+
+ExternalProject_Add(firmware
+  SOURCE_DIR ${CMAKE_SOURCE_DIR}
+  BINARY_DIR ${CMAKE_BINARY_DIR}/firmware
+  CMAKE_ARGS
+    -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/riscv64-elf.cmake
+    -DCMAKE_BUILD_TYPE=
+    -DSECMON_LIBFDT_DIR=${SECMON_LIBFDT_DIR}
+    -DSECMON_MAX_HARTS=${SECMON_MAX_HARTS}
+  BUILD_ALWAYS ON
+  INSTALL_COMMAND ${CMAKE_COMMAND} -E copy
+    ${CMAKE_BINARY_DIR}/firmware/monitor.elf
+    ${CMAKE_BINARY_DIR}/firmware/monitor.bin
+    ${CMAKE_BINARY_DIR}/firmware/monitor.map
+    ${CMAKE_BINARY_DIR}/)

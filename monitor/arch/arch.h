@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The architecture interface. Logic code (SBI, HSM, platform, console)
+ * reaches CSRs, MMIO, fences and physical memory only through these calls.
+ * Two implementations exist: arch/riscv64 (the firmware) and arch/host (the
+ * unit tests, where a fake machine records every call).
+ */
+#ifndef SECMON_ARCH_H
+#define SECMON_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* MMIO. Device registers are little-endian and naturally aligned. */
+uint8_t arch_mmio_read8(uintptr_t addr);
+void arch_mmio_write8(uintptr_t addr, uint8_t val);
+uint32_t arch_mmio_read32(uintptr_t addr);
+void arch_mmio_write32(uintptr_t addr, uint32_t val);
+uint64_t arch_mmio_read64(uintptr_t addr);
+void arch_mmio_write64(uintptr_t addr, uint64_t val);
+
+/*
+ * Physical memory as M-mode sees it (no translation). The host build maps
+ * a fake RAM window; NULL means "not backed", which callers must have
+ * ruled out by range checks before asking.
+ */
+void *arch_phys_ptr(uint64_t pa, size_t len);
+
+/* Fences on the calling hart. */
+void arch_fence_i(void);
+void arch_sfence_vma_all(void);
+void arch_sfence_vma_va(uintptr_t va);
+void arch_sfence_vma_asid(unsigned long asid);
+void arch_sfence_vma_va_asid(uintptr_t va, unsigned long asid);
+
+/* Supervisor interrupt lines of the calling hart (mip is M-writable). */
+void arch_set_ssip(void);
+void arch_set_stip(void);
+void arch_clear_stip(void);
+/* Enable or disable the M timer interrupt (mie.MTIE). */
+void arch_mtimer_irq(bool enable);
+/* stimecmp (Sstc); only called when the hart has Sstc. */
+void arch_write_stimecmp(uint64_t value);
+
+/* Machine identification CSRs. */
+unsigned long arch_mvendorid(void);
+unsigned long arch_marchid(void);
+unsigned long arch_mimpid(void);
+
+/* Write PMP entry i (0..15): pmpaddr_i = addr, pmpcfg byte i = cfg. */
+void arch_pmp_write(int i, uint8_t cfg, unsigned long addr);
+
+/* Idle until an interrupt is pending (mstatus.MIE stays 0 in M-mode). */
+void arch_wfi(void);
+/* Spin-wait hint. */
+void arch_relax(void);
+
+#endif

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* riscv64 implementation of the arch interface. */
+#include "arch_rv.h"
+#include "csr.h"
+#include "platform.h"
+
+extern char trap_entry[];
+
+uint8_t arch_mmio_read8(uintptr_t addr)
+{
+	return *(volatile uint8_t *)addr;
+}
+
+void arch_mmio_write8(uintptr_t addr, uint8_t val)
+{
+	*(volatile uint8_t *)addr = val;
+}
+
+uint32_t arch_mmio_read32(uintptr_t addr)
+{
+	return *(volatile uint32_t *)addr;
+}
+
+void arch_mmio_write32(uintptr_t addr, uint32_t val)
+{
+	*(volatile uint32_t *)addr = val;
+}
+
+uint64_t arch_mmio_read64(uintptr_t addr)
+{
+	return *(volatile uint64_t *)addr;
+}
+
+void arch_mmio_write64(uintptr_t addr, uint64_t val)
+{
+	*(volatile uint64_t *)addr = val;
+}
+
+void *arch_phys_ptr(uint64_t pa, size_t len)
+{
+	(void)len;
+	return (void *)(uintptr_t)pa;
+}
+
+void arch_fence_i(void)
+{
+	__asm__ volatile("fence.i" ::: "memory");
+}
+
+void arch_sfence_vma_all(void)
+{
+	__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+void arch_sfence_vma_va(uintptr_t va)
+{
+	__asm__ volatile("sfence.vma %0" ::"r"(va) : "memory");
+}
+
+void arch_sfence_vma_asid(unsigned long asid)
+{
+	__asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+}
+
+void arch_sfence_vma_va_asid(uintptr_t va, unsigned long asid)
+{
+	__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"(asid) : "memory");
+}
+
+void arch_set_ssip(void)
+{
+	csr_set(mip, MIP_SSIP);
+}
+
+void arch_set_stip(void)
+{
+	csr_set(mip, MIP_STIP);
+}
+
+void arch_clear_stip(void)
+{
+	csr_clear(mip, MIP_STIP);
+}
+
+void arch_mtimer_irq(bool enable)
+{
+	if (enable) {
+		csr_set(mie, MIP_MTIP);
+	} else {
+		csr_clear(mie, MIP_MTIP);
+	}
+}
+
+void arch_write_stimecmp(uint64_t value)
+{
+	csr_write(CSR_STIMECMP, value);
+}
+
+unsigned long arch_mvendorid(void)
+{
+	return csr_read(mvendorid);
+}
+
+unsigned long arch_marchid(void)
+{
+	return csr_read(marchid);
+}
+
+unsigned long arch_mimpid(void)
+{
+	return csr_read(mimpid);
+}
+
+void arch_wfi(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+}
+
+void arch_relax(void)
+{
+	/* Zihintpause "pause", encoded so older assemblers accept it. */
+	__asm__ volatile(".insn i 0x0F, 0, x0, x0, 0x010" ::: "memory");
+}
+
+#define PMPADDR_CASE(n)                    \
+	case n:                            \
+		csr_write(pmpaddr##n, addr); \
+		break
+
+void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
+{
+	unsigned long shift = (unsigned long)(i % 8) * 8;
+	unsigned long mask = 0xFFUL << shift;
+	unsigned long val = (unsigned long)cfg << shift;
+
+	switch (i) {
+		PMPADDR_CASE(0); PMPADDR_CASE(1); PMPADDR_CASE(2);
+		PMPADDR_CASE(3); PMPADDR_CASE(4); PMPADDR_CASE(5);
+		PMPADDR_CASE(6); PMPADDR_CASE(7); PMPADDR_CASE(8);
+		PMPADDR_CASE(9); PMPADDR_CASE(10); PMPADDR_CASE(11);
+		PMPADDR_CASE(12); PMPADDR_CASE(13); PMPADDR_CASE(14);
+		PMPADDR_CASE(15);
+	default:
+		return;
+	}
+	/* RV64 packs entries 0-7 in pmpcfg0 and 8-15 in pmpcfg2. */
+	if (i < 8) {
+		csr_clear(pmpcfg0, mask);
+		csr_set(pmpcfg0, val);
+	} else {
+		csr_clear(pmpcfg2, mask);
+		csr_set(pmpcfg2, val);
+	}
+}
+
+/*
+ * Exceptions Linux handles itself go straight to S-mode. Illegal
+ * instructions stay with the monitor (it will emulate satp/sfence.vma under
+ * TVM) and are redirected; so is anything else not listed here.
+ */
+#define MEDELEG_LINUX                                                     \
+	((1UL << CAUSE_MISALIGNED_FETCH) | (1UL << CAUSE_FETCH_ACCESS) |  \
+	 (1UL << CAUSE_BREAKPOINT) | (1UL << CAUSE_MISALIGNED_LOAD) |     \
+	 (1UL << CAUSE_LOAD_ACCESS) | (1UL << CAUSE_MISALIGNED_STORE) |   \
+	 (1UL << CAUSE_STORE_ACCESS) | (1UL << CAUSE_USER_ECALL) |        \
+	 (1UL << CAUSE_FETCH_PAGE_FAULT) | (1UL << CAUSE_LOAD_PAGE_FAULT) | \
+	 (1UL << CAUSE_STORE_PAGE_FAULT))
+#define MIDELEG_LINUX (MIP_SSIP | MIP_STIP | MIP_SEIP)
+
+static unsigned long menvcfg_for(unsigned int isa)
+{
+	unsigned long v = 0;
+
+	v |= isa & PLAT_ISA_SSTC ? MENVCFG_STCE : 0;
+	v |= isa & PLAT_ISA_ZICBOM ? MENVCFG_CBIE_FLUSH | MENVCFG_CBCFE : 0;
+	v |= isa & PLAT_ISA_ZICBOZ ? MENVCFG_CBZE : 0;
+	v |= isa & PLAT_ISA_SVPBMT ? MENVCFG_PBMTE : 0;
+	return v;
+}
+
+void rv_hart_setup(unsigned int isa)
+{
+	unsigned long envcfg = menvcfg_for(isa);
+
+	csr_write(mtvec, (unsigned long)trap_entry);
+	csr_write(medeleg, MEDELEG_LINUX);
+	csr_write(mideleg, MIDELEG_LINUX);
+	csr_write(mcounteren, MCOUNTEREN_CY_TM_IR);
+	/* menvcfg exists from priv v1.12, which every listed feature needs;
+	 * a hart without them may not implement the CSR at all. */
+	if (envcfg) {
+		csr_write(CSR_MENVCFG, envcfg);
+	}
+	if (isa & PLAT_ISA_SSTC) {
+		csr_write(CSR_STIMECMP, ~0UL); /* no S timer until asked */
+	}
+	csr_clear(mstatus, MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR |
+				   MSTATUS_MPRV | MSTATUS_MIE);
+	csr_write(mie, MIP_MSIP);
+	csr_clear(mip, MIP_SSIP | MIP_STIP);
+}
+
+unsigned long rv_mcause(void)
+{
+	return csr_read(mcause);
+}
+
+unsigned long rv_mtval(void)
+{
+	return csr_read(mtval);
+}
+
+unsigned long rv_mepc(void)
+{
+	return csr_read(mepc);
+}
+
+void rv_set_mepc(unsigned long v)
+{
+	csr_write(mepc, v);
+}
+
+unsigned long rv_mstatus(void)
+{
+	return csr_read(mstatus);
+}
+
+unsigned long rv_trap_prev_mode(void)
+{
+	return (csr_read(mstatus) & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
+}
+
+void rv_mie_clear(unsigned long bit)
+{
+	csr_clear(mie, bit);
+}
+
+void rv_redirect_to_s(unsigned long cause, unsigned long tval)
+{
+	unsigned long ms = csr_read(mstatus);
+	unsigned long prev = (ms & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
+
+	csr_write(sepc, csr_read(mepc));
+	csr_write(scause, cause);
+	csr_write(stval, tval);
+	/* SPP <- previous mode, SPIE <- SIE, SIE <- 0, then return to S. */
+	ms &= ~(MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_MPP);
+	ms |= prev == PRV_S ? MSTATUS_SPP : 0;
+	ms |= csr_read(mstatus) & MSTATUS_SIE ? MSTATUS_SPIE : 0;
+	ms |= PRV_S << MSTATUS_MPP_SHIFT;
+	csr_write(mstatus, ms);
+	/* Exceptions use stvec.BASE even in vectored mode. */
+	csr_write(mepc, csr_read(stvec) & ~3UL);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* riscv64-only services for the boot code and the trap handler. */
+#ifndef SECMON_ARCH_RV_H
+#define SECMON_ARCH_RV_H
+
+#include <assert.h>
+#include <stddef.h>
+
+#include "arch.h"
+#include "layout.h"
+
+/* Saved by trap_entry.S; layout fixed by layout.h. */
+struct trap_frame {
+	unsigned long x[32]; /* x[0] unused; x[2] is the interrupted sp */
+	unsigned long hartid;
+	unsigned long pad;
+};
+static_assert(offsetof(struct trap_frame, hartid) == TF_HARTID,
+	      "trap_entry.S reads hartid at TF_HARTID");
+static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE,
+	      "trap_entry.S reserves TRAP_FRAME_SIZE");
+static_assert(TRAP_FRAME_SIZE % 16 == 0, "RISC-V psABI: sp is 16-aligned");
+
+/* Per-hart trap CSRs and bring-up. */
+void rv_hart_setup(unsigned int isa_flags);
+unsigned long rv_mcause(void);
+unsigned long rv_mtval(void);
+unsigned long rv_mepc(void);
+void rv_set_mepc(unsigned long v);
+unsigned long rv_mstatus(void);
+/* Previous privilege (mstatus.MPP) of the current trap. */
+unsigned long rv_trap_prev_mode(void);
+/* Deliver an exception to S-mode as hardware would (priv spec §3.1.6.1). */
+void rv_redirect_to_s(unsigned long cause, unsigned long tval);
+/* Disable one M interrupt source (mie bit). */
+void rv_mie_clear(unsigned long bit);
+
+/* Leave M-mode for S-mode at addr with a0, a1 (satp = 0, SIE = 0). */
+__attribute__((noreturn)) void rv_enter_smode(unsigned long addr,
+					      unsigned long a0,
+					      unsigned long a1);
+/* Drop the current stack and continue in boot_stopped_loop(hartid). */
+__attribute__((noreturn)) void rv_park(unsigned long hartid);
+/* Stop forever (wfi loop, interrupts masked). */
+__attribute__((noreturn)) void rv_halt(void);
+
+/* Entry points called from assembly. */
+void trap_handler(struct trap_frame *tf);
+__attribute__((noreturn)) void trap_fatal(struct trap_frame *tf);
+__attribute__((noreturn)) void boot_main(unsigned long hartid, void *fdt,
+					 void *info);
+__attribute__((noreturn)) void boot_stopped_loop(unsigned long hartid);
+
+#endif

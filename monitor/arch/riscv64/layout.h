@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Memory layout shared by the assembly, the linker script and C. */
+#ifndef SECMON_RISCV64_LAYOUT_H
+#define SECMON_RISCV64_LAYOUT_H
+
+/* The monitor's window: one NAPOT PMP region, reserved (no-map) in the
+ * FDT. The FDT handed to the OS follows it, outside the window. */
+#define MONITOR_WINDOW_SIZE 0x40000 /* 256 KiB */
+#define FDT_HANDOFF_SIZE 0x10000    /* 64 KiB */
+
+#define HART_STACK_SIZE 8192
+/* struct trap_frame: x0..x31, then hartid and padding to 16 bytes. */
+#define TRAP_FRAME_SIZE 272
+#define TF_HARTID 256
+#define TF_REG(n) ((n) * 8)
+
+#endif

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * M-mode trap entry and exit, and the two ways out of M-mode.
+ *
+ * While a hart runs S/U code, mscratch holds its trap frame, which sits at
+ * the top of its monitor stack; the C handler runs on the stack just below.
+ * While the hart is in the monitor, mscratch is 0: a trap that finds 0
+ * there came from the monitor itself and is fatal.
+ */
+#include "layout.h"
+
+#define SAVE(r, n) sd x##r, TF_REG(n)(sp)
+#define LOAD(r, n) ld x##r, TF_REG(n)(sp)
+
+	.section .text.trap, "ax"
+	.balign 4
+	.globl trap_entry
+trap_entry:
+	csrrw	sp, mscratch, sp
+	beqz	sp, trap_from_monitor
+	SAVE(1, 1)
+	SAVE(3, 3); SAVE(4, 4); SAVE(5, 5); SAVE(6, 6); SAVE(7, 7)
+	SAVE(8, 8); SAVE(9, 9); SAVE(10, 10); SAVE(11, 11); SAVE(12, 12)
+	SAVE(13, 13); SAVE(14, 14); SAVE(15, 15); SAVE(16, 16); SAVE(17, 17)
+	SAVE(18, 18); SAVE(19, 19); SAVE(20, 20); SAVE(21, 21); SAVE(22, 22)
+	SAVE(23, 23); SAVE(24, 24); SAVE(25, 25); SAVE(26, 26); SAVE(27, 27)
+	SAVE(28, 28); SAVE(29, 29); SAVE(30, 30); SAVE(31, 31)
+	csrrw	t0, mscratch, zero
+	sd	t0, TF_REG(2)(sp)
+	mv	a0, sp
+	call	trap_handler
+	/* sp is the frame again (callee-saved). */
+	csrw	mscratch, sp
+	LOAD(1, 1)
+	LOAD(3, 3); LOAD(4, 4); LOAD(5, 5); LOAD(6, 6); LOAD(7, 7)
+	LOAD(8, 8); LOAD(9, 9); LOAD(10, 10); LOAD(11, 11); LOAD(12, 12)
+	LOAD(13, 13); LOAD(14, 14); LOAD(15, 15); LOAD(16, 16); LOAD(17, 17)
+	LOAD(18, 18); LOAD(19, 19); LOAD(20, 20); LOAD(21, 21); LOAD(22, 22)
+	LOAD(23, 23); LOAD(24, 24); LOAD(25, 25); LOAD(26, 26); LOAD(27, 27)
+	LOAD(28, 28); LOAD(29, 29); LOAD(30, 30); LOAD(31, 31)
+	LOAD(2, 2)
+	mret
+
+trap_from_monitor:
+	/* Undo the swap (sp back, mscratch 0) and report on this stack. */
+	csrrw	sp, mscratch, sp
+	addi	sp, sp, -TRAP_FRAME_SIZE
+	SAVE(1, 1)
+	SAVE(3, 3); SAVE(4, 4); SAVE(5, 5); SAVE(6, 6); SAVE(7, 7)
+	SAVE(8, 8); SAVE(9, 9); SAVE(10, 10); SAVE(11, 11); SAVE(12, 12)
+	SAVE(13, 13); SAVE(14, 14); SAVE(15, 15); SAVE(16, 16); SAVE(17, 17)
+	SAVE(18, 18); SAVE(19, 19); SAVE(20, 20); SAVE(21, 21); SAVE(22, 22)
+	SAVE(23, 23); SAVE(24, 24); SAVE(25, 25); SAVE(26, 26); SAVE(27, 27)
+	SAVE(28, 28); SAVE(29, 29); SAVE(30, 30); SAVE(31, 31)
+	addi	t0, sp, TRAP_FRAME_SIZE
+	sd	t0, TF_REG(2)(sp)
+	csrr	t0, mhartid
+	sd	t0, TF_HARTID(sp)
+	mv	a0, sp
+	call	trap_fatal
+
+/* t1 <- trap frame of hart t0 (clobbers t2). */
+.macro frame_of_hart
+	addi	t1, t0, 1
+	li	t2, HART_STACK_SIZE
+	mul	t1, t1, t2
+	la	t2, hart_stacks
+	add	t1, t1, t2
+	addi	t1, t1, -TRAP_FRAME_SIZE
+.endm
+
+	.text
+	/* rv_enter_smode(addr, a0, a1) */
+	.globl rv_enter_smode
+rv_enter_smode:
+	csrr	t0, mhartid
+	frame_of_hart
+	sd	t0, TF_HARTID(t1)
+	csrw	mscratch, t1
+	csrw	mepc, a0
+	/* MPP = S, MPIE = 0, SIE = 0, SPIE = 0, MPRV = 0 */
+	li	t0, (3 << 11) | (1 << 7) | (1 << 1) | (1 << 5) | (1 << 17)
+	csrc	mstatus, t0
+	li	t0, (1 << 11)
+	csrs	mstatus, t0
+	csrw	satp, zero
+	sfence.vma
+	fence.i
+	mv	a0, a1
+	mv	a1, a2
+	mret
+
+	/* rv_park(hartid): fresh stack, then boot_stopped_loop(hartid). */
+	.globl rv_park
+rv_park:
+	mv	t0, a0
+	frame_of_hart
+	mv	sp, t1
+	csrw	mscratch, zero
+	call	boot_stopped_loop
+	/* not reached */
+	.globl rv_halt
+rv_halt:
+	csrw	mie, zero
+1:	wfi
+	j	1b

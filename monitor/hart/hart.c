@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Lock order of the monitor (outermost first):
+ *   1. console lock (console/format.c) - taken only around one line of
+ *      output; no other lock is taken while it is held.
+ * The mailbox below is lock-free: senders use atomic OR on the bit mask and
+ * atomic add on req_seq; only the owning hart clears bits and writes
+ * done_seq.
+ *
+ * Synchronous handshake. A sender sets its bits, then takes a ticket
+ * t = ++req_seq, then writes MSIP and waits for done_seq >= t. The target,
+ * per round: clears MSIP, reads r = req_seq, swaps the bit mask to zero,
+ * acts, then publishes done_seq = r. If done_seq >= t, the target read
+ * req_seq after the sender's increment, which came after the sender's OR,
+ * so the swap saw the sender's bits. Liveness: the target clears MSIP
+ * before reading req_seq, so a sender's MSIP write either lands before
+ * that clear (and the round reads the new req_seq) or raises a new round.
+ */
+#include "hart.h"
+
+#include "arch.h"
+
+struct hart {
+	bool present;
+	uintptr_t msip;
+	unsigned long pending;
+	unsigned long req_seq;
+	unsigned long done_seq;
+	struct hart_stats stats;
+} __attribute__((aligned(64))); /* one cache line each: no false sharing */
+
+static struct hart harts[SECMON_MAX_HARTS];
+static unsigned int nharts;
+static unsigned long limit;
+
+void hart_table_init(const struct plat_info *pi)
+{
+	nharts = 0;
+	limit = 0;
+	for (unsigned long i = 0; i < SECMON_MAX_HARTS; i++) {
+		harts[i] = (struct hart){ 0 };
+		harts[i].present = pi->harts[i].present;
+		harts[i].msip = (uintptr_t)pi->harts[i].msip;
+		if (harts[i].present) {
+			nharts++;
+			limit = i + 1;
+		}
+	}
+}
+
+bool hart_exists(unsigned long hartid)
+{
+	return hartid < SECMON_MAX_HARTS && harts[hartid].present;
+}
+
+unsigned int hart_count(void)
+{
+	return nharts;
+}
+
+unsigned long hart_limit(void)
+{
+	return limit;
+}
+
+struct hart_stats *hart_stats(unsigned long hartid)
+{
+	return &harts[hartid].stats;
+}
+
+unsigned long hart_post(unsigned long target, unsigned long bits)
+{
+	struct hart *h = &harts[target];
+	unsigned long t;
+
+	__atomic_fetch_or(&h->pending, bits, __ATOMIC_SEQ_CST);
+	t = __atomic_add_fetch(&h->req_seq, 1, __ATOMIC_SEQ_CST);
+	arch_mmio_write32(h->msip, 1);
+	return t;
+}
+
+void hart_wait(unsigned long self, unsigned long target, unsigned long ticket)
+{
+	struct hart *h = &harts[target];
+
+	while ((long)(__atomic_load_n(&h->done_seq, __ATOMIC_ACQUIRE) -
+		      ticket) < 0) {
+		if (__atomic_load_n(&harts[self].pending, __ATOMIC_RELAXED)) {
+			hart_serve(self);
+		}
+		arch_relax();
+	}
+}
+
+unsigned long hart_serve(unsigned long self)
+{
+	struct hart *h = &harts[self];
+	unsigned long r, bits;
+
+	arch_mmio_write32(h->msip, 0);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	r = __atomic_load_n(&h->req_seq, __ATOMIC_SEQ_CST);
+	bits = __atomic_exchange_n(&h->pending, 0, __ATOMIC_SEQ_CST);
+	if (bits & HART_MSG_SSIP) {
+		arch_set_ssip();
+	}
+	if (bits & HART_MSG_FENCE_I) {
+		arch_fence_i();
+	}
+	if (bits & HART_MSG_SFENCE_VMA) {
+		arch_sfence_vma_all();
+	}
+	__atomic_store_n(&h->done_seq, r, __ATOMIC_RELEASE);
+	h->stats.ipis_served++;
+	return bits;
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "hsm.h"
+
+#include <secmon/sbi.h>
+
+#include "hart.h"
+#include "platform.h"
+
+/*
+ * Internal state between winning the STOPPED -> START_PENDING race and
+ * publishing the entry point; reported to callers as START_PENDING, but the
+ * target does not act on it until addr/arg are written.
+ */
+#define HSM_STATE_CLAIMED 100
+
+struct hsm_hart {
+	long state;          /* SBI_HSM_STATE_* */
+	unsigned long addr;  /* valid while START_PENDING */
+	unsigned long arg;
+};
+
+static struct hsm_hart hsm[SECMON_MAX_HARTS];
+
+static bool cas_state(unsigned long hartid, long from, long to)
+{
+	return __atomic_compare_exchange_n(&hsm[hartid].state, &from, to, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+void hsm_init(unsigned long boot_hartid)
+{
+	for (unsigned long i = 0; i < SECMON_MAX_HARTS; i++) {
+		hsm[i].state = i == boot_hartid ? SBI_HSM_STATE_STARTED
+						: SBI_HSM_STATE_STOPPED;
+	}
+}
+
+long hsm_state(unsigned long hartid)
+{
+	if (!hart_exists(hartid)) {
+		return -1;
+	}
+	long st = __atomic_load_n(&hsm[hartid].state, __ATOMIC_ACQUIRE);
+
+	return st == HSM_STATE_CLAIMED ? SBI_HSM_STATE_START_PENDING : st;
+}
+
+bool hsm_running(unsigned long hartid)
+{
+	long st = hsm_state(hartid);
+
+	return st == SBI_HSM_STATE_STARTED || st == SBI_HSM_STATE_STOP_PENDING;
+}
+
+long hsm_start(unsigned long hartid, unsigned long addr, unsigned long arg)
+{
+	if (!hart_exists(hartid)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	/* The entry point must be RAM the OS owns: not the monitor. */
+	if (!plat_in_ram(&plat, addr, 4) || plat_in_monitor(addr, 4)) {
+		return SBI_ERR_INVALID_ADDRESS;
+	}
+	if (!cas_state(hartid, SBI_HSM_STATE_STOPPED, HSM_STATE_CLAIMED)) {
+		return SBI_ERR_ALREADY_AVAILABLE;
+	}
+	hsm[hartid].addr = addr;
+	hsm[hartid].arg = arg;
+	__atomic_store_n(&hsm[hartid].state, SBI_HSM_STATE_START_PENDING,
+			 __ATOMIC_RELEASE);
+	hart_post(hartid, HART_MSG_WAKE);
+	return SBI_SUCCESS;
+}
+
+long hsm_stop(unsigned long self)
+{
+	if (!cas_state(self, SBI_HSM_STATE_STARTED,
+		       SBI_HSM_STATE_STOP_PENDING)) {
+		return SBI_ERR_FAILED;
+	}
+	return SBI_SUCCESS;
+}
+
+void hsm_stopped(unsigned long self)
+{
+	cas_state(self, SBI_HSM_STATE_STOP_PENDING, SBI_HSM_STATE_STOPPED);
+}
+
+bool hsm_take_start(unsigned long self, unsigned long *addr,
+		    unsigned long *arg)
+{
+	if (__atomic_load_n(&hsm[self].state, __ATOMIC_ACQUIRE) !=
+	    SBI_HSM_STATE_START_PENDING) {
+		return false;
+	}
+	/* START_PENDING was stored with release after addr/arg. */
+	*addr = hsm[self].addr;
+	*arg = hsm[self].arg;
+	return cas_state(self, SBI_HSM_STATE_START_PENDING,
+			 SBI_HSM_STATE_STARTED);
+}

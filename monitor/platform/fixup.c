@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* Device-tree copy and fix-ups for the OS. */
+#include <libfdt.h>
+#include <string.h>
+
+#include "arch.h"
+#include "platform.h"
+
+static int fail(char *err, size_t errlen, int code, const char *what, int rc)
+{
+	con_snprintf(err, errlen, "%s: %s", what, fdt_strerror(rc));
+	return code;
+}
+
+int plat_fdt_copy(const void *src, void *dst, size_t dst_size, char *err,
+		  size_t errlen)
+{
+	int rc = fdt_check_header(src);
+
+	if (rc) {
+		return fail(err, errlen, PLAT_ERR_FDT,
+			    "device tree from the previous stage is invalid", rc);
+	}
+	if (fdt_totalsize(src) > dst_size) {
+		con_snprintf(err, errlen,
+			     "device tree is %u bytes; the monitor's copy "
+			     "buffer holds %lu",
+			     fdt_totalsize(src), (unsigned long)dst_size);
+		return PLAT_ERR_SPACE;
+	}
+	rc = fdt_open_into(src, dst, (int)dst_size);
+	if (rc) {
+		return fail(err, errlen, PLAT_ERR_FDT, "copying device tree",
+			    rc);
+	}
+	return PLAT_OK;
+}
+
+static int set_cells(void *fdt, int node, const char *name, int cells,
+		     uint64_t a, uint64_t b, int bcells)
+{
+	fdt32_t v[4];
+	int n = 0;
+
+	if (cells == 2) {
+		v[n++] = cpu_to_fdt32((uint32_t)(a >> 32));
+	}
+	v[n++] = cpu_to_fdt32((uint32_t)a);
+	if (bcells == 2) {
+		v[n++] = cpu_to_fdt32((uint32_t)(b >> 32));
+	}
+	v[n++] = cpu_to_fdt32((uint32_t)b);
+	return fdt_setprop(fdt, node, name, v, n * (int)sizeof(v[0]));
+}
+
+static int reserved_memory_node(void *fdt)
+{
+	int node = fdt_path_offset(fdt, "/reserved-memory");
+	int rc;
+
+	if (node >= 0) {
+		return node;
+	}
+	node = fdt_add_subnode(fdt, 0, "reserved-memory");
+	if (node < 0) {
+		return node;
+	}
+	rc = fdt_setprop_u32(fdt, node, "#address-cells", 2);
+	rc = rc ?: fdt_setprop_u32(fdt, node, "#size-cells", 2);
+	rc = rc ?: fdt_setprop(fdt, node, "ranges", NULL, 0);
+	return rc ? rc : node;
+}
+
+static int add_monitor_reservation(void *fdt, const struct plat_reserve *mon)
+{
+	char name[40];
+	int parent = reserved_memory_node(fdt);
+	int ac, sc, node, rc;
+
+	if (parent < 0) {
+		return parent;
+	}
+	ac = fdt_address_cells(fdt, parent);
+	sc = fdt_size_cells(fdt, parent);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 ||
+	    (ac == 1 && mon->base >> 32) || (sc == 1 && mon->size >> 32)) {
+		return -FDT_ERR_BADNCELLS;
+	}
+	con_snprintf(name, sizeof(name), "secmon@%lx", (unsigned long)mon->base);
+	node = fdt_add_subnode(fdt, parent, name);
+	if (node < 0) {
+		return node;
+	}
+	rc = set_cells(fdt, node, "reg", ac, mon->base, mon->size, sc);
+	rc = rc ?: fdt_setprop_string(fdt, node, "compatible", "secmon,monitor");
+	return rc ?: fdt_setprop(fdt, node, "no-map", NULL, 0);
+}
+
+/* "rv64imafdch_zicsr..." -> "rv64imafdc_zicsr...": drop 'h' from the
+ * single-letter part only. */
+static int strip_h_isa(void *fdt, int cpu)
+{
+	char isa[256];
+	int len;
+	const char *p = fdt_getprop(fdt, cpu, "riscv,isa", &len);
+	size_t o = 0;
+	bool in_letters = true;
+
+	if (!p || len <= 0 || (size_t)len > sizeof(isa)) {
+		return 0;
+	}
+	for (int i = 0; i < len && p[i]; i++) {
+		if (p[i] == '_') {
+			in_letters = false;
+		}
+		if (in_letters && i >= 4 && p[i] == 'h') {
+			continue;
+		}
+		isa[o++] = p[i];
+	}
+	isa[o] = '\0';
+	return fdt_setprop_string(fdt, cpu, "riscv,isa", isa);
+}
+
+/* Newer trees also list extensions one per string; drop a lone "h". */
+static int strip_h_extensions(void *fdt, int cpu)
+{
+	char list[512];
+	int len;
+	const char *p = fdt_getprop(fdt, cpu, "riscv,isa-extensions", &len);
+	int o = 0;
+
+	if (!p || len <= 0 || (size_t)len > sizeof(list)) {
+		return 0;
+	}
+	for (int i = 0; i < len;) {
+		int n = (int)strnlen(p + i, (size_t)(len - i)) + 1;
+
+		if (strcmp(p + i, "h")) {
+			memcpy(list + o, p + i, (size_t)n);
+			o += n;
+		}
+		i += n;
+	}
+	return o == len ? 0 : fdt_setprop(fdt, cpu, "riscv,isa-extensions", list, o);
+}
+
+static int hide_hypervisor(void *fdt)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int cpu, rc;
+
+	if (cpus < 0) {
+		return 0;
+	}
+	fdt_for_each_subnode(cpu, fdt, cpus) {
+		rc = strip_h_isa(fdt, cpu);
+		rc = rc ?: strip_h_extensions(fdt, cpu);
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
+	       size_t errlen)
+{
+	int rc = add_monitor_reservation(fdt, mon);
+
+	if (rc) {
+		return fail(err, errlen,
+			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE : PLAT_ERR_FDT,
+			    "adding /reserved-memory/secmon", rc);
+	}
+	rc = hide_hypervisor(fdt);
+	if (rc) {
+		return fail(err, errlen,
+			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE : PLAT_ERR_FDT,
+			    "removing 'h' from riscv,isa", rc);
+	}
+	return PLAT_OK;
+}
+
+/* sifive,test finisher codes (QEMU hw/misc/sifive_test.c). */
+#define FINISHER_FAIL 0x3333
+#define FINISHER_PASS 0x5555
+#define FINISHER_RESET 0x7777
+
+void plat_poweroff(void)
+{
+	if (plat.test_base) {
+		arch_mmio_write32((uintptr_t)plat.test_base, FINISHER_PASS);
+	}
+}
+
+void plat_reboot(void)
+{
+	if (plat.test_base) {
+		arch_mmio_write32((uintptr_t)plat.test_base, FINISHER_RESET);
+	}
+}
+
+void plat_fail(unsigned int code)
+{
+	if (plat.test_base) {
+		arch_mmio_write32((uintptr_t)plat.test_base,
+				  (code << 16) | FINISHER_FAIL);
+	}
+}

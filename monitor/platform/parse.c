@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Device-tree parsing with libfdt. Addresses are read with the parent's
+ * #address-cells/#size-cells; bus "ranges" are assumed to be identity, as on
+ * QEMU virt (docs/design.md lists this limit).
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "platform.h"
+
+struct plat_info plat;
+struct plat_reserve plat_monitor;
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	con_vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells; i++) {
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	}
+	return v;
+}
+
+/* Read entry idx of a node's "reg" using its parent's cell counts. */
+static int read_reg(const void *fdt, int node, int idx, uint64_t *base,
+		    uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = fdt_address_cells(fdt, parent);
+	int sc = fdt_size_cells(fdt, parent);
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (parent < 0 || ac < 1 || ac > 2 || sc < 0 || sc > 2 || !reg) {
+		return -1;
+	}
+	if (len < (idx + 1) * (ac + sc) * 4) {
+		return -1;
+	}
+	reg += idx * (ac + sc);
+	*base = read_cells(reg, ac);
+	*size = sc ? read_cells(reg + ac, sc) : 0;
+	return 0;
+}
+
+static bool node_enabled(const void *fdt, int node)
+{
+	const char *s = fdt_getprop(fdt, node, "status", NULL);
+
+	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
+}
+
+static int parse_memory(const void *fdt, struct plat_info *pi, char *err,
+			size_t errlen)
+{
+	int node = -1;
+
+	while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type",
+						     "memory", 7)) >= 0) {
+		uint64_t base, size;
+
+		if (!node_enabled(fdt, node)) {
+			continue;
+		}
+		for (int i = 0; !read_reg(fdt, node, i, &base, &size); i++) {
+			if (!size || base + size < base) {
+				continue;
+			}
+			if (pi->nmem == PLAT_MAX_MEM) {
+				return fail(err, errlen, PLAT_ERR_MEMORY,
+					    "more than %d memory ranges",
+					    PLAT_MAX_MEM);
+			}
+			pi->mem[pi->nmem++] = (struct plat_mem){ base, size };
+		}
+	}
+	if (!pi->nmem) {
+		return fail(err, errlen, PLAT_ERR_MEMORY,
+			    "no /memory node with a usable \"reg\"");
+	}
+	return PLAT_OK;
+}
+
+/* Does the ISA extension list (after the single letters) contain name? */
+static bool isa_has_ext(const char *isa, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = strchr(isa, '_');
+
+	while (p) {
+		p++;
+		if (!strncmp(p, name, n) && (p[n] == '_' || p[n] == '\0')) {
+			return true;
+		}
+		p = strchr(p, '_');
+	}
+	return false;
+}
+
+static unsigned int parse_isa(const void *fdt, int cpu)
+{
+	const char *isa = fdt_getprop(fdt, cpu, "riscv,isa", NULL);
+	unsigned int f = 0;
+
+	if (!isa || strncmp(isa, "rv64", 4)) {
+		return 0;
+	}
+	for (const char *c = isa + 4; *c && *c != '_'; c++) {
+		if (*c == 'h') {
+			f |= PLAT_ISA_H;
+		}
+	}
+	f |= isa_has_ext(isa, "sstc") ? PLAT_ISA_SSTC : 0;
+	f |= isa_has_ext(isa, "zicbom") ? PLAT_ISA_ZICBOM : 0;
+	f |= isa_has_ext(isa, "zicboz") ? PLAT_ISA_ZICBOZ : 0;
+	f |= isa_has_ext(isa, "svpbmt") ? PLAT_ISA_SVPBMT : 0;
+	return f;
+}
+
+static int parse_one_cpu(const void *fdt, int cpu, struct plat_info *pi,
+			 char *err, size_t errlen)
+{
+	uint64_t hartid, unused;
+	int intc;
+
+	if (read_reg(fdt, cpu, 0, &hartid, &unused)) {
+		return fail(err, errlen, PLAT_ERR_HARTS,
+			    "cpu node %s has no valid \"reg\" (hartid)",
+			    fdt_get_name(fdt, cpu, NULL));
+	}
+	if (hartid >= SECMON_MAX_HARTS) {
+		return fail(err, errlen, PLAT_ERR_HARTS,
+			    "hartid %lu is beyond this build's limit of %d "
+			    "(SECMON_MAX_HARTS)",
+			    (unsigned long)hartid, SECMON_MAX_HARTS);
+	}
+	if (pi->harts[hartid].present) {
+		return fail(err, errlen, PLAT_ERR_HARTS,
+			    "hartid %lu appears twice under /cpus",
+			    (unsigned long)hartid);
+	}
+	fdt_for_each_subnode(intc, fdt, cpu) {
+		if (fdt_getprop(fdt, intc, "interrupt-controller", NULL)) {
+			break;
+		}
+	}
+	pi->harts[hartid].present = true;
+	pi->harts[hartid].isa = parse_isa(fdt, cpu);
+	pi->harts[hartid].intc_phandle = intc >= 0 ? fdt_get_phandle(fdt, intc)
+						   : 0;
+	pi->nharts++;
+	return PLAT_OK;
+}
+
+static int parse_cpus(const void *fdt, struct plat_info *pi, char *err,
+		      size_t errlen)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int cpu, len, found = 0;
+	const fdt32_t *tb;
+
+	if (cpus < 0) {
+		return fail(err, errlen, PLAT_ERR_HARTS, "no /cpus node");
+	}
+	fdt_for_each_subnode(cpu, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, cpu, "device_type", NULL);
+		int rc;
+
+		if (!type || strcmp(type, "cpu") || !node_enabled(fdt, cpu)) {
+			continue;
+		}
+		if (++found > SECMON_MAX_HARTS) {
+			return fail(err, errlen, PLAT_ERR_HARTS,
+				    "device tree has more than %d harts; this "
+				    "build supports at most %d (SECMON_MAX_HARTS)",
+				    SECMON_MAX_HARTS, SECMON_MAX_HARTS);
+		}
+		rc = parse_one_cpu(fdt, cpu, pi, err, errlen);
+		if (rc) {
+			return rc;
+		}
+	}
+	if (!pi->nharts) {
+		return fail(err, errlen, PLAT_ERR_HARTS,
+			    "no enabled cpu nodes under /cpus");
+	}
+	tb = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
+	if (tb && (len == 4 || len == 8)) {
+		pi->timebase_hz = read_cells(tb, len / 4);
+	}
+	return PLAT_OK;
+}
+
+static int find_stdout(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *path = NULL;
+	int len;
+
+	if (chosen >= 0) {
+		path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+		if (!path) {
+			path = fdt_getprop(fdt, chosen, "linux,stdout-path",
+					   &len);
+		}
+	}
+	if (path) {
+		/* "path[:options]"; libfdt resolves a leading alias itself. */
+		const char *colon = memchr(path, ':', (size_t)len);
+		int n = colon ? (int)(colon - path) : (int)strnlen(path, len);
+		int node = fdt_path_offset_namelen(fdt, path, n);
+
+		if (node >= 0) {
+			return node;
+		}
+	}
+	return fdt_node_offset_by_compatible(fdt, -1, "ns16550a");
+}
+
+static int parse_uart(const void *fdt, struct plat_info *pi, char *err,
+		      size_t errlen)
+{
+	int node = find_stdout(fdt);
+	uint64_t base, size;
+	const fdt32_t *p;
+
+	if (node < 0 || fdt_node_check_compatible(fdt, node, "ns16550a")) {
+		return fail(err, errlen, PLAT_ERR_UART,
+			    "no ns16550a UART (checked /chosen/stdout-path and "
+			    "compatible \"ns16550a\")");
+	}
+	if (read_reg(fdt, node, 0, &base, &size) || !base) {
+		return fail(err, errlen, PLAT_ERR_UART,
+			    "UART node %s has no valid \"reg\"",
+			    fdt_get_name(fdt, node, NULL));
+	}
+	pi->uart.base = (uintptr_t)base;
+	p = fdt_getprop(fdt, node, "reg-shift", NULL);
+	pi->uart.reg_shift = p ? fdt32_to_cpu(*p) & 7 : 0;
+	p = fdt_getprop(fdt, node, "reg-io-width", NULL);
+	pi->uart.reg_io_width = p && fdt32_to_cpu(*p) == 4 ? 4 : 1;
+	return PLAT_OK;
+}
+
+#define for_each_compatible(fdt, node, compat)                             \
+	for ((node) = fdt_node_offset_by_compatible((fdt), -1, (compat));  \
+	     (node) >= 0;                                                  \
+	     (node) = fdt_node_offset_by_compatible((fdt), (node), (compat)))
+
+static struct plat_hart *hart_by_phandle(struct plat_info *pi, uint32_t ph)
+{
+	for (int i = 0; i < SECMON_MAX_HARTS; i++) {
+		if (pi->harts[i].present && pi->harts[i].intc_phandle == ph) {
+			return &pi->harts[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Walk "interrupts-extended" (pairs of <intc-phandle irq>) and call back
+ * with the hart and the pair's index. CLINT and ACLINT number their
+ * per-hart registers by that index.
+ */
+static void for_each_irq(const void *fdt, int node, struct plat_info *pi,
+			 uint64_t base, int kind)
+{
+	int len;
+	const fdt32_t *ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
+
+	for (int k = 0; ie && (k + 1) * 8 <= len; k++) {
+		struct plat_hart *h =
+			hart_by_phandle(pi, fdt32_to_cpu(ie[2 * k]));
+		uint32_t irq = fdt32_to_cpu(ie[2 * k + 1]);
+
+		if (!h) {
+			continue;
+		}
+		if (kind == 0 && irq == 3) { /* CLINT: MSIP then MTIP per hart */
+			h->msip = base + 4ULL * (uint64_t)(k / 2);
+		} else if (kind == 0 && irq == 7) {
+			h->mtimecmp = base + 0x4000 + 8ULL * (uint64_t)(k / 2);
+		} else if (kind == 1 && irq == 3) { /* ACLINT MSWI */
+			h->msip = base + 4ULL * (uint64_t)k;
+		} else if (kind == 2 && irq == 7) { /* ACLINT MTIMER */
+			h->mtimecmp = base + 8ULL * (uint64_t)k;
+		}
+	}
+}
+
+static void parse_clints(const void *fdt, struct plat_info *pi)
+{
+	static const char *const clint_compat[] = { "riscv,clint0",
+						    "sifive,clint0" };
+	uint64_t base, size;
+	int node;
+
+	for (unsigned int c = 0; c < 2; c++) {
+		for_each_compatible(fdt, node, clint_compat[c]) {
+			if (!read_reg(fdt, node, 0, &base, &size)) {
+				for_each_irq(fdt, node, pi, base, 0);
+				pi->mtime = base + 0xBFF8;
+			}
+		}
+	}
+	for_each_compatible(fdt, node, "riscv,aclint-mswi") {
+		if (!read_reg(fdt, node, 0, &base, &size)) {
+			for_each_irq(fdt, node, pi, base, 1);
+		}
+	}
+	/* ACLINT MTIMER: one 8-byte "reg" entry is mtime, the other the
+	 * mtimecmp array (QEMU lists mtime first). */
+	for_each_compatible(fdt, node, "riscv,aclint-mtimer") {
+		uint64_t b1, s1;
+
+		if (read_reg(fdt, node, 0, &base, &size) ||
+		    read_reg(fdt, node, 1, &b1, &s1)) {
+			continue;
+		}
+		pi->mtime = size == 8 ? base : b1;
+		for_each_irq(fdt, node, pi, size == 8 ? b1 : base, 2);
+	}
+}
+
+static int check_timers(const struct plat_info *pi, char *err, size_t errlen)
+{
+	for (int i = 0; i < SECMON_MAX_HARTS; i++) {
+		const struct plat_hart *h = &pi->harts[i];
+
+		if (h->present && (!h->msip || !h->mtimecmp)) {
+			return fail(err, errlen, PLAT_ERR_TIMER,
+				    "hart %d has no %s entry (need a CLINT or "
+				    "ACLINT MSWI+MTIMER with interrupts-extended)",
+				    i, h->msip ? "timer" : "software-interrupt");
+		}
+	}
+	if (!pi->mtime) {
+		return fail(err, errlen, PLAT_ERR_TIMER, "no mtime register");
+	}
+	return PLAT_OK;
+}
+
+static void parse_test_dev(const void *fdt, struct plat_info *pi)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
+	uint64_t base, size;
+
+	if (node >= 0 && !read_reg(fdt, node, 0, &base, &size)) {
+		pi->test_base = base;
+	}
+}
+
+static void parse_initrd(const void *fdt, struct plat_info *pi)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const fdt32_t *s, *e;
+	int ls, le;
+
+	if (chosen < 0) {
+		return;
+	}
+	s = fdt_getprop(fdt, chosen, "linux,initrd-start", &ls);
+	e = fdt_getprop(fdt, chosen, "linux,initrd-end", &le);
+	if (s && e && (ls == 4 || ls == 8) && (le == 4 || le == 8)) {
+		pi->initrd_start = read_cells(s, ls / 4);
+		pi->initrd_end = read_cells(e, le / 4);
+	}
+}
+
+int plat_parse(const void *fdt, struct plat_info *out, char *err,
+	       size_t errlen)
+{
+	static struct plat_info pi;
+	int rc;
+
+	if (fdt_check_header(fdt)) {
+		return fail(err, errlen, PLAT_ERR_FDT,
+			    "device tree header is invalid (%s)",
+			    fdt_strerror(fdt_check_header(fdt)));
+	}
+	memset(&pi, 0, sizeof(pi));
+	rc = parse_memory(fdt, &pi, err, errlen);
+	if (!rc) {
+		rc = parse_cpus(fdt, &pi, err, errlen);
+	}
+	if (!rc) {
+		rc = parse_uart(fdt, &pi, err, errlen);
+	}
+	if (!rc) {
+		parse_clints(fdt, &pi);
+		rc = check_timers(&pi, err, errlen);
+	}
+	if (rc) {
+		return rc;
+	}
+	parse_test_dev(fdt, &pi);
+	parse_initrd(fdt, &pi);
+	*out = pi;
+	return PLAT_OK;
+}
+
+bool plat_in_ram(const struct plat_info *pi, uint64_t base, uint64_t len)
+{
+	uint64_t end = base + len;
+
+	if (end < base) {
+		return false;
+	}
+	for (unsigned int i = 0; i < pi->nmem; i++) {
+		const struct plat_mem *m = &pi->mem[i];
+
+		if (base >= m->base && end <= m->base + m->size) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool plat_in_monitor(uint64_t base, uint64_t len)
+{
+	uint64_t end = base + len;
+
+	if (end < base) {
+		return true;
+	}
+	return base < plat_monitor.base + plat_monitor.size &&
+	       end > plat_monitor.base;
+}

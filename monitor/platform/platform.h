@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Platform: everything the monitor learns from the device tree, and the
+ * fix-ups it makes before handing the tree to the OS. Parsing never
+ * panics: a tree the monitor cannot use yields an error code and a one-line
+ * message that names the node or property at fault.
+ */
+#ifndef SECMON_PLATFORM_H
+#define SECMON_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "console.h"
+
+#ifndef SECMON_MAX_HARTS
+#define SECMON_MAX_HARTS 8
+#endif
+#define PLAT_MAX_MEM 8
+
+/* ISA features the monitor acts on, per hart. */
+#define PLAT_ISA_H (1U << 0)      /* hypervisor: hidden from the OS */
+#define PLAT_ISA_SSTC (1U << 1)   /* stimecmp: set menvcfg.STCE */
+#define PLAT_ISA_ZICBOM (1U << 2) /* cache-block management: menvcfg.CBIE/CBCFE */
+#define PLAT_ISA_ZICBOZ (1U << 3) /* cache-block zero: menvcfg.CBZE */
+#define PLAT_ISA_SVPBMT (1U << 4) /* page-based memory types: menvcfg.PBMTE */
+
+struct plat_mem {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct plat_hart {
+	bool present;
+	uint32_t intc_phandle; /* phandle of the hart's interrupt controller */
+	uint64_t msip;         /* this hart's MSIP register (CLINT / ACLINT MSWI) */
+	uint64_t mtimecmp;     /* this hart's mtimecmp register */
+	unsigned int isa;      /* PLAT_ISA_* */
+};
+
+struct plat_info {
+	struct plat_mem mem[PLAT_MAX_MEM];
+	unsigned int nmem;
+	/* Indexed by hartid; only hartids below SECMON_MAX_HARTS are accepted. */
+	struct plat_hart harts[SECMON_MAX_HARTS];
+	unsigned int nharts;
+	uint64_t timebase_hz;
+	uint64_t mtime; /* address of the mtime register */
+	struct con_uart uart;
+	uint64_t test_base; /* sifive,test finisher; 0 if absent */
+	uint64_t initrd_start, initrd_end;
+};
+
+/* Errors from plat_parse / plat_fixup / plat_fdt_copy. */
+#define PLAT_OK 0
+#define PLAT_ERR_FDT (-1)     /* not a valid flattened tree */
+#define PLAT_ERR_MEMORY (-2)  /* no usable /memory */
+#define PLAT_ERR_HARTS (-3)   /* no harts, too many, or bad hartid */
+#define PLAT_ERR_UART (-4)    /* no console UART */
+#define PLAT_ERR_TIMER (-5)   /* no CLINT / ACLINT for some hart */
+#define PLAT_ERR_SPACE (-6)   /* tree does not fit the buffer */
+
+/* Copy (and unpack) the tree at src into dst, leaving room to grow. */
+int plat_fdt_copy(const void *src, void *dst, size_t dst_size, char *err,
+		  size_t errlen);
+/* Fill *pi from the tree. *pi is fully written on success only. */
+int plat_parse(const void *fdt, struct plat_info *pi, char *err,
+	       size_t errlen);
+
+struct plat_reserve {
+	uint64_t base;
+	uint64_t size;
+};
+/*
+ * Make the tree fit for the OS: a /reserved-memory no-map node for the
+ * monitor, and 'h' removed from every hart's ISA string (the monitor runs
+ * no hypervisor, so the OS must not try to use H).
+ */
+int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
+	       size_t errlen);
+
+/* True if [base, base+len) lies inside one /memory range, without wrap. */
+bool plat_in_ram(const struct plat_info *pi, uint64_t base, uint64_t len);
+
+/*
+ * The monitor's own window (image, data, stacks), which S-mode may never
+ * touch. Set by the boot code from linker symbols, or by tests.
+ */
+extern struct plat_reserve plat_monitor;
+/* True if [base, base+len) overlaps the monitor's window, or wraps. */
+bool plat_in_monitor(uint64_t base, uint64_t len);
+
+/* The global platform description, filled once by the boot hart. */
+extern struct plat_info plat;
+
+/* The sifive,test finisher (QEMU virt "test" device). */
+void plat_poweroff(void);
+void plat_reboot(void);
+void plat_fail(unsigned int code);
+
+#endif

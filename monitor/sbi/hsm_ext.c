@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* HSM extension (SBI v2.0 §9): argument decoding; the state machine is in
+ * monitor/hsm. */
+#include "hsm.h"
+#include "sbi_ext.h"
+
+struct sbi_ret sbi_hsm(struct sbi_call *c)
+{
+	long rc;
+
+	switch (c->fid) {
+	case SBI_HSM_HART_START:
+		rc = hsm_start(c->a[0], c->a[1], c->a[2]);
+		return sbi_err(rc);
+	case SBI_HSM_HART_STOP:
+		rc = hsm_stop(c->hartid);
+		if (!rc) {
+			c->action = SBI_ACT_STOP_HART;
+		}
+		return sbi_err(rc);
+	case SBI_HSM_HART_GET_STATUS:
+		rc = hsm_state(c->a[0]);
+		return rc < 0 ? sbi_err(SBI_ERR_INVALID_PARAM)
+			      : sbi_ok((unsigned long)rc);
+	default:
+		return sbi_err(SBI_ERR_NOT_SUPPORTED);
+	}
+}

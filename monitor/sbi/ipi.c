@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* IPI extension (SBI v2.0 §7). */
+#include "arch.h"
+#include "hart.h"
+#include "hsm.h"
+#include "sbi_ext.h"
+
+struct sbi_ret sbi_ipi(struct sbi_call *c)
+{
+	unsigned long set;
+	long rc;
+
+	if (c->fid != SBI_IPI_SEND_IPI) {
+		return sbi_err(SBI_ERR_NOT_SUPPORTED);
+	}
+	rc = sbi_hartmask(c->a[0], c->a[1], &set);
+	if (rc) {
+		return sbi_err(rc);
+	}
+	for (unsigned long h = 0; set; h++, set >>= 1) {
+		if (!(set & 1)) {
+			continue;
+		}
+		if (h == c->hartid) {
+			arch_set_ssip();
+		} else if (hsm_running(h)) {
+			/* A stopped hart has no S-mode to interrupt. */
+			hart_post(h, HART_MSG_SSIP);
+		}
+	}
+	return sbi_ok(0);
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * RFENCE extension (SBI v2.0 §8). The calling hart fences exactly the range
+ * asked for; remote harts flush everything (sfence.vma with no operands),
+ * which is always correct and keeps the mailbox to a few bits. Stopped
+ * harts are skipped: a hart flushes its TLB and I-cache when it starts.
+ */
+#include "arch.h"
+#include "hart.h"
+#include "hsm.h"
+#include "sbi_ext.h"
+
+/* Beyond this many pages one full flush is cheaper than page by page. */
+#define RFENCE_MAX_PAGES 64
+#define PAGE_SIZE 4096UL
+
+static bool full_flush(unsigned long start, unsigned long size)
+{
+	return (start == 0 && size == 0) || size == -1UL ||
+	       size > RFENCE_MAX_PAGES * PAGE_SIZE;
+}
+
+static void local_sfence(unsigned long start, unsigned long size,
+			 bool use_asid, unsigned long asid)
+{
+	if (full_flush(start, size)) {
+		if (use_asid) {
+			arch_sfence_vma_asid(asid);
+		} else {
+			arch_sfence_vma_all();
+		}
+		return;
+	}
+	for (unsigned long va = start & ~(PAGE_SIZE - 1); va < start + size;
+	     va += PAGE_SIZE) {
+		if (use_asid) {
+			arch_sfence_vma_va_asid(va, asid);
+		} else {
+			arch_sfence_vma_va(va);
+		}
+	}
+}
+
+/* Post to every other running hart in set, then wait for all of them. */
+static void remote(unsigned long self, unsigned long set, unsigned long bits)
+{
+	unsigned long tickets[SECMON_MAX_HARTS];
+	unsigned long posted = 0;
+
+	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
+		if ((set >> h & 1) && h != self && hsm_running(h)) {
+			tickets[h] = hart_post(h, bits);
+			posted |= 1UL << h;
+		}
+	}
+	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
+		if (posted >> h & 1) {
+			hart_wait(self, h, tickets[h]);
+		}
+	}
+}
+
+static long check_range(unsigned long start, unsigned long size)
+{
+	if (size != -1UL && start + size < start) {
+		return SBI_ERR_INVALID_ADDRESS;
+	}
+	return SBI_SUCCESS;
+}
+
+struct sbi_ret sbi_rfence(struct sbi_call *c)
+{
+	unsigned long set;
+	unsigned long self = c->hartid;
+	long rc;
+
+	if (c->fid > SBI_RFENCE_SFENCE_VMA_ASID) {
+		/* hfence.*: no hypervisor extension is exposed. */
+		return sbi_err(SBI_ERR_NOT_SUPPORTED);
+	}
+	rc = sbi_hartmask(c->a[0], c->a[1], &set);
+	if (!rc && c->fid != SBI_RFENCE_FENCE_I) {
+		rc = check_range(c->a[2], c->a[3]);
+	}
+	if (rc) {
+		return sbi_err(rc);
+	}
+	if (c->fid == SBI_RFENCE_FENCE_I) {
+		if (set >> self & 1) {
+			arch_fence_i();
+		}
+		remote(self, set, HART_MSG_FENCE_I);
+		return sbi_ok(0);
+	}
+	if (set >> self & 1) {
+		local_sfence(c->a[2], c->a[3], c->fid == SBI_RFENCE_SFENCE_VMA_ASID,
+			     c->a[4]);
+	}
+	remote(self, set, HART_MSG_SFENCE_VMA);
+	return sbi_ok(0);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SBI call dispatch. The trap layer decodes an ecall into struct sbi_call,
+ * calls sbi_call(), writes the result back to a0/a1 and acts on
+ * call->action. Handlers never touch the trap frame, so the host unit
+ * tests call them directly.
+ */
+#ifndef SECMON_SBI_H_INTERNAL
+#define SECMON_SBI_H_INTERNAL
+
+#include <stdbool.h>
+
+#include <secmon/sbi.h>
+
+struct sbi_ret {
+	long error;
+	unsigned long value;
+};
+
+enum sbi_action {
+	SBI_ACT_NONE = 0,
+	SBI_ACT_STOP_HART, /* hart_stop succeeded: park this hart */
+};
+
+struct sbi_call {
+	unsigned long eid;
+	unsigned long fid;
+	unsigned long a[6];
+	unsigned long hartid; /* the calling hart */
+	enum sbi_action action;
+	bool legacy; /* v0.1 call: only a0 is written back (ret.value) */
+};
+
+/* Dispatch one call. Unknown EIDs and FIDs give SBI_ERR_NOT_SUPPORTED. */
+struct sbi_ret sbi_call(struct sbi_call *c);
+/* probe_extension: 1 if eid is implemented, else 0. */
+unsigned long sbi_probe(unsigned long eid);
+
+/* Implementation version reported by BASE get_impl_version. */
+#define SECMON_IMPL_VERSION 0x00000100UL /* 0.1.0: major << 16 | minor << 8 */
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Private to monitor/sbi: one handler per extension, and hart-mask walking. */
+#ifndef SECMON_SBI_EXT_H
+#define SECMON_SBI_EXT_H
+
+#include "sbi.h"
+
+struct sbi_ret sbi_base(struct sbi_call *c);
+struct sbi_ret sbi_legacy(struct sbi_call *c);
+struct sbi_ret sbi_time(struct sbi_call *c);
+struct sbi_ret sbi_ipi(struct sbi_call *c);
+struct sbi_ret sbi_rfence(struct sbi_call *c);
+struct sbi_ret sbi_hsm(struct sbi_call *c);
+struct sbi_ret sbi_srst(struct sbi_call *c);
+struct sbi_ret sbi_dbcn(struct sbi_call *c);
+
+static inline struct sbi_ret sbi_err(long e)
+{
+	return (struct sbi_ret){ e, 0 };
+}
+
+static inline struct sbi_ret sbi_ok(unsigned long v)
+{
+	return (struct sbi_ret){ SBI_SUCCESS, v };
+}
+
+/*
+ * SBI v2.0 §3.1 hart masks: hart_mask_base == -1 means every hart and the
+ * mask is ignored; otherwise bit i names hart (base + i). Fills *set with a
+ * bit per named hartid (hartids are below SECMON_MAX_HARTS). Returns
+ * SBI_ERR_INVALID_PARAM if any named hart does not exist, before anything
+ * has been done.
+ */
+long sbi_hartmask(unsigned long mask, unsigned long base, unsigned long *set);
+
+void sbi_set_timer(unsigned long hartid, unsigned long long when);
+
+#endif

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Trap dispatch: SBI ecalls, M-mode interrupts (IPI mailbox, timer), and
+ * exceptions from S/U that are not delegated, which go back to S-mode as
+ * the hardware would have delivered them. Anything from M-mode is fatal.
+ */
+#include "arch_rv.h"
+#include "console.h"
+#include "hart.h"
+#include "sbi.h"
+
+#define CAUSE_IRQ (1UL << 63)
+#define IRQ_M_SOFT 3
+#define IRQ_M_TIMER 7
+#define CAUSE_S_ECALL 9
+#define PRV_M 3
+
+static void trap_ecall(struct trap_frame *tf)
+{
+	struct sbi_call c = {
+		.eid = tf->x[17],
+		.fid = tf->x[16],
+		.a = { tf->x[10], tf->x[11], tf->x[12], tf->x[13], tf->x[14],
+		       tf->x[15] },
+		.hartid = tf->hartid,
+	};
+	struct sbi_ret r = sbi_call(&c);
+
+	hart_stats(tf->hartid)->ecalls++;
+	rv_set_mepc(rv_mepc() + 4);
+	if (c.legacy) {
+		tf->x[10] = r.value;
+	} else {
+		tf->x[10] = (unsigned long)r.error;
+		tf->x[11] = r.value;
+	}
+	if (c.action == SBI_ACT_STOP_HART) {
+		rv_park(tf->hartid);
+	}
+}
+
+static void trap_irq(struct trap_frame *tf, unsigned long irq)
+{
+	switch (irq) {
+	case IRQ_M_SOFT:
+		hart_serve(tf->hartid);
+		break;
+	case IRQ_M_TIMER:
+		/* Only used without Sstc: hand the deadline to S-mode. */
+		arch_mtimer_irq(false);
+		arch_set_stip();
+		break;
+	default:
+		con_printf("secmon: hart %lu: unexpected interrupt %lu masked\n",
+			   tf->hartid, irq);
+		rv_mie_clear(1UL << irq);
+		break;
+	}
+}
+
+void trap_handler(struct trap_frame *tf)
+{
+	unsigned long cause = rv_mcause();
+
+	if (cause & CAUSE_IRQ) {
+		trap_irq(tf, cause & ~CAUSE_IRQ);
+	} else if (cause == CAUSE_S_ECALL) {
+		trap_ecall(tf);
+	} else if (rv_trap_prev_mode() != PRV_M) {
+		hart_stats(tf->hartid)->redirects++;
+		rv_redirect_to_s(cause, rv_mtval());
+	} else {
+		trap_fatal(tf);
+	}
+}

@@ -1,0 +1,298 @@
+/*
+ * /init of the secmon test initramfs.
+ *
+ * As PID 1: mounts proc, sysfs and devtmpfs, picks the suite named by
+ * secmon.suite= on the kernel command line (default "demo"), runs it in a
+ * child process with a time limit (secmon.timeout=SECONDS, default 120),
+ * prints "SECMON-GUEST-DONE suite=<name> rc=<0|1>" and powers off, which
+ * on secmon ends in an SBI SRST call.
+ *
+ * Started with a "--" mode argument it is a helper process of a suite.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest.h"
+
+#define DEFAULT_SUITE "demo"
+#define DEFAULT_TIMEOUT_S 120
+
+static char cmdline[4096];
+
+const char *cmdline_get(const char *key)
+{
+	static int loaded;
+	size_t klen = strlen(key);
+	char *p;
+
+	if (!loaded) {
+		if (read_text("/proc/cmdline", cmdline, sizeof(cmdline)) < 0)
+			cmdline[0] = '\0';
+		loaded = 1;
+	}
+	for (p = cmdline; *p;) {
+		char *end;
+
+		while (*p == ' ')
+			p++;
+		end = p;
+		while (*end && *end != ' ')
+			end++;
+		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			/* Return a copy so callers can keep it as a C string. */
+			static char values[8][256];
+			static int next;
+			char *v = values[next++ % 8];
+			size_t n = (size_t)(end - p) - klen - 1;
+
+			if (n >= sizeof(values[0]))
+				n = sizeof(values[0]) - 1;
+			memcpy(v, p + klen + 1, n);
+			v[n] = '\0';
+			return v;
+		}
+		p = end;
+	}
+	return NULL;
+}
+
+int read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	if (fd < 0)
+		return -1;
+	while (got + 1 < len) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == ' '))
+		buf[--got] = '\0';
+	return (int)got;
+}
+
+int sysfs_online_cpus(char *text, size_t len)
+{
+	char buf[256];
+	char *p;
+	int count = 0;
+
+	if (read_text("/sys/devices/system/cpu/online", buf, sizeof(buf)) <= 0)
+		return -1;
+	if (text)
+		snprintf(text, len, "%s", buf);
+	/* Format: comma-separated ranges, e.g. "0-3,5". */
+	for (p = buf; *p;) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi = lo;
+
+		if (end == p)
+			return -1;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtol(p, &end, 10);
+			if (end == p || hi < lo)
+				return -1;
+		}
+		count += (int)(hi - lo + 1);
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -1;
+	}
+	return count;
+}
+
+long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void mount_fs(const char *src, const char *dir, const char *type)
+{
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, 0, NULL) < 0 && errno != EBUSY)
+		printf("init: mount %s on %s failed: %s\n", type, dir, strerror(errno));
+}
+
+/* Makes sure fds 0-2 are open on the console even if the initramfs had no
+ * /dev/console node for the kernel to open. */
+static void ensure_console(void)
+{
+	int fd;
+
+	if (fcntl(1, F_GETFD) >= 0)
+		return;
+	fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		if (fd != i)
+			dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
+static void print_uptime(void)
+{
+	char buf[128];
+
+	if (read_text("/proc/uptime", buf, sizeof(buf)) > 0) {
+		char *sp = strchr(buf, ' ');
+
+		if (sp)
+			*sp = '\0';
+		printf("init: uptime %s s\n", buf);
+	}
+}
+
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+}
+
+/* Runs the suite in a child process; returns 0 if it passed, 1 otherwise. */
+static int run_suite(const char *name, int (*fn)(void), unsigned timeout_s)
+{
+	struct sigaction sa;
+	pid_t child;
+	int status;
+
+	fflush(stdout);
+	child = fork();
+	if (child < 0) {
+		printf("init: fork failed: %s\n", strerror(errno));
+		return 1;
+	}
+	if (child == 0) {
+		setpgid(0, 0);
+		int rc = fn();
+
+		fflush(stdout);
+		_exit(rc ? 1 : 0);
+	}
+	setpgid(child, child);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm; /* no SA_RESTART: waitpid returns EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(timeout_s);
+	for (;;) {
+		pid_t pid = waitpid(-1, &status, 0);
+
+		if (pid == child)
+			break;
+		if (pid < 0 && errno == EINTR && timed_out) {
+			printf("init: suite %s did not finish within %u s, killing it\n",
+			       name, timeout_s);
+			kill(-child, SIGKILL);
+			kill(child, SIGKILL);
+			timed_out = 0;
+			continue;
+		}
+		if (pid < 0 && errno == ECHILD)
+			return 1;
+		/* Some reparented orphan: reaped, keep waiting. */
+	}
+	alarm(0);
+	/* Reap anything the suite left behind. */
+	kill(-child, SIGKILL);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) == 0 ? 0 : 1;
+	if (WIFSIGNALED(status))
+		printf("init: suite %s killed by signal %d (%s)\n", name,
+		       WTERMSIG(status), strsignal(WTERMSIG(status)));
+	return 1;
+}
+
+static void __attribute__((noreturn)) init_main(void)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(void);
+	} suites[] = {
+		{ "demo", suite_demo },
+		{ "basic", suite_basic },
+	};
+	const char *name, *t;
+	unsigned timeout_s = DEFAULT_TIMEOUT_S;
+	int (*fn)(void) = NULL;
+	int rc;
+
+	mount_fs("devtmpfs", "/dev", "devtmpfs");
+	ensure_console();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stderr, NULL, _IONBF, 0);
+	mount_fs("proc", "/proc", "proc");
+	mount_fs("sysfs", "/sys", "sysfs");
+
+	name = cmdline_get("secmon.suite");
+	if (!name || !*name)
+		name = DEFAULT_SUITE;
+	t = cmdline_get("secmon.timeout");
+	if (t && atoi(t) > 0)
+		timeout_s = (unsigned)atoi(t);
+
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		if (strcmp(suites[i].name, name) == 0)
+			fn = suites[i].fn;
+
+	print_uptime();
+	if (fn) {
+		printf("init: running suite %s\n", name);
+		rc = run_suite(name, fn, timeout_s);
+	} else {
+		printf("init: unknown suite '%s' (known: demo, basic)\n", name);
+		rc = 1;
+	}
+	print_uptime();
+	printf("SECMON-GUEST-DONE suite=%s rc=%d\n", name, rc);
+	fflush(stdout);
+
+	sync();
+	reboot(RB_POWER_OFF);
+	/* Only reached if power-off failed; PID 1 must not exit. */
+	printf("init: reboot(RB_POWER_OFF) failed: %s\n", strerror(errno));
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[1], MODE_EXIT_CODE) == 0)
+		return atoi(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], MODE_WORKER) == 0)
+		return worker_main(argc, argv);
+	if (getpid() == 1)
+		init_main();
+	fprintf(stderr, "usage: as PID 1, or %s N, or %s N\n", MODE_EXIT_CODE, MODE_WORKER);
+	return 2;
+}
