@@ -179,7 +179,9 @@ int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE : PLAT_ERR_FDT,
 			    "removing 'h' from riscv,isa", rc);
 	}
-	return PLAT_OK;
+	/* The OS reserves totalsize bytes; hand it no slack. */
+	rc = fdt_pack(fdt);
+	return rc ? fail(err, errlen, PLAT_ERR_FDT, "packing", rc) : PLAT_OK;
 }
 
 /* sifive,test finisher codes (QEMU hw/misc/sifive_test.c). */

@@ -186,6 +186,9 @@ void rv_hart_setup(unsigned int isa)
 	csr_write(medeleg, MEDELEG_LINUX);
 	csr_write(mideleg, MIDELEG_LINUX);
 	csr_write(mcounteren, MCOUNTEREN_CY_TM_IR);
+	/* U-mode rdtime (the vDSO's clock) must not trap; Linux narrows
+	 * scounteren itself when its perf driver wants to. */
+	csr_write(scounteren, MCOUNTEREN_CY_TM_IR);
 	/* menvcfg exists from priv v1.12, which every listed feature needs;
 	 * a hart without them may not implement the CSR at all. */
 	if (envcfg) {
