@@ -1,1 +1,434 @@
-// placeholder
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Host implementation of the arch interface: a fake machine for the unit
+ * tests. arch_host.h describes the model; this file only keeps the books.
+ */
+#include "arch_host.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "console.h"
+#include "hart.h"
+
+#define FAKE_REGS 256
+#define FAKE_CONSOLE_MAX 65536
+#define FAKE_INPUT_MAX 4096
+
+#define UART_RBR_THR 0
+#define UART_LSR 5
+#define LSR_DR 0x01
+#define LSR_THRE 0x20
+#define LSR_TEMT 0x40
+
+struct fake_reg {
+	uintptr_t addr;
+	uint64_t val;
+};
+
+static struct {
+	unsigned int hart;
+	bool delivery;
+	struct fake_hart_state harts[FAKE_HARTS];
+	struct fake_mmio_write log[FAKE_MMIO_LOG_MAX];
+	size_t nlog;
+	struct fake_reg regs[FAKE_REGS];
+	size_t nregs;
+	char out[FAKE_CONSOLE_MAX + 1];
+	size_t nout;
+	char in[FAKE_INPUT_MAX];
+	size_t nin, in_pos;
+	struct fake_pmp_entry pmp[16];
+	unsigned long relax_streak;
+} fk;
+
+/* Fake RAM is separate from fk so fake_reset can zero it cheaply too. */
+static unsigned char fake_ram_buf[FAKE_RAM_SIZE] __attribute__((aligned(4096)));
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+fake_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "arch_host: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+void fake_reset(void)
+{
+	static const struct con_uart uart = { FAKE_UART_BASE, 0, 1 };
+
+	memset(&fk, 0, sizeof(fk));
+	memset(fake_ram_buf, 0, sizeof(fake_ram_buf));
+	con_init(&uart);
+}
+
+void fake_set_hart(unsigned int hart)
+{
+	if (hart >= FAKE_HARTS) {
+		fake_die("fake_set_hart(%u): only %d harts", hart, FAKE_HARTS);
+	}
+	fk.hart = hart;
+}
+
+unsigned int fake_hart(void)
+{
+	return fk.hart;
+}
+
+struct fake_hart_state *fake_hart_state(unsigned int hart)
+{
+	if (hart >= FAKE_HARTS) {
+		fake_die("fake_hart_state(%u): only %d harts", hart, FAKE_HARTS);
+	}
+	return &fk.harts[hart];
+}
+
+static struct fake_hart_state *cur(void)
+{
+	return &fk.harts[fk.hart];
+}
+
+void fake_set_delivery(bool on)
+{
+	fk.delivery = on;
+}
+
+/* ---- MMIO ---- */
+
+static bool is_uart(uintptr_t addr)
+{
+	return addr >= FAKE_UART_BASE && addr < FAKE_UART_BASE + FAKE_UART_SPAN;
+}
+
+static uint64_t uart_read(uintptr_t addr)
+{
+	switch (addr - FAKE_UART_BASE) {
+	case UART_LSR:
+		return LSR_THRE | LSR_TEMT | (fk.in_pos < fk.nin ? LSR_DR : 0);
+	case UART_RBR_THR:
+		return fk.in_pos < fk.nin ? (uint8_t)fk.in[fk.in_pos++] : 0;
+	default:
+		return 0;
+	}
+}
+
+static void uart_write(uintptr_t addr, uint64_t val)
+{
+	if (addr - FAKE_UART_BASE != UART_RBR_THR) {
+		return;
+	}
+	if (fk.nout < FAKE_CONSOLE_MAX) {
+		fk.out[fk.nout++] = (char)val;
+		fk.out[fk.nout] = '\0';
+	}
+}
+
+static struct fake_reg *find_reg(uintptr_t addr, bool create)
+{
+	for (size_t i = 0; i < fk.nregs; i++) {
+		if (fk.regs[i].addr == addr) {
+			return &fk.regs[i];
+		}
+	}
+	if (!create) {
+		return NULL;
+	}
+	if (fk.nregs == FAKE_REGS) {
+		fake_die("more than %d distinct MMIO registers", FAKE_REGS);
+	}
+	fk.regs[fk.nregs] = (struct fake_reg){ addr, 0 };
+	return &fk.regs[fk.nregs++];
+}
+
+static uint64_t mmio_read(uintptr_t addr)
+{
+	const struct fake_reg *r;
+
+	if (is_uart(addr)) {
+		return uart_read(addr);
+	}
+	r = find_reg(addr, false);
+	return r ? r->val : 0;
+}
+
+/* The hart whose MSIP register is addr, or -1. */
+static int msip_owner(uintptr_t addr)
+{
+	for (int h = 0; h < SECMON_MAX_HARTS; h++) {
+		if (plat.harts[h].present && plat.harts[h].msip == addr) {
+			return h;
+		}
+	}
+	return -1;
+}
+
+/* Let the target take its software interrupt now (see arch_host.h). */
+static void deliver(int target)
+{
+	unsigned int saved = fk.hart;
+
+	fk.hart = (unsigned int)target;
+	hart_serve((unsigned long)target);
+	fk.hart = saved;
+}
+
+static void mmio_write(uintptr_t addr, uint64_t val, unsigned int width)
+{
+	int target;
+
+	fk.relax_streak = 0;
+	if (is_uart(addr)) {
+		uart_write(addr, val);
+		return;
+	}
+	if (fk.nlog == FAKE_MMIO_LOG_MAX) {
+		fake_die("MMIO log full (%d writes)", FAKE_MMIO_LOG_MAX);
+	}
+	fk.log[fk.nlog++] = (struct fake_mmio_write){ addr, val, width, fk.hart };
+	find_reg(addr, true)->val = val;
+	target = msip_owner(addr);
+	if (fk.delivery && val == 1 && target >= 0) {
+		deliver(target);
+	}
+}
+
+uint8_t arch_mmio_read8(uintptr_t addr)
+{
+	return (uint8_t)mmio_read(addr);
+}
+
+void arch_mmio_write8(uintptr_t addr, uint8_t val)
+{
+	mmio_write(addr, val, 1);
+}
+
+uint32_t arch_mmio_read32(uintptr_t addr)
+{
+	return (uint32_t)mmio_read(addr);
+}
+
+void arch_mmio_write32(uintptr_t addr, uint32_t val)
+{
+	mmio_write(addr, val, 4);
+}
+
+uint64_t arch_mmio_read64(uintptr_t addr)
+{
+	return mmio_read(addr);
+}
+
+void arch_mmio_write64(uintptr_t addr, uint64_t val)
+{
+	mmio_write(addr, val, 8);
+}
+
+size_t fake_mmio_count(void)
+{
+	return fk.nlog;
+}
+
+const struct fake_mmio_write *fake_mmio_log(size_t i)
+{
+	return i < fk.nlog ? &fk.log[i] : NULL;
+}
+
+size_t fake_mmio_writes_to(uintptr_t addr)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fk.nlog; i++) {
+		n += fk.log[i].addr == addr;
+	}
+	return n;
+}
+
+size_t fake_mmio_writes_of(uintptr_t addr, uint64_t val)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fk.nlog; i++) {
+		n += fk.log[i].addr == addr && fk.log[i].val == val;
+	}
+	return n;
+}
+
+bool fake_mmio_last(uintptr_t addr, uint64_t *val)
+{
+	for (size_t i = fk.nlog; i > 0; i--) {
+		if (fk.log[i - 1].addr == addr) {
+			*val = fk.log[i - 1].val;
+			return true;
+		}
+	}
+	return false;
+}
+
+void fake_mmio_set(uintptr_t addr, uint64_t val)
+{
+	find_reg(addr, true)->val = val;
+}
+
+void fake_mmio_clear_log(void)
+{
+	fk.nlog = 0;
+}
+
+/* ---- Console ---- */
+
+const char *fake_console_text(void)
+{
+	return fk.out;
+}
+
+size_t fake_console_len(void)
+{
+	return fk.nout;
+}
+
+void fake_console_clear(void)
+{
+	fk.nout = 0;
+	fk.out[0] = '\0';
+}
+
+void fake_console_input(const char *s, size_t len)
+{
+	if (fk.nin + len > FAKE_INPUT_MAX) {
+		fake_die("console input queue full");
+	}
+	memcpy(fk.in + fk.nin, s, len);
+	fk.nin += len;
+}
+
+/* ---- Physical memory ---- */
+
+void *arch_phys_ptr(uint64_t pa, size_t len)
+{
+	if (pa < FAKE_RAM_BASE || pa - FAKE_RAM_BASE > FAKE_RAM_SIZE ||
+	    len > FAKE_RAM_SIZE - (pa - FAKE_RAM_BASE)) {
+		return NULL;
+	}
+	return fake_ram_buf + (pa - FAKE_RAM_BASE);
+}
+
+void *fake_ram(uint64_t pa, size_t len)
+{
+	void *p = arch_phys_ptr(pa, len);
+
+	if (!p) {
+		fake_die("fake_ram(0x%llx, %zu) is outside the fake RAM",
+			 (unsigned long long)pa, len);
+	}
+	return p;
+}
+
+/* ---- Fences and interrupt bits of the current hart ---- */
+
+void arch_fence_i(void)
+{
+	cur()->fence_i++;
+}
+
+void arch_sfence_vma_all(void)
+{
+	cur()->sfence_all++;
+}
+
+void arch_sfence_vma_va(uintptr_t va)
+{
+	cur()->sfence_va++;
+	cur()->last_va = va;
+}
+
+void arch_sfence_vma_asid(unsigned long asid)
+{
+	cur()->sfence_asid++;
+	cur()->last_asid = asid;
+}
+
+void arch_sfence_vma_va_asid(uintptr_t va, unsigned long asid)
+{
+	cur()->sfence_va_asid++;
+	cur()->last_va = va;
+	cur()->last_asid = asid;
+}
+
+void arch_set_ssip(void)
+{
+	cur()->ssip_set++;
+}
+
+void arch_set_stip(void)
+{
+	cur()->stip = true;
+	cur()->stip_set++;
+}
+
+void arch_clear_stip(void)
+{
+	cur()->stip = false;
+	cur()->stip_clear++;
+}
+
+void arch_mtimer_irq(bool enable)
+{
+	cur()->mtie = enable;
+	cur()->mtimer_calls++;
+}
+
+void arch_write_stimecmp(uint64_t value)
+{
+	cur()->stimecmp = value;
+	cur()->stimecmp_writes++;
+}
+
+unsigned long arch_mvendorid(void)
+{
+	return FAKE_MVENDORID;
+}
+
+unsigned long arch_marchid(void)
+{
+	return FAKE_MARCHID;
+}
+
+unsigned long arch_mimpid(void)
+{
+	return FAKE_MIMPID;
+}
+
+void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
+{
+	if (i < 0 || i >= 16) {
+		fake_die("arch_pmp_write(%d): no such PMP entry", i);
+	}
+	fk.pmp[i].cfg = cfg;
+	fk.pmp[i].addr = addr;
+	fk.pmp[i].writes++;
+}
+
+const struct fake_pmp_entry *fake_pmp(int i)
+{
+	return &fk.pmp[i];
+}
+
+void arch_wfi(void)
+{
+	cur()->wfi++;
+}
+
+void arch_relax(void)
+{
+	if (++fk.relax_streak >= FAKE_RELAX_LIMIT) {
+		fake_die("hart %u spins forever (no delivery to the hart it "
+			 "waits for? see fake_set_delivery)", fk.hart);
+	}
+}

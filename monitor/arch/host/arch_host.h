@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The host fake machine behind monitor/arch/arch.h, and the API the unit
+ * tests use to drive and inspect it.
+ *
+ * The fake has:
+ *  - a "current hart": arch_* calls act on it, the way CSR accesses act on
+ *    the hart that executes them. Tests pick it with fake_set_hart().
+ *  - an MMIO space: every write outside the UART is appended to a log and
+ *    stored in a small register map; reads return the map's value (0 if the
+ *    address was never written or preset with fake_mmio_set()).
+ *  - a 16550 UART at FAKE_UART_BASE, modelled rather than logged, so that
+ *    console text does not flood the MMIO log: THR writes are captured as
+ *    text, LSR always says "transmitter empty", and RBR serves bytes queued
+ *    with fake_console_input().
+ *  - IPI delivery (off by default): with fake_set_delivery(true), a write
+ *    of 1 to a present hart's MSIP register (as named by plat.harts[]) runs
+ *    hart_serve() for that hart at once, as if it had taken the interrupt.
+ *    Synchronous senders (RFENCE, which waits in hart_wait()) then find
+ *    the request served and do not spin. The served hart becomes the
+ *    current hart for the duration, so its fences are counted against it.
+ *  - a fake RAM window at physical FAKE_RAM_BASE for arch_phys_ptr().
+ *  - per-hart counters for fences, interrupt-pending bits, mie.MTIE and
+ *    stimecmp; a PMP register file.
+ *
+ * A spin that could never end (arch_relax() called FAKE_RELAX_LIMIT times
+ * in a row without other fake activity) aborts the test with a message,
+ * rather than hanging ctest.
+ */
+#ifndef SECMON_ARCH_HOST_H
+#define SECMON_ARCH_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "platform.h"
+
+#define FAKE_HARTS SECMON_MAX_HARTS
+
+#define FAKE_RAM_BASE 0x80000000ULL
+#define FAKE_RAM_SIZE (1ULL << 20)
+
+#define FAKE_UART_BASE 0x10000000UL
+#define FAKE_UART_SPAN 0x100UL
+
+#define FAKE_MVENDORID 0x5ecUL
+#define FAKE_MARCHID 0x8000000000000123UL
+#define FAKE_MIMPID 0x20261125UL
+
+#define FAKE_MMIO_LOG_MAX 1024
+#define FAKE_RELAX_LIMIT 1000000UL
+
+struct fake_mmio_write {
+	uintptr_t addr;
+	uint64_t val;
+	unsigned int width; /* bytes: 1, 4 or 8 */
+	unsigned int hart;  /* current hart at the time of the write */
+};
+
+struct fake_hart_state {
+	unsigned long fence_i;
+	unsigned long sfence_all;
+	unsigned long sfence_va;       /* sfence.vma va */
+	unsigned long sfence_asid;     /* sfence.vma zero, asid */
+	unsigned long sfence_va_asid;  /* sfence.vma va, asid */
+	uintptr_t last_va;
+	unsigned long last_asid;
+	unsigned long ssip_set;        /* arch_set_ssip() calls */
+	bool stip;                     /* mip.STIP as the fake tracks it */
+	unsigned long stip_set, stip_clear;
+	bool mtie;                     /* mie.MTIE */
+	unsigned long mtimer_calls;
+	uint64_t stimecmp;
+	unsigned long stimecmp_writes;
+	unsigned long wfi;
+};
+
+struct fake_pmp_entry {
+	uint8_t cfg;
+	unsigned long addr;
+	unsigned long writes;
+};
+
+/*
+ * Forget everything: log, registers, counters, console text and input,
+ * RAM contents (zeroed), current hart 0, delivery off. Also attaches the
+ * console to the fake UART (reg_shift 0, 1-byte registers).
+ */
+void fake_reset(void);
+
+/* The hart arch_* calls act on. */
+void fake_set_hart(unsigned int hart);
+unsigned int fake_hart(void);
+struct fake_hart_state *fake_hart_state(unsigned int hart);
+
+void fake_set_delivery(bool on);
+
+/* MMIO log and register map. */
+size_t fake_mmio_count(void);
+const struct fake_mmio_write *fake_mmio_log(size_t i);
+/* Number of logged writes to addr (with any value). */
+size_t fake_mmio_writes_to(uintptr_t addr);
+/* Number of logged writes of val to addr. */
+size_t fake_mmio_writes_of(uintptr_t addr, uint64_t val);
+/* The last value written to addr; false if never written. */
+bool fake_mmio_last(uintptr_t addr, uint64_t *val);
+/* Preset the value reads of addr return (not logged). */
+void fake_mmio_set(uintptr_t addr, uint64_t val);
+void fake_mmio_clear_log(void);
+
+/* Console: captured output (NUL-terminated) and queued input. */
+const char *fake_console_text(void);
+size_t fake_console_len(void);
+void fake_console_clear(void);
+void fake_console_input(const char *s, size_t len);
+
+/* Pointer into fake RAM for pa..pa+len (aborts if outside). */
+void *fake_ram(uint64_t pa, size_t len);
+
+const struct fake_pmp_entry *fake_pmp(int i);
+
+#endif

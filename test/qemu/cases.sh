@@ -1,0 +1,123 @@
+# QEMU test cases: one fresh boot per case, each under a timeout.
+# Sourced by tools/test, which provides log/die, BIOS, KERNEL, INITRD and
+# LOGDIR, and counts PASS/FAIL lines.
+# shellcheck shell=bash
+
+QEMU_TIMEOUT=${SECMON_QEMU_TIMEOUT:-240}
+
+# boot LOG RC_VAR qemu-args...: run QEMU, output to LOG, exit status to RC_VAR.
+boot() {
+	local logf=$1 rcvar=$2
+	shift 2
+	set +e
+	timeout "$QEMU_TIMEOUT" qemu-system-riscv64 -M virt -m 256M -nographic \
+		-monitor none -serial stdio "$@" </dev/null >"$logf" 2>&1
+	printf -v "$rcvar" '%s' $?
+	set -e
+}
+
+# expect NAME LOG PATTERN...: every extended regex must match a line in LOG.
+expect_lines() {
+	local logf=$1
+	shift
+	for pat in "$@"; do
+		grep -Eq -- "$pat" "$logf" || {
+			echo "missing /$pat/"
+			return 1
+		}
+	done
+}
+
+reject_lines() {
+	local logf=$1
+	shift
+	for pat in "$@"; do
+		if grep -Eq -- "$pat" "$logf"; then
+			echo "unexpected: $(grep -Em1 -- "$pat" "$logf")"
+			return 1
+		fi
+	done
+}
+
+report() {
+	local name=$1 why=$2 logf=$3
+	if [ -z "$why" ]; then
+		echo "PASS $name"
+	else
+		echo "FAIL $name: $why (log: ${logf#"$SECMON_REPO"/})"
+	fi
+}
+
+# Unmodified Linux on the monitor: the guest's basic suite, SRST power-off.
+case_linux_smp() {
+	local n=$1 name="qemu/linux-basic-smp$1" logf="$LOGDIR/linux-basic-smp$1.log" rc why=""
+	boot "$logf" rc -smp "$n" -bios "$BIOS" -kernel "$KERNEL" -initrd "$INITRD" \
+		-append "console=ttyS0 secmon.suite=basic secmon.expect_cpus=$n"
+	if [ "$rc" = 124 ]; then
+		why="timed out after ${QEMU_TIMEOUT}s"
+	elif [ "$rc" != 0 ]; then
+		why="QEMU exit status $rc, expected 0 (SRST shutdown)"
+	fi
+	[ -n "$why" ] || why=$(expect_lines "$logf" \
+		"^  harts +$n \\(boot hart 0" \
+		'SBI specification v2\.0 detected' \
+		'SBI implementation ID=0x5ec' \
+		'SBI HSM extension detected' \
+		'SBI SRST extension detected' \
+		'SBI DBCN extension detected' \
+		"smp: Brought up 1 node, $n CPUs?" \
+		'^[0-9]+ passed, 0 failed' \
+		'SECMON-GUEST-DONE suite=basic rc=0' \
+		'secmon: system reset: shutdown \(reason none\)') || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" \
+		'Oops|BUG:|Kernel panic|FATAL|BOOT ERROR|^FAIL ' \
+		'riscv: base ISA extensions [a-z]*h') || true
+	report "$name" "$why" "$logf"
+}
+
+# A boot the monitor must refuse with a clear message and QEMU exit 2.
+expect_boot_error() {
+	local name=$1 logf=$2 rc=$3
+	shift 3
+	local why=""
+	if [ "$rc" != 2 ]; then
+		why="QEMU exit status $rc, expected 2 (monitor boot error)"
+	fi
+	[ -n "$why" ] || why=$(expect_lines "$logf" "$@") || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'Linux version') || true
+	report "$name" "$why" "$logf"
+}
+
+case_no_kernel() {
+	local logf="$LOGDIR/boot-error-no-kernel.log" rc
+	boot "$logf" rc -smp 2 -bios "$BIOS"
+	expect_boot_error qemu/boot-error-no-kernel "$logf" "$rc" \
+		'secmon: BOOT ERROR: fw_dynamic_info: no next stage'
+}
+
+case_too_many_harts() {
+	local logf="$LOGDIR/boot-error-9-harts.log" rc
+	boot "$logf" rc -smp 9 -bios "$BIOS" -kernel "$KERNEL"
+	expect_boot_error qemu/boot-error-9-harts "$logf" "$rc" \
+		'BOOT ERROR: device tree: .*more than 8 harts'
+}
+
+# QEMU's own tree minus its UART: the error still reaches the early console.
+case_no_uart() {
+	local logf="$LOGDIR/boot-error-no-uart.log" dtb="$LOGDIR/virt-no-uart.dtb" rc
+	qemu-system-riscv64 -M virt,dumpdtb="$dtb" -m 256M -smp 2 >/dev/null 2>&1
+	fdtput -d "$dtb" /chosen stdout-path
+	fdtput -r "$dtb" /soc/serial@10000000
+	boot "$logf" rc -smp 2 -bios "$BIOS" -kernel "$KERNEL" -dtb "$dtb"
+	expect_boot_error qemu/boot-error-no-uart "$logf" "$rc" \
+		'BOOT ERROR: device tree: no ns16550a UART'
+}
+
+run_qemu_cases() {
+	for n in 1 2 4 8; do
+		case_linux_smp "$n"
+	done
+	case_no_kernel
+	case_too_many_harts
+	case_no_uart
+}

@@ -1,0 +1,33 @@
+# Shared by the tools/ scripts: paths, logging, and the firmware build.
+# shellcheck shell=bash
+
+SECMON_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SECMON_BUILD="$SECMON_REPO/build"
+
+log() { echo "${PROG:-secmon}: $*" >&2; }
+die() {
+	echo "${PROG:-secmon}: error: $*" >&2
+	exit 1
+}
+
+# Debian's OpenSBI build for QEMU virt (package opensbi).
+opensbi_fw() {
+	local fw
+	fw=$(dpkg -L opensbi 2>/dev/null | grep '/generic/fw_dynamic.bin$' | head -1)
+	[ -n "$fw" ] || die "Debian's OpenSBI is not installed (run ./tools/setup)"
+	echo "$fw"
+}
+
+# Configure (once) and build the given CMake targets in build/.
+cmake_build() {
+	if [ ! -f "$SECMON_BUILD/CMakeCache.txt" ]; then
+		log "configuring CMake in build/"
+		cmake -S "$SECMON_REPO" -B "$SECMON_BUILD" >"$SECMON_BUILD.configure.log" 2>&1 ||
+			{ tail -20 "$SECMON_BUILD.configure.log" >&2; die "CMake configure failed (log: $SECMON_BUILD.configure.log)"; }
+	fi
+	log "building ${*:-all}"
+	local targets=()
+	for t in "$@"; do targets+=(--target "$t"); done
+	cmake --build "$SECMON_BUILD" -j"$(nproc)" "${targets[@]}" >"$SECMON_BUILD/build.log" 2>&1 ||
+		{ grep -E 'error|Error' "$SECMON_BUILD/build.log" | head -20 >&2; die "build failed (log: build/build.log)"; }
+}
