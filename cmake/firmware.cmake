@@ -43,3 +43,26 @@ set_target_properties(monitor.elf PROPERTIES LINK_DEPENDS
 add_custom_command(TARGET monitor.elf POST_BUILD
   COMMAND ${CMAKE_OBJCOPY} -O binary monitor.elf monitor.bin
   COMMENT "monitor.bin")
+
+# The S-mode test payload (test/payload): boots in place of a kernel and
+# checks the SBI implementation from S-mode. It shares the formatter, the
+# string functions and libfdt with the monitor.
+add_executable(payload.elf
+  test/payload/entry.S
+  test/payload/main.c
+  test/payload/traps.c
+  test/payload/cases.c
+  monitor/console/format.c
+  monitor/lib/string.c
+  ${LIBFDT_SOURCES})
+target_include_directories(payload.elf BEFORE PRIVATE monitor/lib/include)
+target_include_directories(payload.elf PRIVATE include monitor/console
+  monitor/lib/include test/payload ${SECMON_LIBFDT_DIR})
+target_compile_options(payload.elf PRIVATE ${FW_FLAGS})
+target_link_options(payload.elf PRIVATE
+  -nostdlib -nostartfiles -static -Wl,--gc-sections -Wl,--no-relax
+  -Wl,--no-warn-rwx-segments -T ${CMAKE_SOURCE_DIR}/test/payload/payload.ld
+  -march=rv64imac_zicsr_zifencei -mabi=lp64)
+target_link_libraries(payload.elf PRIVATE gcc)
+set_target_properties(payload.elf PROPERTIES LINK_DEPENDS
+  ${CMAKE_SOURCE_DIR}/test/payload/payload.ld)

@@ -44,4 +44,5 @@ ExternalProject_Add(firmware
     ${CMAKE_BINARY_DIR}/firmware/monitor.elf
     ${CMAKE_BINARY_DIR}/firmware/monitor.bin
     ${CMAKE_BINARY_DIR}/firmware/monitor.map
+    ${CMAKE_BINARY_DIR}/firmware/payload.elf
     ${CMAKE_BINARY_DIR}/)

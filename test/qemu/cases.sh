@@ -113,7 +113,27 @@ case_no_uart() {
 		'BOOT ERROR: device tree: no ns16550a UART'
 }
 
+# The S-mode payload's SBI conformance checks (test/payload).
+case_payload() {
+	local n=$1 name="qemu/payload-smp$1" logf="$LOGDIR/payload-smp$1.log" rc why=""
+	boot "$logf" rc -smp "$n" -bios "$BIOS" -kernel "$PAYLOAD"
+	if [ "$rc" = 124 ]; then
+		why="timed out after ${QEMU_TIMEOUT}s"
+	elif [ "$rc" != 0 ]; then
+		why="QEMU exit status $rc: $(grep -m3 '^FAIL' "$logf" | tr '\n' ';')"
+	fi
+	[ -n "$why" ] || why=$(expect_lines "$logf" '^[0-9]+ passed, 0 failed' \
+		'secmon: system reset: shutdown \(reason none\)') || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" '^FAIL ' 'FATAL') || true
+	if [ -z "$why" ]; then
+		name="$name ($(grep -Eo '^[0-9]+ passed' "$logf") checks)"
+	fi
+	report "$name" "$why" "$logf"
+}
+
 run_qemu_cases() {
+	case_payload 1
+	case_payload 4
 	for n in 1 2 4 8; do
 		case_linux_smp "$n"
 	done

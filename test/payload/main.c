@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * S-mode test payload: boots on the monitor in place of a kernel, runs the
+ * suites, prints "N passed, M failed" and powers off through SRST (with
+ * the system-failure reason if anything failed, so QEMU exits non-zero).
+ */
+#include <libfdt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "console.h"
+#include "payload.h"
+
+struct pl_env pl_env;
+struct pl_hart pl_harts[PL_MAX_HARTS];
+__attribute__((aligned(16))) unsigned char pl_stacks[PL_MAX_HARTS][8192];
+
+static unsigned long passed, failed;
+
+static void put_raw(const char *s, size_t n)
+{
+	struct sbiret r = SBI3(SBI_EXT_DBCN, SBI_DBCN_WRITE, n,
+			       (unsigned long)s, 0);
+
+	if (r.error) {
+		for (size_t i = 0; i < n; i++) {
+			SBI1(SBI_LEGACY_CONSOLE_PUTCHAR, 0, s[i]);
+		}
+	}
+}
+
+void pl_printf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = con_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	put_raw(buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+}
+
+void pl_check(bool ok, const char *name, const char *file, int line,
+	      long got, long want)
+{
+	if (ok) {
+		passed++;
+		pl_printf("PASS %s\n", name);
+	} else {
+		failed++;
+		pl_printf("FAIL %s: got %ld (0x%lx), want %ld (0x%lx) at %s:%d\n",
+			  name, got, (unsigned long)got, want,
+			  (unsigned long)want, file, line);
+	}
+}
+
+static unsigned long read_reg0(const void *fdt, int node, unsigned long *size)
+{
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || len < 16) {
+		*size = 0;
+		return 0;
+	}
+	*size = ((unsigned long)fdt32_to_cpu(reg[2]) << 32) |
+		fdt32_to_cpu(reg[3]);
+	return ((unsigned long)fdt32_to_cpu(reg[0]) << 32) |
+	       fdt32_to_cpu(reg[1]);
+}
+
+static void find_env(unsigned long hartid, const void *fdt)
+{
+	int node, cpus;
+
+	pl_env.boot_hartid = hartid;
+	pl_env.fdt = fdt;
+	node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
+					     7);
+	pl_env.ram_base = read_reg0(fdt, node, &pl_env.ram_size);
+	node = fdt_path_offset(fdt, "/reserved-memory");
+	node = fdt_node_offset_by_compatible(fdt, node, "secmon,monitor");
+	pl_env.mon_base = node >= 0 ? read_reg0(fdt, node, &pl_env.mon_size)
+				    : 0;
+	cpus = fdt_path_offset(fdt, "/cpus");
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *t = fdt_getprop(fdt, node, "device_type", NULL);
+
+		if (t && !strcmp(t, "cpu")) {
+			pl_env.nharts++;
+		}
+	}
+}
+
+void pl_secondary(unsigned long hartid, unsigned long opaque)
+{
+	if (hartid >= PL_MAX_HARTS) {
+		return;
+	}
+	pl_harts[hartid].opaque = opaque;
+	__atomic_fetch_add(&pl_harts[hartid].arrived, 1, __ATOMIC_SEQ_CST);
+	while (pl_harts[hartid].command != PL_CMD_STOP) {
+		__asm__ volatile("nop");
+	}
+	pl_harts[hartid].command = PL_CMD_IDLE;
+	SBI0(SBI_EXT_HSM, SBI_HSM_HART_STOP);
+	pl_printf("FAIL hsm/stop-returned on hart %lu\n", hartid);
+}
+
+void pl_main(unsigned long hartid, const void *fdt)
+{
+	pl_printf("payload: secmon S-mode test payload on hart %lu\n", hartid);
+	find_env(hartid, fdt);
+	pl_printf("payload: %lu harts, RAM 0x%lx+0x%lx, monitor 0x%lx+0x%lx\n",
+		  pl_env.nharts, pl_env.ram_base, pl_env.ram_size,
+		  pl_env.mon_base, pl_env.mon_size);
+	suite_base();
+	suite_time_ipi();
+	suite_rfence();
+	suite_hsm();
+	suite_traps();
+	suite_srst_dbcn();
+	pl_printf("%lu passed, %lu failed\n", passed, failed);
+	SBI2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN,
+	     failed ? SBI_SRST_REASON_SYSFAIL : SBI_SRST_REASON_NONE);
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The S-mode test payload: SBI calls, a check harness, trap probes. */
+#ifndef SECMON_PAYLOAD_H
+#define SECMON_PAYLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <secmon/sbi.h>
+
+#define PL_MAX_HARTS 8
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+static inline struct sbiret sbi_ecall(unsigned long eid, unsigned long fid,
+				      unsigned long a0, unsigned long a1,
+				      unsigned long a2, unsigned long a3,
+				      unsigned long a4, unsigned long a5)
+{
+	register unsigned long r0 __asm__("a0") = a0;
+	register unsigned long r1 __asm__("a1") = a1;
+	register unsigned long r2 __asm__("a2") = a2;
+	register unsigned long r3 __asm__("a3") = a3;
+	register unsigned long r4 __asm__("a4") = a4;
+	register unsigned long r5 __asm__("a5") = a5;
+	register unsigned long r6 __asm__("a6") = fid;
+	register unsigned long r7 __asm__("a7") = eid;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r6), "r"(r7)
+			 : "memory");
+	return (struct sbiret){ (long)r0, (long)r1 };
+}
+
+#define SBI0(e, f) sbi_ecall((e), (f), 0, 0, 0, 0, 0, 0)
+#define SBI1(e, f, a) sbi_ecall((e), (f), (a), 0, 0, 0, 0, 0)
+#define SBI2(e, f, a, b) sbi_ecall((e), (f), (a), (b), 0, 0, 0, 0)
+#define SBI3(e, f, a, b, c) sbi_ecall((e), (f), (a), (b), (c), 0, 0, 0)
+#define SBI5(e, f, a, b, c, d, g) sbi_ecall((e), (f), (a), (b), (c), (d), (g), 0)
+
+/* Output through DBCN (falls back to the legacy console). */
+void pl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Checks: each prints PASS/FAIL with the name and counts. */
+void pl_check(bool ok, const char *name, const char *file, int line,
+	      long got, long want);
+#define CHECK_EQ(got, want, name)                                          \
+	do {                                                               \
+		long _g = (long)(got), _w = (long)(want);                  \
+		pl_check(_g == _w, (name), __FILE__, __LINE__, _g, _w);    \
+	} while (0)
+#define CHECK(cond, name) pl_check((cond), (name), __FILE__, __LINE__, 0, 0)
+
+/* Trap probes: run fn with the trap handler armed; returns scause
+ * (or -1 if nothing trapped) and stores stval. */
+struct pl_trap_record {
+	long cause;
+	unsigned long tval;
+	unsigned long epc;
+};
+void pl_expect_trap(void);
+struct pl_trap_record pl_trap_result(void);
+
+unsigned long pl_probe_load(unsigned long addr);
+void pl_probe_store(unsigned long addr, unsigned long val);
+unsigned long pl_probe_csrr_mscratch(void);
+unsigned long pl_probe_illegal_insn(void);
+void pl_secondary_entry(void);
+
+/* Platform facts found from the FDT the payload was given. */
+struct pl_env {
+	unsigned long boot_hartid;
+	unsigned long nharts;
+	unsigned long ram_base, ram_size;
+	unsigned long mon_base, mon_size; /* /reserved-memory/secmon */
+	const void *fdt;
+};
+extern struct pl_env pl_env;
+
+/* Per-hart mailbox for secondary harts started by the suites. */
+struct pl_hart {
+	volatile unsigned long arrived; /* incremented on each start */
+	volatile unsigned long opaque;
+	volatile unsigned long command; /* PL_CMD_* */
+};
+#define PL_CMD_IDLE 0
+#define PL_CMD_STOP 1
+extern struct pl_hart pl_harts[PL_MAX_HARTS];
+
+static inline unsigned long pl_read_time(void)
+{
+	unsigned long t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+/* Suites. */
+void suite_base(void);
+void suite_time_ipi(void);
+void suite_rfence(void);
+void suite_hsm(void);
+void suite_srst_dbcn(void);
+void suite_traps(void);
+
+#endif

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hart.h"
+#include "hsm.h"
+
+#ifndef TEST_DTB_DIR
+#error "TEST_DTB_DIR must name the directory of the compiled test trees"
+#endif
+
+struct sbi_call test_last_call;
+
+void *test_dtb(const char *name, size_t *size)
+{
+	char path[512];
+	FILE *f;
+	long n;
+	void *buf;
+
+	snprintf(path, sizeof(path), "%s/%s.dtb", TEST_DTB_DIR, name);
+	f = fopen(path, "rb");
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0 ||
+	    fseek(f, 0, SEEK_SET)) {
+		fprintf(stderr, "cannot read %s\n", path);
+		abort();
+	}
+	buf = malloc((size_t)n);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fprintf(stderr, "cannot read %s\n", path);
+		abort();
+	}
+	fclose(f);
+	if (size) {
+		*size = (size_t)n;
+	}
+	return buf;
+}
+
+void test_boot(const char *dtb, unsigned long boot_hart)
+{
+	char err[200];
+	void *fdt = test_dtb(dtb, NULL);
+	int rc = plat_parse(fdt, &plat, err, sizeof(err));
+
+	free(fdt);
+	if (rc) {
+		fprintf(stderr, "test_boot(%s): plat_parse: %d: %s\n", dtb, rc,
+			err);
+		abort();
+	}
+	plat.nmem = 1;
+	plat.mem[0] = (struct plat_mem){ FAKE_RAM_BASE, FAKE_RAM_SIZE };
+	plat_monitor = (struct plat_reserve){ TEST_MON_BASE, TEST_MON_SIZE };
+	hart_table_init(&plat);
+	hsm_init(boot_hart);
+	fake_set_hart((unsigned int)boot_hart);
+}
+
+struct sbi_ret ecall(unsigned long eid, unsigned long fid, unsigned long a0,
+		     unsigned long a1, unsigned long a2, unsigned long a3,
+		     unsigned long a4)
+{
+	/* Stale action and legacy values: sbi_call must set both. */
+	test_last_call = (struct sbi_call){
+		.eid = eid,
+		.fid = fid,
+		.a = { a0, a1, a2, a3, a4, 0 },
+		.hartid = fake_hart(),
+		.action = SBI_ACT_STOP_HART,
+		.legacy = eid > SBI_LEGACY_LAST,
+	};
+	return sbi_call(&test_last_call);
+}
