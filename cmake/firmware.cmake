@@ -52,6 +52,7 @@ add_executable(payload.elf
   test/payload/main.c
   test/payload/traps.c
   test/payload/cases.c
+  test/payload/bench.c
   monitor/console/format.c
   monitor/lib/string.c
   ${LIBFDT_SOURCES})

@@ -38,9 +38,7 @@ unsigned long hart_serve(unsigned long self);
 
 /* Counters for the debugger and benchmarks. */
 struct hart_stats {
-	unsigned long ecalls;
-	unsigned long ipis_served;
-	unsigned long redirects;
+	unsigned long ipis_served; /* mailbox rounds served */
 };
 struct hart_stats *hart_stats(unsigned long hartid);
 

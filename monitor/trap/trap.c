@@ -12,10 +12,11 @@
 #define CAUSE_IRQ (1UL << 63)
 #define IRQ_M_SOFT 3
 #define IRQ_M_TIMER 7
-#define CAUSE_S_ECALL 9
 #define PRV_M 3
 
-static void trap_ecall(struct trap_frame *tf)
+/* Called by trap_entry.S with mepc already past the ecall; only the
+ * caller-saved registers are in the frame. */
+void trap_ecall(struct trap_frame *tf)
 {
 	struct sbi_call c = {
 		.eid = tf->x[17],
@@ -26,8 +27,7 @@ static void trap_ecall(struct trap_frame *tf)
 	};
 	struct sbi_ret r = sbi_call(&c);
 
-	hart_stats(tf->hartid)->ecalls++;
-	rv_set_mepc(rv_mepc() + 4);
+	tf->ecalls++;
 	if (c.legacy) {
 		tf->x[10] = r.value;
 	} else {
@@ -64,10 +64,8 @@ void trap_handler(struct trap_frame *tf)
 
 	if (cause & CAUSE_IRQ) {
 		trap_irq(tf, cause & ~CAUSE_IRQ);
-	} else if (cause == CAUSE_S_ECALL) {
-		trap_ecall(tf);
 	} else if (rv_trap_prev_mode() != PRV_M) {
-		hart_stats(tf->hartid)->redirects++;
+		tf->redirects++;
 		rv_redirect_to_s(cause, rv_mtval());
 	} else {
 		trap_fatal(tf);

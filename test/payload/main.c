@@ -93,6 +93,25 @@ static void find_env(unsigned long hartid, const void *fdt)
 	}
 }
 
+/* Does /chosen/bootargs (QEMU -append) contain word? */
+static bool pl_bootargs_has(const char *word)
+{
+	int chosen = fdt_path_offset(pl_env.fdt, "/chosen");
+	const char *args =
+		chosen >= 0 ? fdt_getprop(pl_env.fdt, chosen, "bootargs", NULL)
+			    : NULL;
+	size_t n = strlen(word);
+
+	for (const char *p = args; p && *p;) {
+		if (!strncmp(p, word, n) && (p[n] == ' ' || p[n] == '\0')) {
+			return true;
+		}
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+	}
+	return false;
+}
+
 void pl_secondary(unsigned long hartid, unsigned long opaque)
 {
 	if (hartid >= PL_MAX_HARTS) {
@@ -115,6 +134,13 @@ void pl_main(unsigned long hartid, const void *fdt)
 	pl_printf("payload: %lu harts, RAM 0x%lx+0x%lx, monitor 0x%lx+0x%lx\n",
 		  pl_env.nharts, pl_env.ram_base, pl_env.ram_size,
 		  pl_env.mon_base, pl_env.mon_size);
+	if (pl_bootargs_has("secmon.payload=bench")) {
+		pl_bench();
+		pl_printf("bench done\n");
+		SBI2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET,
+		     SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);
+		return;
+	}
 	suite_base();
 	suite_time_ipi();
 	suite_rfence();

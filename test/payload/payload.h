@@ -106,5 +106,6 @@ void suite_rfence(void);
 void suite_hsm(void);
 void suite_srst_dbcn(void);
 void suite_traps(void);
+void pl_bench(void);
 
 #endif

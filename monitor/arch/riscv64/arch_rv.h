@@ -13,6 +13,8 @@
 struct trap_frame {
 	unsigned long x[32]; /* x[0] unused; x[2] is the interrupted sp */
 	unsigned long hartid;
+	unsigned long ecalls;    /* SBI calls served on this hart */
+	unsigned long redirects; /* exceptions handed back to S-mode */
 	unsigned long pad;
 };
 static_assert(offsetof(struct trap_frame, hartid) == TF_HARTID,
@@ -46,6 +48,7 @@ __attribute__((noreturn)) void rv_halt(void);
 
 /* Entry points called from assembly. */
 void trap_handler(struct trap_frame *tf);
+void trap_ecall(struct trap_frame *tf);
 __attribute__((noreturn)) void trap_fatal(struct trap_frame *tf);
 __attribute__((noreturn)) void boot_main(unsigned long hartid, void *fdt,
 					 void *info);

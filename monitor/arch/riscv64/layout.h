@@ -9,8 +9,8 @@
 #define FDT_HANDOFF_SIZE 0x10000    /* 64 KiB */
 
 #define HART_STACK_SIZE 8192
-/* struct trap_frame: x0..x31, then hartid and padding to 16 bytes. */
-#define TRAP_FRAME_SIZE 272
+/* struct trap_frame: x0..x31, hartid, two counters, padding to 16 bytes. */
+#define TRAP_FRAME_SIZE 288
 #define TF_HARTID 256
 #define TF_REG(n) ((n) * 8)
 

@@ -18,25 +18,44 @@
 trap_entry:
 	csrrw	sp, mscratch, sp
 	beqz	sp, trap_from_monitor
+	/* Caller-saved registers first: enough for the C calling convention,
+	 * which preserves s0-s11 (the monitor never uses gp or tp). */
 	SAVE(1, 1)
-	SAVE(3, 3); SAVE(4, 4); SAVE(5, 5); SAVE(6, 6); SAVE(7, 7)
-	SAVE(8, 8); SAVE(9, 9); SAVE(10, 10); SAVE(11, 11); SAVE(12, 12)
-	SAVE(13, 13); SAVE(14, 14); SAVE(15, 15); SAVE(16, 16); SAVE(17, 17)
-	SAVE(18, 18); SAVE(19, 19); SAVE(20, 20); SAVE(21, 21); SAVE(22, 22)
-	SAVE(23, 23); SAVE(24, 24); SAVE(25, 25); SAVE(26, 26); SAVE(27, 27)
+	SAVE(5, 5); SAVE(6, 6); SAVE(7, 7)
+	SAVE(10, 10); SAVE(11, 11); SAVE(12, 12); SAVE(13, 13); SAVE(14, 14)
+	SAVE(15, 15); SAVE(16, 16); SAVE(17, 17)
 	SAVE(28, 28); SAVE(29, 29); SAVE(30, 30); SAVE(31, 31)
 	csrrw	t0, mscratch, zero
 	sd	t0, TF_REG(2)(sp)
+	csrr	t0, mcause
+	li	t1, 9			/* ecall from S-mode: the fast path */
+	bne	t0, t1, trap_slow
+	csrr	t0, mepc
+	addi	t0, t0, 4
+	csrw	mepc, t0
+	mv	a0, sp
+	call	trap_ecall
+	j	trap_restore_caller_saved
+
+trap_slow:
+	/* Everything else gets the full frame (redirects, fault reports and
+	 * instruction emulation may read any register). */
+	SAVE(3, 3); SAVE(4, 4); SAVE(8, 8); SAVE(9, 9)
+	SAVE(18, 18); SAVE(19, 19); SAVE(20, 20); SAVE(21, 21); SAVE(22, 22)
+	SAVE(23, 23); SAVE(24, 24); SAVE(25, 25); SAVE(26, 26); SAVE(27, 27)
 	mv	a0, sp
 	call	trap_handler
+	LOAD(3, 3); LOAD(4, 4); LOAD(8, 8); LOAD(9, 9)
+	LOAD(18, 18); LOAD(19, 19); LOAD(20, 20); LOAD(21, 21); LOAD(22, 22)
+	LOAD(23, 23); LOAD(24, 24); LOAD(25, 25); LOAD(26, 26); LOAD(27, 27)
+
+trap_restore_caller_saved:
 	/* sp is the frame again (callee-saved). */
 	csrw	mscratch, sp
 	LOAD(1, 1)
-	LOAD(3, 3); LOAD(4, 4); LOAD(5, 5); LOAD(6, 6); LOAD(7, 7)
-	LOAD(8, 8); LOAD(9, 9); LOAD(10, 10); LOAD(11, 11); LOAD(12, 12)
-	LOAD(13, 13); LOAD(14, 14); LOAD(15, 15); LOAD(16, 16); LOAD(17, 17)
-	LOAD(18, 18); LOAD(19, 19); LOAD(20, 20); LOAD(21, 21); LOAD(22, 22)
-	LOAD(23, 23); LOAD(24, 24); LOAD(25, 25); LOAD(26, 26); LOAD(27, 27)
+	LOAD(5, 5); LOAD(6, 6); LOAD(7, 7)
+	LOAD(10, 10); LOAD(11, 11); LOAD(12, 12); LOAD(13, 13); LOAD(14, 14)
+	LOAD(15, 15); LOAD(16, 16); LOAD(17, 17)
 	LOAD(28, 28); LOAD(29, 29); LOAD(30, 30); LOAD(31, 31)
 	LOAD(2, 2)
 	mret
