@@ -118,7 +118,7 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		   (unsigned long)plat.mtime, (unsigned long)plat.timebase_hz,
 		   bh->isa & PLAT_ISA_SSTC ? ", Sstc (stimecmp)" : ", mtimecmp");
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
-	con_printf("  sbi      base time ipi rfence hsm srst dbcn legacy-console\n");
+	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp legacy-console\n");
 	con_printf("  isa      'h' hidden from the OS (no hypervisor support)\n");
 	con_printf("  next     0x%lx in S-mode, a0=hartid a1=fdt\n",
 		   fi->next_addr);

@@ -53,6 +53,7 @@ add_executable(payload.elf
   test/payload/traps.c
   test/payload/cases.c
   test/payload/bench.c
+  test/payload/suspend.c
   monitor/console/format.c
   monitor/lib/string.c
   ${LIBFDT_SOURCES})

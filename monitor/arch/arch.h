@@ -48,6 +48,11 @@ unsigned long arch_mvendorid(void);
 unsigned long arch_marchid(void);
 unsigned long arch_mimpid(void);
 
+/* Pending-interrupt queries for the calling hart (mip & mie). */
+bool arch_s_irq_pending(void); /* SSIP/STIP/SEIP, enabled by S-mode */
+bool arch_msip_pending(void);
+bool arch_mtip_pending(void);
+
 /* Write PMP entry i (0..15): pmpaddr_i = addr, pmpcfg byte i = cfg. */
 void arch_pmp_write(int i, uint8_t cfg, unsigned long addr);
 

@@ -3,6 +3,7 @@
 
 #include <secmon/sbi.h>
 
+#include "arch.h"
 #include "hart.h"
 #include "platform.h"
 
@@ -49,7 +50,13 @@ bool hsm_running(unsigned long hartid)
 {
 	long st = hsm_state(hartid);
 
-	return st == SBI_HSM_STATE_STARTED || st == SBI_HSM_STATE_STOP_PENDING;
+	return st == SBI_HSM_STATE_STARTED || st == SBI_HSM_STATE_STOP_PENDING ||
+	       st == SBI_HSM_STATE_SUSPENDED;
+}
+
+bool hsm_entry_valid(unsigned long addr)
+{
+	return plat_in_ram(&plat, addr, 4) && !plat_in_monitor(addr, 4);
 }
 
 long hsm_start(unsigned long hartid, unsigned long addr, unsigned long arg)
@@ -58,7 +65,7 @@ long hsm_start(unsigned long hartid, unsigned long addr, unsigned long arg)
 		return SBI_ERR_INVALID_PARAM;
 	}
 	/* The entry point must be RAM the OS owns: not the monitor. */
-	if (!plat_in_ram(&plat, addr, 4) || plat_in_monitor(addr, 4)) {
+	if (!hsm_entry_valid(addr)) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
 	if (!cas_state(hartid, SBI_HSM_STATE_STOPPED, HSM_STATE_CLAIMED)) {
@@ -98,4 +105,58 @@ bool hsm_take_start(unsigned long self, unsigned long *addr,
 	*arg = hsm[self].arg;
 	return cas_state(self, SBI_HSM_STATE_START_PENDING,
 			 SBI_HSM_STATE_STARTED);
+}
+
+long hsm_suspend(unsigned long self, unsigned long type, unsigned long addr,
+		 unsigned long arg, bool *retentive)
+{
+	/* Only the two default types exist here; every other value is
+	 * reserved or platform-specific and unimplemented. */
+	if (type != HSM_SUSPEND_RETENTIVE && type != HSM_SUSPEND_NON_RETENTIVE) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	*retentive = type == HSM_SUSPEND_RETENTIVE;
+	if (!*retentive && !hsm_entry_valid(addr)) {
+		return SBI_ERR_INVALID_ADDRESS;
+	}
+	hsm[self].addr = addr;
+	hsm[self].arg = arg;
+	if (!cas_state(self, SBI_HSM_STATE_STARTED, SBI_HSM_STATE_SUSPENDED)) {
+		return SBI_ERR_FAILED;
+	}
+	return SBI_SUCCESS;
+}
+
+void hsm_wait_wakeup(unsigned long self)
+{
+	while (!arch_s_irq_pending()) {
+		arch_wfi();
+		if (arch_msip_pending()) {
+			hart_serve(self);
+		}
+		if (arch_mtip_pending()) {
+			/* No Sstc: the S timer deadline lives in mtimecmp. */
+			arch_mtimer_irq(false);
+			arch_set_stip();
+		}
+	}
+	cas_state(self, SBI_HSM_STATE_SUSPENDED, SBI_HSM_STATE_STARTED);
+}
+
+void hsm_resume_point(unsigned long self, unsigned long *addr,
+		      unsigned long *arg)
+{
+	*addr = hsm[self].addr;
+	*arg = hsm[self].arg;
+}
+
+long hsm_others_stopped(unsigned long self)
+{
+	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
+		if (h != self && hart_exists(h) &&
+		    hsm_state(h) != SBI_HSM_STATE_STOPPED) {
+			return SBI_ERR_DENIED;
+		}
+	}
+	return SBI_SUCCESS;
 }

@@ -15,7 +15,8 @@ void hsm_init(unsigned long boot_hartid);
 /* SBI_HSM_STATE_*, or -1 for a hart that does not exist. */
 long hsm_state(unsigned long hartid);
 
-/* True while the hart runs S-mode code (STARTED or STOP_PENDING). */
+/* True while the hart can take mailbox work: STARTED, STOP_PENDING, or
+ * SUSPENDED (a suspended hart wakes for it). */
 bool hsm_running(unsigned long hartid);
 
 /* hart_start: STOPPED -> START_PENDING, then wake the target. */
@@ -31,5 +32,27 @@ void hsm_stopped(unsigned long self);
  */
 bool hsm_take_start(unsigned long self, unsigned long *addr,
 		    unsigned long *arg);
+
+/*
+ * hart_suspend on the calling hart (SBI v2.0 §9.4): checks the type and,
+ * for non-retentive suspend, the resume address; then STARTED ->
+ * SUSPENDED. *retentive tells the caller whether to return from the call
+ * (retentive) or to resume at hsm_resume_point() (non-retentive).
+ */
+long hsm_suspend(unsigned long self, unsigned long type, unsigned long addr,
+		 unsigned long arg, bool *retentive);
+/* Sleep until an S-level interrupt enabled in sie is pending, serving the
+ * mailbox and the M timer meanwhile; then SUSPENDED -> STARTED. */
+void hsm_wait_wakeup(unsigned long self);
+/* Entry point and argument recorded by a non-retentive suspend. */
+void hsm_resume_point(unsigned long self, unsigned long *addr,
+		      unsigned long *arg);
+/* SBI_ERR_DENIED unless every other hart is STOPPED (system suspend). */
+long hsm_others_stopped(unsigned long self);
+/* Is addr a valid S-mode entry point (RAM, outside the monitor)? */
+bool hsm_entry_valid(unsigned long addr);
+
+#define HSM_SUSPEND_RETENTIVE 0x00000000UL
+#define HSM_SUSPEND_NON_RETENTIVE 0x80000000UL
 
 #endif

@@ -322,17 +322,17 @@ static void parse_clints(const void *fdt, struct plat_info *pi)
 			for_each_irq(fdt, node, pi, base, 1);
 		}
 	}
-	/* ACLINT MTIMER: one 8-byte "reg" entry is mtime, the other the
-	 * mtimecmp array (QEMU lists mtime first). */
+	/* ACLINT MTIMER: "reg" is the mtime register, then the mtimecmp
+	 * array (the sizes QEMU writes are not reliable, so go by order). */
 	for_each_compatible(fdt, node, "riscv,aclint-mtimer") {
-		uint64_t b1, s1;
+		uint64_t cmp, cmp_size;
 
 		if (read_reg(fdt, node, 0, &base, &size) ||
-		    read_reg(fdt, node, 1, &b1, &s1)) {
+		    read_reg(fdt, node, 1, &cmp, &cmp_size)) {
 			continue;
 		}
-		pi->mtime = size == 8 ? base : b1;
-		for_each_irq(fdt, node, pi, size == 8 ? b1 : base, 2);
+		pi->mtime = base;
+		for_each_irq(fdt, node, pi, cmp, 2);
 	}
 }
 

@@ -12,7 +12,7 @@ static const struct sbi_ext sbi_exts[] = {
 	{ SBI_EXT_TIME, sbi_time },     { SBI_EXT_IPI, sbi_ipi },
 	{ SBI_EXT_RFENCE, sbi_rfence }, { SBI_EXT_BASE, sbi_base },
 	{ SBI_EXT_HSM, sbi_hsm },       { SBI_EXT_SRST, sbi_srst },
-	{ SBI_EXT_DBCN, sbi_dbcn },
+	{ SBI_EXT_DBCN, sbi_dbcn },     { SBI_EXT_SUSP, sbi_susp },
 };
 
 static const struct sbi_ext *find_ext(unsigned long eid)

@@ -4,6 +4,22 @@
 #include "hsm.h"
 #include "sbi_ext.h"
 
+static struct sbi_ret hart_suspend(struct sbi_call *c)
+{
+	bool retentive;
+	long rc;
+
+	/* suspend_type is 32 bits wide (SBI v2.0 §9.4). */
+	if (c->a[0] >> 32) {
+		return sbi_err(SBI_ERR_INVALID_PARAM);
+	}
+	rc = hsm_suspend(c->hartid, c->a[0], c->a[1], c->a[2], &retentive);
+	if (!rc) {
+		c->action = retentive ? SBI_ACT_SUSPEND : SBI_ACT_RESUME_AT;
+	}
+	return sbi_err(rc);
+}
+
 struct sbi_ret sbi_hsm(struct sbi_call *c)
 {
 	long rc;
@@ -22,6 +38,8 @@ struct sbi_ret sbi_hsm(struct sbi_call *c)
 		rc = hsm_state(c->a[0]);
 		return rc < 0 ? sbi_err(SBI_ERR_INVALID_PARAM)
 			      : sbi_ok((unsigned long)rc);
+	case SBI_HSM_HART_SUSPEND:
+		return hart_suspend(c);
 	default:
 		return sbi_err(SBI_ERR_NOT_SUPPORTED);
 	}

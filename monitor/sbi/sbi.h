@@ -20,6 +20,9 @@ struct sbi_ret {
 enum sbi_action {
 	SBI_ACT_NONE = 0,
 	SBI_ACT_STOP_HART, /* hart_stop succeeded: park this hart */
+	SBI_ACT_SUSPEND,   /* retentive suspend: sleep, then return */
+	SBI_ACT_RESUME_AT, /* non-retentive/system suspend: sleep, then
+			    * enter S-mode at hsm_resume_point() */
 };
 
 struct sbi_call {

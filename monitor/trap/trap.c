@@ -7,6 +7,7 @@
 #include "arch_rv.h"
 #include "console.h"
 #include "hart.h"
+#include "hsm.h"
 #include "sbi.h"
 
 #define CAUSE_IRQ (1UL << 63)
@@ -34,8 +35,21 @@ void trap_ecall(struct trap_frame *tf)
 		tf->x[10] = (unsigned long)r.error;
 		tf->x[11] = r.value;
 	}
-	if (c.action == SBI_ACT_STOP_HART) {
+	switch (c.action) {
+	case SBI_ACT_NONE:
+		break;
+	case SBI_ACT_STOP_HART:
 		rv_park(tf->hartid);
+	case SBI_ACT_SUSPEND:
+		hsm_wait_wakeup(tf->hartid);
+		break;
+	case SBI_ACT_RESUME_AT: {
+		unsigned long addr, arg;
+
+		hsm_wait_wakeup(tf->hartid);
+		hsm_resume_point(tf->hartid, &addr, &arg);
+		rv_enter_smode(addr, tf->hartid, arg);
+	}
 	}
 }
 

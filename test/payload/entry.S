@@ -29,6 +29,13 @@ pl_secondary_entry:
 	call	pl_secondary
 	j	3b
 
+	/* Resume point of non-retentive and system suspend. */
+	.globl pl_resume_entry
+pl_resume_entry:
+	call	set_stack
+	call	pl_resumed
+	j	3b
+
 /* sp <- top of the stack for hartid a0; keeps a0/a1. */
 set_stack:
 	addi	t0, a0, 1

@@ -112,6 +112,39 @@ static bool pl_bootargs_has(const char *word)
 	return false;
 }
 
+/*
+ * SRST reboots: boot 1 asks for a cold reboot, boot 2 for a warm one,
+ * boot 3 reports. The boot count lives in RAM outside the payload image,
+ * which QEMU reloads on reset while leaving other RAM as it was.
+ */
+#define REBOOT_MAGIC 0x5EC0B007UL
+
+static void pl_reboot_test(void)
+{
+	volatile unsigned long *m =
+		(volatile unsigned long *)(pl_env.ram_base + 0x400000);
+	struct sbiret r;
+
+	if (m[0] != REBOOT_MAGIC) {
+		m[0] = REBOOT_MAGIC;
+		m[1] = 1;
+	} else {
+		m[1]++;
+	}
+	pl_printf("payload: reboot test: boot %lu\n", m[1]);
+	if (m[1] == 1 || m[1] == 2) {
+		r = SBI2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET,
+			 m[1] == 1 ? SBI_SRST_TYPE_COLD_REBOOT
+				   : SBI_SRST_TYPE_WARM_REBOOT,
+			 SBI_SRST_REASON_NONE);
+		CHECK_EQ(r.error, 0xbad, "srst/reboot-returned");
+		pl_finish();
+	}
+	CHECK_EQ(m[1], 3, "srst/cold-then-warm-reboot-booted-three-times");
+	m[0] = 0;
+	pl_finish();
+}
+
 void pl_secondary(unsigned long hartid, unsigned long opaque)
 {
 	if (hartid >= PL_MAX_HARTS) {
@@ -119,6 +152,9 @@ void pl_secondary(unsigned long hartid, unsigned long opaque)
 	}
 	pl_harts[hartid].opaque = opaque;
 	__atomic_fetch_add(&pl_harts[hartid].arrived, 1, __ATOMIC_SEQ_CST);
+	if (pl_harts[hartid].command == PL_CMD_SUSPEND) {
+		pl_secondary_suspend(hartid);
+	}
 	while (pl_harts[hartid].command != PL_CMD_STOP) {
 		__asm__ volatile("nop");
 	}
@@ -141,13 +177,24 @@ void pl_main(unsigned long hartid, const void *fdt)
 		     SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);
 		return;
 	}
+	if (pl_bootargs_has("secmon.payload=reboot")) {
+		pl_reboot_test();
+	}
 	suite_base();
 	suite_time_ipi();
 	suite_rfence();
 	suite_hsm();
 	suite_traps();
 	suite_srst_dbcn();
+	suite_suspend(); /* continues in pl_resumed(), ends in pl_finish() */
+}
+
+void pl_finish(void)
+{
 	pl_printf("%lu passed, %lu failed\n", passed, failed);
 	SBI2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN,
 	     failed ? SBI_SRST_REASON_SYSFAIL : SBI_SRST_REASON_NONE);
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
 }

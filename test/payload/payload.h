@@ -86,9 +86,11 @@ struct pl_hart {
 	volatile unsigned long arrived; /* incremented on each start */
 	volatile unsigned long opaque;
 	volatile unsigned long command; /* PL_CMD_* */
+	volatile unsigned long woke;    /* set after a suspend returned */
 };
 #define PL_CMD_IDLE 0
 #define PL_CMD_STOP 1
+#define PL_CMD_SUSPEND 2
 extern struct pl_hart pl_harts[PL_MAX_HARTS];
 
 static inline unsigned long pl_read_time(void)
@@ -107,5 +109,9 @@ void suite_hsm(void);
 void suite_srst_dbcn(void);
 void suite_traps(void);
 void pl_bench(void);
+void suite_suspend(void);
+void pl_secondary_suspend(unsigned long hartid);
+/* Print the totals and power off; never returns. */
+__attribute__((noreturn)) void pl_finish(void);
 
 #endif

@@ -10,7 +10,7 @@ boot() {
 	local logf=$1 rcvar=$2
 	shift 2
 	set +e
-	timeout "$QEMU_TIMEOUT" qemu-system-riscv64 -M virt -m 256M -nographic \
+	timeout "$QEMU_TIMEOUT" qemu-system-riscv64 -M "${MACHINE:-virt}" -m 256M -nographic \
 		-monitor none -serial stdio "$@" </dev/null >"$logf" 2>&1
 	printf -v "$rcvar" '%s' $?
 	set -e
@@ -49,9 +49,12 @@ report() {
 }
 
 # Unmodified Linux on the monitor: the guest's basic suite, SRST power-off.
+# case_linux_smp SMP [TAG QEMU-ARGS...]
 case_linux_smp() {
-	local n=$1 name="qemu/linux-basic-smp$1" logf="$LOGDIR/linux-basic-smp$1.log" rc why=""
-	boot "$logf" rc -smp "$n" -bios "$BIOS" -kernel "$KERNEL" -initrd "$INITRD" \
+	local n=$1 tag=${2:-} rc why=""
+	shift $(($# > 1 ? 2 : 1))
+	local name="qemu/linux-basic-smp$n${tag:+-$tag}" logf="$LOGDIR/linux-basic-smp$n${tag:+-$tag}.log"
+	boot "$logf" rc -smp "$n" "$@" -bios "$BIOS" -kernel "$KERNEL" -initrd "$INITRD" \
 		-append "console=ttyS0 secmon.suite=basic secmon.expect_cpus=$n"
 	if [ "$rc" = 124 ]; then
 		why="timed out after ${QEMU_TIMEOUT}s"
@@ -114,9 +117,12 @@ case_no_uart() {
 }
 
 # The S-mode payload's SBI conformance checks (test/payload).
+# case_payload SMP [TAG QEMU-ARGS...]
 case_payload() {
-	local n=$1 name="qemu/payload-smp$1" logf="$LOGDIR/payload-smp$1.log" rc why=""
-	boot "$logf" rc -smp "$n" -bios "$BIOS" -kernel "$PAYLOAD"
+	local n=$1 tag=${2:-} rc why=""
+	shift $(($# > 1 ? 2 : 1))
+	local name="qemu/payload-smp$n${tag:+-$tag}" logf="$LOGDIR/payload-smp$n${tag:+-$tag}.log"
+	boot "$logf" rc -smp "$n" -bios "$BIOS" -kernel "$PAYLOAD" "$@"
 	if [ "$rc" = 124 ]; then
 		why="timed out after ${QEMU_TIMEOUT}s"
 	elif [ "$rc" != 0 ]; then
@@ -131,12 +137,30 @@ case_payload() {
 	report "$name" "$why" "$logf"
 }
 
+# SRST cold and warm reboot really restart the machine: three banners.
+case_reboot() {
+	local logf="$LOGDIR/payload-reboot.log" rc why=""
+	boot "$logf" rc -smp 2 -bios "$BIOS" -kernel "$PAYLOAD" -append secmon.payload=reboot
+	[ "$rc" = 0 ] || why="QEMU exit status $rc, expected 0"
+	[ -n "$why" ] || why=$(expect_lines "$logf" \
+		'secmon: system reset: cold reboot' 'secmon: system reset: warm reboot' \
+		'payload: reboot test: boot 3' '^1 passed, 0 failed') || true
+	if [ -z "$why" ] && [ "$(grep -c '^secmon .*RISC-V M-mode security monitor' "$logf")" != 3 ]; then
+		why="expected 3 monitor banners, saw $(grep -c '^secmon .*RISC-V M-mode' "$logf")"
+	fi
+	report qemu/srst-cold-and-warm-reboot "$why" "$logf"
+}
+
 run_qemu_cases() {
 	case_payload 1
 	case_payload 4
+	case_payload 2 no-sstc -cpu rv64,sstc=off
+	MACHINE=virt,aclint=on case_payload 2 aclint-no-sstc -cpu rv64,sstc=off
+	case_reboot
 	for n in 1 2 4 8; do
 		case_linux_smp "$n"
 	done
+	case_linux_smp 4 no-sstc -cpu rv64,sstc=off
 	case_no_kernel
 	case_too_many_harts
 	case_no_uart

@@ -43,6 +43,8 @@ static struct {
 	size_t nin, in_pos;
 	struct fake_pmp_entry pmp[16];
 	unsigned long relax_streak;
+	unsigned long wfi_streak;
+	void (*wfi_hook)(unsigned int hart);
 } fk;
 
 /* Fake RAM is separate from fk so fake_reset can zero it cheaply too. */
@@ -99,6 +101,11 @@ static struct fake_hart_state *cur(void)
 void fake_set_delivery(bool on)
 {
 	fk.delivery = on;
+}
+
+void fake_set_wfi_hook(void (*hook)(unsigned int hart))
+{
+	fk.wfi_hook = hook;
 }
 
 /* ---- MMIO ---- */
@@ -185,6 +192,7 @@ static void mmio_write(uintptr_t addr, uint64_t val, unsigned int width)
 	int target;
 
 	fk.relax_streak = 0;
+	fk.wfi_streak = 0;
 	if (is_uart(addr)) {
 		uart_write(addr, val);
 		return;
@@ -363,6 +371,7 @@ void arch_sfence_vma_va_asid(uintptr_t va, unsigned long asid)
 
 void arch_set_ssip(void)
 {
+	cur()->ssip = true;
 	cur()->ssip_set++;
 }
 
@@ -382,6 +391,27 @@ void arch_mtimer_irq(bool enable)
 {
 	cur()->mtie = enable;
 	cur()->mtimer_calls++;
+}
+
+bool arch_s_irq_pending(void)
+{
+	return cur()->ssip || cur()->stip;
+}
+
+bool arch_msip_pending(void)
+{
+	const struct fake_reg *r;
+
+	if (!plat.harts[fk.hart].present) {
+		return false;
+	}
+	r = find_reg((uintptr_t)plat.harts[fk.hart].msip, false);
+	return r && (r->val & 1);
+}
+
+bool arch_mtip_pending(void)
+{
+	return cur()->mtip && cur()->mtie;
 }
 
 void arch_write_stimecmp(uint64_t value)
@@ -423,6 +453,13 @@ const struct fake_pmp_entry *fake_pmp(int i)
 void arch_wfi(void)
 {
 	cur()->wfi++;
+	if (++fk.wfi_streak >= FAKE_WFI_LIMIT) {
+		fake_die("hart %u waits for an interrupt forever (no wfi hook "
+			 "that raises one? see fake_set_wfi_hook)", fk.hart);
+	}
+	if (fk.wfi_hook) {
+		fk.wfi_hook(fk.hart);
+	}
 }
 
 void arch_relax(void)

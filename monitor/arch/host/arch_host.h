@@ -22,6 +22,15 @@
  *  - a fake RAM window at physical FAKE_RAM_BASE for arch_phys_ptr().
  *  - per-hart counters for fences, interrupt-pending bits, mie.MTIE and
  *    stimecmp; a PMP register file.
+ *  - pending interrupts: arch_s_irq_pending() is true while the current
+ *    hart's ssip or stip flag is set (the fake has no sie: every S
+ *    interrupt counts as enabled); arch_msip_pending() reads the hart's
+ *    MSIP register from the register map; arch_mtip_pending() is the
+ *    hart's mtip flag (set by the test) while mie.MTIE is on.
+ *  - wfi: arch_wfi() counts, then calls the hook set with
+ *    fake_set_wfi_hook(), which stands for whatever would wake the hart
+ *    (a timer, another hart's IPI). More than FAKE_WFI_LIMIT calls in a
+ *    row abort the test, like an endless spin does.
  *
  * A spin that could never end (arch_relax() called FAKE_RELAX_LIMIT times
  * in a row without other fake activity) aborts the test with a message,
@@ -50,6 +59,7 @@
 
 #define FAKE_MMIO_LOG_MAX 1024
 #define FAKE_RELAX_LIMIT 1000000UL
+#define FAKE_WFI_LIMIT 1000UL
 
 struct fake_mmio_write {
 	uintptr_t addr;
@@ -67,6 +77,8 @@ struct fake_hart_state {
 	uintptr_t last_va;
 	unsigned long last_asid;
 	unsigned long ssip_set;        /* arch_set_ssip() calls */
+	bool ssip;                     /* mip.SSIP; tests clear it */
+	bool mtip;                     /* mip.MTIP; tests set it */
 	bool stip;                     /* mip.STIP as the fake tracks it */
 	unsigned long stip_set, stip_clear;
 	bool mtie;                     /* mie.MTIE */
@@ -95,6 +107,9 @@ unsigned int fake_hart(void);
 struct fake_hart_state *fake_hart_state(unsigned int hart);
 
 void fake_set_delivery(bool on);
+
+/* Called (on the waiting hart) by every arch_wfi(); NULL for none. */
+void fake_set_wfi_hook(void (*hook)(unsigned int hart));
 
 /* MMIO log and register map. */
 size_t fake_mmio_count(void);

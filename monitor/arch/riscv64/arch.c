@@ -91,6 +91,21 @@ void arch_mtimer_irq(bool enable)
 	}
 }
 
+bool arch_s_irq_pending(void)
+{
+	return csr_read(mip) & csr_read(mie) & (MIP_SSIP | MIP_STIP | MIP_SEIP);
+}
+
+bool arch_msip_pending(void)
+{
+	return csr_read(mip) & MIP_MSIP;
+}
+
+bool arch_mtip_pending(void)
+{
+	return csr_read(mip) & csr_read(mie) & MIP_MTIP;
+}
+
 void arch_write_stimecmp(uint64_t value)
 {
 	csr_write(CSR_STIMECMP, value);
