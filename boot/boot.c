@@ -16,6 +16,7 @@
 #include "hsm.h"
 #include "platform.h"
 #include "pmp.h"
+#include "ptm.h"
 #include "sbi.h"
 
 extern char _monitor_start[], _bss_start[], _bss_end[], _image_end[];
@@ -36,6 +37,12 @@ __attribute__((section(".data"))) static int boot_lottery = 0;
 
 static struct pmp_plan pmp;
 static unsigned long boot_hartid;
+static bool tvm_on; /* set once by LOCK, read by every hart */
+static struct plat_reserve pool;
+static void plan_pmp(void);
+
+#define POOL_DEFAULT_SIZE (16UL << 20)
+#define NEXT_STAGE_MIN_SIZE (2UL << 20)
 
 /* Where the monitor prints before it has read the device tree. */
 #ifndef SECMON_EARLYCON_BASE
@@ -117,8 +124,11 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 	con_printf("  timer    mtime @ 0x%lx, %lu Hz%s\n",
 		   (unsigned long)plat.mtime, (unsigned long)plat.timebase_hz,
 		   bh->isa & PLAT_ISA_SSTC ? ", Sstc (stimecmp)" : ", mtimecmp");
+	con_printf("  pool     0x%lx-0x%lx (%lu MiB page-table pool), S/U: read-only\n",
+		   (unsigned long)pool.base, (unsigned long)(pool.base + pool.size - 1),
+		   (unsigned long)(pool.size >> 20));
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
-	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp legacy-console\n");
+	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp legacy-console, secmon-ptm 0x%lx\n", SECMON_EXT_PTM);
 	con_printf("  isa      'h' hidden from the OS (no hypervisor support)\n");
 	con_printf("  next     0x%lx in S-mode, a0=hartid a1=fdt\n",
 		   fi->next_addr);
@@ -163,21 +173,122 @@ static void check_layout(const struct fw_dynamic_info *fi)
 	}
 }
 
+/* PMP plan and TVM: applied at hart setup, on every start, and on LOCK. */
+static void apply_protection(void)
+{
+	pmp_apply(&pmp);
+	rv_set_tvm(__atomic_load_n(&tvm_on, __ATOMIC_ACQUIRE));
+}
+
+void hart_resync_hook(unsigned long self)
+{
+	(void)self;
+	apply_protection();
+}
+
 static void setup_this_hart(unsigned long hartid)
 {
 	rv_hart_setup(plat.harts[hartid].isa);
-	pmp_apply(&pmp);
+	apply_protection();
 }
 
+/* Ask every other running hart to act on bits, and wait for all. */
+static void all_other_harts(unsigned long self, unsigned long bits)
+{
+	unsigned long ticket[SECMON_MAX_HARTS];
+
+	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
+		if (h != self && hsm_running(h)) {
+			ticket[h] = hart_post(h, bits);
+		}
+	}
+	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
+		if (h != self && hsm_running(h)) {
+			hart_wait(self, h, ticket[h]);
+		}
+	}
+}
+
+void ptm_hook_flush_all_harts(unsigned long self)
+{
+	all_other_harts(self, HART_MSG_SFENCE_VMA);
+	arch_sfence_vma_all();
+}
+
+void ptm_hook_locked(unsigned long self)
+{
+	plan_pmp();
+	__atomic_store_n(&tvm_on, true, __ATOMIC_RELEASE);
+	all_other_harts(self, HART_MSG_RESYNC);
+	apply_protection();
+	con_printf("secmon: page tables locked by hart %lu: swapper 0x%lx, "
+		   "trampoline 0x%lx; PMP and TVM on for every hart\n",
+		   self, (unsigned long)ptm_kernel_root(0),
+		   (unsigned long)ptm_kernel_root(1));
+}
+
+/* Kernel extent from the RISC-V Linux Image header, when there is one. */
+static uint64_t next_stage_size(uint64_t addr)
+{
+	const uint64_t *h = (const uint64_t *)(uintptr_t)addr;
+
+	if (h[6] == 0x5643534952ULL && h[2] > NEXT_STAGE_MIN_SIZE) { /* "RISCV" */
+		return h[2];
+	}
+	return NEXT_STAGE_MIN_SIZE;
+}
+
+/*
+ * The page-table pool: /chosen/secmon,pool or secmon,pool-size, else 16 MiB
+ * at the top of the first memory range, aligned to its size so that one
+ * NAPOT PMP entry covers it.
+ */
+static void place_pool(const struct fw_dynamic_info *fi)
+{
+	const struct plat_mem *m = &plat.mem[0];
+	uint64_t size = plat.pool_size ? plat.pool_size : POOL_DEFAULT_SIZE;
+	uint64_t base = plat.pool_base;
+	uint64_t ksize = next_stage_size(fi->next_addr);
+	char msg[160];
+
+	if (!base && size <= m->size) {
+		base = (m->base + m->size - size) & ~(size - 1);
+	}
+	if (!plat_in_ram(&plat, base, size) || plat_in_monitor(base, size) ||
+	    overlaps(base, size, plat_monitor.base, plat_monitor.size + FDT_HANDOFF_SIZE) ||
+	    overlaps(base, size, fi->next_addr, ksize) ||
+	    (plat.initrd_end > plat.initrd_start &&
+	     overlaps(base, size, plat.initrd_start, plat.initrd_end - plat.initrd_start)) ||
+	    ptm_init(base, size)) {
+		con_snprintf(msg, sizeof(msg),
+			     "cannot place a 0x%lx-byte pool at 0x%lx (RAM, monitor, "
+			     "kernel, initrd, size <= 32 MiB); set "
+			     "/chosen/secmon,pool-size or secmon,pool",
+			     (unsigned long)size, (unsigned long)base);
+		boot_fail("page-table pool", msg);
+	}
+	pool = (struct plat_reserve){ base, size };
+}
+
+/* Monitor: no access; pool and (after LOCK) kernel roots: read-only;
+ * everything else: RWX for S/U. First match wins. */
 static void plan_pmp(void)
 {
-	const struct pmp_region regions[] = {
-		{ plat_monitor.base, plat_monitor.size, 0 },
-		{ 0, 0, PMP_PERM_R | PMP_PERM_W | PMP_PERM_X },
-	};
+	struct pmp_region r[5];
+	int n = 0;
 
-	if (pmp_plan(regions, 2, &pmp)) {
-		boot_fail("pmp", "cannot encode the monitor window");
+	r[n++] = (struct pmp_region){ plat_monitor.base, plat_monitor.size, 0 };
+	r[n++] = (struct pmp_region){ pool.base, pool.size, PMP_PERM_R };
+	if (ptm_locked()) {
+		r[n++] = (struct pmp_region){ ptm_kernel_root(0), 4096, PMP_PERM_R };
+		if (ptm_kernel_root(1) != ptm_kernel_root(0)) {
+			r[n++] = (struct pmp_region){ ptm_kernel_root(1), 4096,
+						      PMP_PERM_R };
+		}
+	}
+	r[n++] = (struct pmp_region){ 0, 0, PMP_PERM_R | PMP_PERM_W | PMP_PERM_X };
+	if (pmp_plan(r, n, &pmp)) {
+		boot_fail("pmp", "cannot encode the protected regions");
 	}
 }
 
@@ -204,7 +315,9 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 		boot_fail("fw_dynamic_info", err);
 	}
 	check_layout(fi);
-	if (plat_fixup(handoff_fdt(), &mon, err, sizeof(err))) {
+	place_pool(fi);
+	if (plat_fixup_pool(handoff_fdt(), &pool, err, sizeof(err)) ||
+	    plat_fixup(handoff_fdt(), &mon, err, sizeof(err))) {
 		boot_fail("device tree fix-up", err);
 	}
 	hart_table_init(&plat);
@@ -224,6 +337,9 @@ void boot_stopped_loop(unsigned long hartid)
 	arch_mtimer_irq(false);
 	for (;;) {
 		if (hsm_take_start(hartid, &addr, &arg)) {
+			/* STARTED first: a LOCK from now on resyncs us. */
+			apply_protection();
+			ptm_satp_note(hartid, 0);
 			rv_enter_smode(addr, hartid, arg);
 		}
 		arch_wfi();

@@ -20,6 +20,7 @@ add_executable(monitor.elf
   monitor/arch/riscv64/arch.c
   monitor/trap/trap.c
   monitor/trap/fatal.c
+  monitor/trap/emulate.c
   monitor/lib/string.c
   ${MONITOR_LOGIC_SOURCES}
   ${LIBFDT_SOURCES})

@@ -43,6 +43,9 @@ void arch_mtimer_irq(bool enable);
 /* stimecmp (Sstc); only called when the hart has Sstc. */
 void arch_write_stimecmp(uint64_t value);
 
+/* The calling hart's satp, as M-mode reads it. */
+unsigned long arch_read_satp(void);
+
 /* Machine identification CSRs. */
 unsigned long arch_mvendorid(void);
 unsigned long arch_marchid(void);

@@ -364,6 +364,28 @@ static void parse_test_dev(const void *fdt, struct plat_info *pi)
 	}
 }
 
+/* Optional page-table pool placement (docs/abi.md "The pool"). */
+static void parse_pool(const void *fdt, struct plat_info *pi)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const fdt32_t *p;
+	int len;
+
+	if (chosen < 0) {
+		return;
+	}
+	p = fdt_getprop(fdt, chosen, "secmon,pool", &len);
+	if (p && len == 16) {
+		pi->pool_base = read_cells(p, 2);
+		pi->pool_size = read_cells(p + 2, 2);
+		return;
+	}
+	p = fdt_getprop(fdt, chosen, "secmon,pool-size", &len);
+	if (p && (len == 4 || len == 8)) {
+		pi->pool_size = read_cells(p, len / 4);
+	}
+}
+
 static void parse_initrd(const void *fdt, struct plat_info *pi)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -409,6 +431,7 @@ int plat_parse(const void *fdt, struct plat_info *out, char *err,
 	}
 	parse_test_dev(fdt, &pi);
 	parse_initrd(fdt, &pi);
+	parse_pool(fdt, &pi);
 	*out = pi;
 	return PLAT_OK;
 }

@@ -50,6 +50,9 @@ struct plat_info {
 	struct con_uart uart;
 	uint64_t test_base; /* sifive,test finisher; 0 if absent */
 	uint64_t initrd_start, initrd_end;
+	/* /chosen/secmon,pool = <base size> (2+2 cells) or
+	 * /chosen/secmon,pool-size = <size> (1 or 2 cells); 0 if absent. */
+	uint64_t pool_base, pool_size;
 };
 
 /* Errors from plat_parse / plat_fixup / plat_fdt_copy. */
@@ -79,6 +82,11 @@ struct plat_reserve {
  */
 int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 	       size_t errlen);
+
+/* Add /reserved-memory/secmon-pool (mapped, compatible "secmon,pt-pool");
+ * call before plat_fixup(), which packs the tree. */
+int plat_fixup_pool(void *fdt, const struct plat_reserve *pool, char *err,
+		    size_t errlen);
 
 /* True if [base, base+len) lies inside one /memory range, without wrap. */
 bool plat_in_ram(const struct plat_info *pi, uint64_t base, uint64_t len);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include <secmon/abi.h>
+
 #include "hart.h"
 #include "sbi_ext.h"
 
@@ -13,6 +15,7 @@ static const struct sbi_ext sbi_exts[] = {
 	{ SBI_EXT_RFENCE, sbi_rfence }, { SBI_EXT_BASE, sbi_base },
 	{ SBI_EXT_HSM, sbi_hsm },       { SBI_EXT_SRST, sbi_srst },
 	{ SBI_EXT_DBCN, sbi_dbcn },     { SBI_EXT_SUSP, sbi_susp },
+	{ SECMON_EXT_PTM, sbi_ptm },
 };
 
 static const struct sbi_ext *find_ext(unsigned long eid)

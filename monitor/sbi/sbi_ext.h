@@ -14,6 +14,7 @@ struct sbi_ret sbi_hsm(struct sbi_call *c);
 struct sbi_ret sbi_srst(struct sbi_call *c);
 struct sbi_ret sbi_dbcn(struct sbi_call *c);
 struct sbi_ret sbi_susp(struct sbi_call *c);
+struct sbi_ret sbi_ptm(struct sbi_call *c);
 
 static inline struct sbi_ret sbi_err(long e)
 {

@@ -14,6 +14,8 @@
 #define IRQ_M_SOFT 3
 #define IRQ_M_TIMER 7
 #define PRV_M 3
+#define PRV_S 1
+#define CAUSE_ILLEGAL_INSN 2
 
 /* Called by trap_entry.S with mepc already past the ecall; only the
  * caller-saved registers are in the frame. */
@@ -78,6 +80,9 @@ void trap_handler(struct trap_frame *tf)
 
 	if (cause & CAUSE_IRQ) {
 		trap_irq(tf, cause & ~CAUSE_IRQ);
+	} else if (cause == CAUSE_ILLEGAL_INSN && rv_trap_prev_mode() == PRV_S &&
+		   trap_emulate(tf, rv_mtval())) {
+		return;
 	} else if (rv_trap_prev_mode() != PRV_M) {
 		tf->redirects++;
 		rv_redirect_to_s(cause, rv_mtval());

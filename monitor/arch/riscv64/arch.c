@@ -111,6 +111,11 @@ void arch_write_stimecmp(uint64_t value)
 	csr_write(CSR_STIMECMP, value);
 }
 
+unsigned long arch_read_satp(void)
+{
+	return csr_read(satp);
+}
+
 unsigned long arch_mvendorid(void)
 {
 	return csr_read(mvendorid);
@@ -246,6 +251,30 @@ unsigned long rv_mstatus(void)
 unsigned long rv_trap_prev_mode(void)
 {
 	return (csr_read(mstatus) & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
+}
+
+void rv_set_tvm(bool on)
+{
+	if (on) {
+		csr_set(mstatus, MSTATUS_TVM);
+	} else {
+		csr_clear(mstatus, MSTATUS_TVM);
+	}
+}
+
+bool rv_tvm(void)
+{
+	return csr_read(mstatus) & MSTATUS_TVM;
+}
+
+unsigned long rv_read_satp(void)
+{
+	return csr_read(satp);
+}
+
+void rv_write_satp(unsigned long v)
+{
+	csr_write(satp, v);
 }
 
 void rv_mie_clear(unsigned long bit)

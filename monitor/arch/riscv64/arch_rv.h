@@ -34,6 +34,11 @@ unsigned long rv_mstatus(void);
 unsigned long rv_trap_prev_mode(void);
 /* Deliver an exception to S-mode as hardware would (priv spec §3.1.6.1). */
 void rv_redirect_to_s(unsigned long cause, unsigned long tval);
+/* mstatus.TVM: trap S-mode satp accesses and sfence.vma. */
+void rv_set_tvm(bool on);
+bool rv_tvm(void);
+unsigned long rv_read_satp(void);
+void rv_write_satp(unsigned long v);
 /* Disable one M interrupt source (mie bit). */
 void rv_mie_clear(unsigned long bit);
 
@@ -49,6 +54,8 @@ __attribute__((noreturn)) void rv_halt(void);
 /* Entry points called from assembly. */
 void trap_handler(struct trap_frame *tf);
 void trap_ecall(struct trap_frame *tf);
+/* TVM emulation (emulate.c): true if insn was handled. */
+bool trap_emulate(struct trap_frame *tf, unsigned long insn);
 __attribute__((noreturn)) void trap_fatal(struct trap_frame *tf);
 __attribute__((noreturn)) void boot_main(unsigned long hartid, void *fdt,
 					 void *info);

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The page-table manager: owns the pool of Sv39 page-table pages of user
+ * address spaces. Every function checks all of its input first and
+ * returns a standard SBI error code; on error nothing has changed.
+ * docs/abi.md is the contract; include/secmon/abi.h the shared layouts.
+ */
+#ifndef SECMON_PTM_H
+#define SECMON_PTM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <secmon/abi.h>
+
+/* Largest pool the per-page records are sized for: 32 MiB. */
+#define PTM_MAX_POOL_PAGES 8192
+#define PTM_MAX_AS 1024
+#define PTM_PAGE_SIZE 4096UL
+
+/* Boot: take the pool [base, base + size) (page aligned, zeroed here). */
+int ptm_init(uint64_t base, uint64_t size);
+uint64_t ptm_pool_base(void);
+uint64_t ptm_pool_size(void);
+bool ptm_in_pool(uint64_t pa, uint64_t len);
+
+/* Kernel roots after LOCK (0 before). */
+bool ptm_locked(void);
+uint64_t ptm_kernel_root(int i); /* i = 0: swapper, 1: trampoline */
+
+/* ABI calls. self is the calling hart. */
+long ptm_info(unsigned long field, unsigned long *value);
+long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t trampoline,
+		     uint64_t kstart, uint64_t kend, uint64_t caller_satp);
+long ptm_as_create(unsigned long self, unsigned long *handle);
+long ptm_pt_alloc(unsigned long self, unsigned long handle,
+		  unsigned long level, unsigned long *pa);
+long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
+		 uint64_t val, uint64_t *old);
+long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,
+		    uint64_t clear, uint64_t set, uint64_t *old);
+long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
+	       unsigned long n, unsigned long *applied);
+long ptm_pt_free(unsigned long self, unsigned long handle, uint64_t pt_pa);
+long ptm_as_destroy(unsigned long self, unsigned long handle);
+long ptm_stats(unsigned long self, unsigned long handle, uint64_t buf_pa);
+
+/*
+ * TVM emulation. ptm_satp_write() decides whether S-mode may load satp with
+ * value (returning the WARL-adjusted value to write in *out) and records
+ * the hart's root. ptm_satp_note() records a satp set by the monitor
+ * itself (0 when a hart starts).
+ */
+long ptm_satp_write(unsigned long self, uint64_t value, uint64_t *out);
+void ptm_satp_note(unsigned long self, uint64_t value);
+void ptm_count_sfence(void);
+
+/*
+ * The invariant checker: walks every pool page and address space and
+ * checks every rule in docs/abi.md. Returns 0 or a negative SBI error, and
+ * describes the first violation in msg.
+ */
+long ptm_check(char *msg, size_t len);
+
+/* Hooks the platform supplies (riscv64: boot.c; host tests: fakes). */
+/* Make every hart drop cached translations (sync). */
+void ptm_hook_flush_all_harts(unsigned long self);
+/* Apply the post-LOCK protection (PMP for the kernel roots, TVM). */
+void ptm_hook_locked(unsigned long self);
+
+#endif

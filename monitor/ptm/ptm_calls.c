@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The ABI calls (docs/abi.md). Each one takes the PTM lock, checks all of
+ * its input, and only then changes state.
+ */
+#include <string.h>
+
+#include <secmon/sbi.h>
+
+#include "arch.h"
+#include "platform.h"
+#include "ptm_internal.h"
+
+#define SATP_MODE_SHIFT 60
+#define SATP_MODE_SV39 8UL
+#define SATP_PPN_MASK ((1UL << 44) - 1)
+
+static long refuse(long rc)
+{
+	if (rc) {
+		ptm.refused++;
+	}
+	return rc;
+}
+
+/* OS memory for the monitor to read or write: RAM, 8-byte aligned, not
+ * the monitor, not the pool, no wrap. */
+static bool os_buffer_ok(uint64_t pa, uint64_t len)
+{
+	return !(pa & 7) && pa + len >= pa && plat_in_ram(&plat, pa, len) &&
+	       !plat_in_monitor(pa, len) && !ptm_in_pool(pa, len);
+}
+
+long ptm_info(unsigned long field, unsigned long *value)
+{
+	switch (field) {
+	case SECMON_INFO_VERSION:
+		*value = SECMON_ABI_VERSION;
+		return SBI_SUCCESS;
+	case SECMON_INFO_POOL_BASE:
+		*value = ptm.base;
+		return SBI_SUCCESS;
+	case SECMON_INFO_POOL_SIZE:
+		*value = ptm_pool_size();
+		return SBI_SUCCESS;
+	case SECMON_INFO_FREE_PAGES:
+		*value = ptm.nfree + ptm.nquarantine;
+		return SBI_SUCCESS;
+	case SECMON_INFO_FEATURES:
+		*value = SECMON_FEAT_BATCH | SECMON_FEAT_ZOMBIE;
+		return SBI_SUCCESS;
+	case SECMON_INFO_LOCKED:
+		*value = ptm.locked;
+		return SBI_SUCCESS;
+	case SECMON_INFO_BATCH_MAX:
+		*value = SECMON_BATCH_MAX;
+		return SBI_SUCCESS;
+	default:
+		return SBI_ERR_INVALID_PARAM;
+	}
+}
+
+static bool root_page_ok(uint64_t pa)
+{
+	const uint64_t *t;
+
+	if ((pa & (PTM_PAGE_SIZE - 1)) || !plat_in_ram(&plat, pa, PTM_PAGE_SIZE) ||
+	    plat_in_monitor(pa, PTM_PAGE_SIZE) || ptm_in_pool(pa, PTM_PAGE_SIZE)) {
+		return false;
+	}
+	t = arch_phys_ptr(pa, PTM_PAGE_SIZE);
+	/* A user half with entries would let a forged mm->pgd = swapper
+	 * reach user mappings the monitor never checked. */
+	for (int i = 0; i < 256; i++) {
+		if (t[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static long lock_check(uint64_t swapper, uint64_t tramp, uint64_t kstart,
+		       uint64_t kend, uint64_t satp)
+{
+	if (ptm.locked) {
+		return SBI_ERR_ALREADY_AVAILABLE;
+	}
+	if (!ptm.npages) {
+		return SBI_ERR_NOT_SUPPORTED;
+	}
+	if (!root_page_ok(swapper) || !root_page_ok(tramp)) {
+		return SBI_ERR_INVALID_ADDRESS;
+	}
+	if (kstart >= kend || !plat_in_ram(&plat, kstart, kend - kstart)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	if (satp >> SATP_MODE_SHIFT != SATP_MODE_SV39) {
+		return SBI_ERR_DENIED;
+	}
+	return SBI_SUCCESS;
+}
+
+long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t tramp,
+		     uint64_t kstart, uint64_t kend, uint64_t caller_satp)
+{
+	long rc;
+
+	db_lock(self);
+	ptm.calls++;
+	rc = lock_check(swapper, tramp, kstart, kend, caller_satp);
+	if (!rc) {
+		memcpy(ptm.kernel_half, (uint64_t *)arch_phys_ptr(swapper, PTM_PAGE_SIZE) + 256,
+		       sizeof(ptm.kernel_half));
+		ptm.kroot[0] = swapper;
+		ptm.kroot[1] = tramp;
+		ptm.kstart = kstart;
+		ptm.kend = kend;
+		ptm.hart_satp[self] = caller_satp;
+		ptm.locked = true;
+		ptm_hook_locked(self);
+	}
+	db_unlock();
+	return refuse(rc);
+}
+
+static bool free_slot(unsigned *slot)
+{
+	for (unsigned s = 0; s < PTM_MAX_AS; s++) {
+		if (ptm.as[s].state == AS_FREE) {
+			*slot = s;
+			return true;
+		}
+	}
+	return false;
+}
+
+static long as_create_locked(unsigned long self, unsigned long *handle)
+{
+	unsigned slot;
+	uint32_t idx;
+	uint64_t *root;
+	unsigned valid = 0;
+
+	if (!ptm.locked) {
+		return SBI_ERR_DENIED;
+	}
+	if (!free_slot(&slot) || !db_take(self, &idx)) {
+		return SBI_ERR_NO_SHMEM;
+	}
+	ptm.as[slot].state = AS_LIVE;
+	ptm.as[slot].root = idx;
+	db_set_owned(idx, PG_ROOT, 2, slot);
+	root = db_table(idx);
+	memcpy(root + 256, ptm.kernel_half, sizeof(ptm.kernel_half));
+	for (int i = 0; i < 256; i++) {
+		valid += (ptm.kernel_half[i] & SECMON_PTE_V) ? 1 : 0;
+	}
+	ptm.page[idx].count = (uint16_t)valid;
+	*handle = as_handle(slot);
+	return SBI_SUCCESS;
+}
+
+long ptm_as_create(unsigned long self, unsigned long *handle)
+{
+	long rc;
+
+	db_lock(self);
+	ptm.calls++;
+	rc = as_create_locked(self, handle);
+	db_unlock();
+	return refuse(rc);
+}
+
+long ptm_pt_alloc(unsigned long self, unsigned long handle,
+		  unsigned long level, unsigned long *pa)
+{
+	unsigned slot;
+	uint32_t idx;
+	long rc = SBI_SUCCESS;
+
+	db_lock(self);
+	ptm.calls++;
+	if (level != SECMON_LEVEL_PMD && level != SECMON_LEVEL_PTE) {
+		rc = SBI_ERR_INVALID_PARAM;
+	} else if (!as_live(handle, &slot)) {
+		rc = SBI_ERR_INVALID_PARAM;
+	} else if (!db_take(self, &idx)) {
+		rc = SBI_ERR_NO_SHMEM;
+	} else {
+		db_set_owned(idx, PG_TABLE, (unsigned)level, slot);
+		*pa = db_pa(idx);
+	}
+	db_unlock();
+	return refuse(rc);
+}
+
+long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
+		 uint64_t val, uint64_t *old)
+{
+	unsigned slot;
+	long rc;
+
+	db_lock(self);
+	ptm.calls++;
+	rc = as_live(handle, &slot)
+		     ? pte_update(slot, pte_pa, SECMON_BATCH_OP_SET, val, 0, old)
+		     : SBI_ERR_INVALID_PARAM;
+	db_unlock();
+	return refuse(rc);
+}
+
+long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,
+		    uint64_t clear, uint64_t set, uint64_t *old)
+{
+	unsigned slot;
+	long rc;
+
+	db_lock(self);
+	ptm.calls++;
+	rc = as_live(handle, &slot) ? pte_update(slot, pte_pa,
+						 SECMON_BATCH_OP_MODIFY, clear,
+						 set, old)
+				    : SBI_ERR_INVALID_PARAM;
+	db_unlock();
+	return refuse(rc);
+}
+
+/* Entries are copied out of OS memory before use: the OS may change the
+ * buffer concurrently, but each entry is read exactly once. */
+static long batch_locked(unsigned slot, uint64_t buf_pa, unsigned long n,
+			 unsigned long *applied)
+{
+	const volatile struct secmon_batch_entry *buf =
+		arch_phys_ptr(buf_pa, n * sizeof(*buf));
+
+	for (unsigned long k = 0; k < n; k++) {
+		struct secmon_batch_entry e = { buf[k].op, buf[k].pte_pa,
+						buf[k].a, buf[k].b };
+		uint64_t old;
+		long rc;
+
+		if (e.op > SECMON_BATCH_OP_MODIFY ||
+		    (e.op == SECMON_BATCH_OP_SET && e.b)) {
+			rc = SBI_ERR_INVALID_PARAM;
+		} else {
+			rc = pte_update(slot, e.pte_pa, (int)e.op, e.a, e.b, &old);
+		}
+		if (rc) {
+			*applied = k;
+			return rc;
+		}
+	}
+	*applied = n;
+	return SBI_SUCCESS;
+}
+
+long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
+	       unsigned long n, unsigned long *applied)
+{
+	unsigned slot;
+	long rc;
+
+	*applied = 0;
+	if (n > SECMON_BATCH_MAX) {
+		return refuse(SBI_ERR_INVALID_PARAM);
+	}
+	if (!os_buffer_ok(buf_pa, n * sizeof(struct secmon_batch_entry))) {
+		return refuse(SBI_ERR_INVALID_ADDRESS);
+	}
+	db_lock(self);
+	ptm.calls++;
+	rc = as_live(handle, &slot) ? batch_locked(slot, buf_pa, n, applied)
+				    : SBI_ERR_INVALID_PARAM;
+	db_unlock();
+	return refuse(rc);
+}
+
+/* Drop the leaf statistics of a table's remaining entries. */
+static void forget_leaves(unsigned slot, uint32_t idx)
+{
+	const uint64_t *t = db_table(idx);
+	struct ptm_as *as = &ptm.as[slot];
+	unsigned level = ptm.page[idx].level;
+
+	for (int i = 0; i < 512; i++) {
+		if (pte_is_leaf(t[i])) {
+			as->leaf_entries--;
+			as->leaf_pages -= 1UL << (9 * level);
+		}
+	}
+}
+
+static bool has_links(uint32_t idx)
+{
+	const uint64_t *t = db_table(idx);
+
+	for (int i = 0; i < 512; i++) {
+		if (pte_is_table(t[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static long pt_free_locked(unsigned long handle, uint64_t pt_pa)
+{
+	unsigned slot;
+	uint32_t idx;
+
+	if ((pt_pa & (PTM_PAGE_SIZE - 1)) || !db_index(pt_pa, &idx)) {
+		return SBI_ERR_INVALID_ADDRESS;
+	}
+	if (!as_owning(handle, idx, &slot) || ptm.page[idx].state != PG_TABLE) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	/* Linked pages, and pages that still link tables, are in use. */
+	if (ptm.page[idx].linked || has_links(idx)) {
+		return SBI_ERR_DENIED;
+	}
+	forget_leaves(slot, idx);
+	db_release(idx);
+	as_retire_if_empty(slot);
+	return SBI_SUCCESS;
+}
+
+long ptm_pt_free(unsigned long self, unsigned long handle, uint64_t pt_pa)
+{
+	long rc;
+
+	db_lock(self);
+	ptm.calls++;
+	rc = pt_free_locked(handle, pt_pa);
+	db_unlock();
+	return refuse(rc);
+}
+
+static bool root_in_use(uint32_t idx)
+{
+	uint64_t root_ppn = db_pa(idx) >> 12;
+
+	for (int h = 0; h < SECMON_MAX_HARTS; h++) {
+		if ((ptm.hart_satp[h] & SATP_PPN_MASK) == root_ppn) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Release a linked table and everything it links, bottom up. Depth is at
+ * most 3 (Sv39), and every page is visited once. */
+static void release_tree(unsigned slot, uint32_t idx, bool is_root)
+{
+	const uint64_t *t = db_table(idx);
+	uint32_t ci;
+
+	for (int i = 0; i < (is_root ? 256 : 512); i++) {
+		if (pte_is_table(t[i]) && db_index(pte_pa(t[i]), &ci)) {
+			release_tree(slot, ci, false);
+		}
+	}
+	forget_leaves(slot, idx);
+	db_release(idx);
+}
+
+static long as_destroy_locked(unsigned long handle)
+{
+	unsigned slot;
+	struct ptm_as *as = as_live(handle, &slot);
+
+	if (!as) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	if (root_in_use(as->root)) {
+		return SBI_ERR_DENIED;
+	}
+	release_tree(slot, as->root, true);
+	as->state = AS_ZOMBIE;
+	as_retire_if_empty(slot);
+	return SBI_SUCCESS;
+}
+
+long ptm_as_destroy(unsigned long self, unsigned long handle)
+{
+	long rc;
+
+	db_lock(self);
+	ptm.calls++;
+	rc = as_destroy_locked(handle);
+	db_unlock();
+	return refuse(rc);
+}
+
+static void fill_global(struct secmon_stats *s)
+{
+	for (uint32_t i = 0; i < ptm.npages; i++) {
+		s->root_pages += ptm.page[i].state == PG_ROOT;
+		s->table_pages_all += ptm.page[i].state == PG_TABLE;
+	}
+	for (unsigned a = 0; a < PTM_MAX_AS; a++) {
+		s->live_as += ptm.as[a].state == AS_LIVE;
+		s->zombie_as += ptm.as[a].state == AS_ZOMBIE;
+	}
+	s->pool_pages = ptm.npages;
+	s->free_pages = ptm.nfree;
+	s->quarantine_pages = ptm.nquarantine;
+	s->calls = ptm.calls;
+	s->refused = ptm.refused;
+	s->satp_writes = ptm.satp_writes;
+	s->satp_refused = ptm.satp_refused;
+	s->sfence_emulated = ptm.sfences;
+	s->flushes = ptm.flushes;
+}
+
+static void fill_as(struct secmon_stats *s, const struct ptm_as *as)
+{
+	for (int l = 0; l < 3; l++) {
+		s->pages_level[l] = as->level_pages[l];
+		s->table_pages += as->level_pages[l];
+	}
+	s->leaf_entries = as->leaf_entries;
+	s->leaf_pages = as->leaf_pages;
+	s->user_leaf_pages = as->leaf_pages;
+	s->zombie = as->state == AS_ZOMBIE;
+}
+
+long ptm_stats(unsigned long self, unsigned long handle, uint64_t buf_pa)
+{
+	struct secmon_stats s = { 0 };
+	unsigned slot;
+	long rc = SBI_SUCCESS;
+
+	if (!os_buffer_ok(buf_pa, sizeof(s))) {
+		return refuse(SBI_ERR_INVALID_ADDRESS);
+	}
+	db_lock(self);
+	if (handle == SECMON_STATS_GLOBAL) {
+		fill_global(&s);
+	} else if (as_live(handle, &slot)) {
+		fill_as(&s, &ptm.as[slot]);
+	} else {
+		rc = SBI_ERR_INVALID_PARAM;
+	}
+	db_unlock();
+	if (!rc) {
+		memcpy(arch_phys_ptr(buf_pa, sizeof(s)), &s, sizeof(s));
+	}
+	return refuse(rc);
+}
+
+static bool satp_allowed(uint64_t value)
+{
+	uint64_t root = (value & SATP_PPN_MASK) << 12;
+	uint32_t idx;
+
+	if (value >> SATP_MODE_SHIFT != SATP_MODE_SV39) {
+		return false; /* no bare mode (raw physical access), no Sv48/57 */
+	}
+	if (root == ptm.kroot[0] || root == ptm.kroot[1]) {
+		return true;
+	}
+	return db_index(root, &idx) && ptm.page[idx].state == PG_ROOT;
+}
+
+long ptm_satp_write(unsigned long self, uint64_t value, uint64_t *out)
+{
+	long rc = SBI_SUCCESS;
+
+	db_lock(self);
+	if (!ptm.locked || satp_allowed(value)) {
+		/* The ASID field is WARL: the hardware keeps what it
+		 * implements, as a direct write would. */
+		*out = value;
+		ptm.hart_satp[self] = value;
+		ptm.satp_writes++;
+	} else {
+		ptm.satp_refused++;
+		rc = SBI_ERR_DENIED;
+	}
+	db_unlock();
+	return rc;
+}
+
+void ptm_satp_note(unsigned long self, uint64_t value)
+{
+	db_lock(self);
+	ptm.hart_satp[self] = value;
+	db_unlock();
+}
+
+void ptm_count_sfence(void)
+{
+	__atomic_fetch_add(&ptm.sfences, 1, __ATOMIC_RELAXED);
+}

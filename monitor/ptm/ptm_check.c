@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The invariant checker: one pass over every pool page and address space,
+ * covering every state in ptm_internal.h and every rule in docs/abi.md.
+ * Used by the host tests, the fuzzer (after every call), the S-mode
+ * payload (SECMON_PTM_CHECK) and mirrored by the gdb extension.
+ */
+#include <string.h>
+
+#include <secmon/sbi.h>
+
+#include "console.h"
+#include "ptm_internal.h"
+
+struct tally {
+	uint16_t pages[PTM_MAX_AS];
+	uint16_t level_pages[PTM_MAX_AS][3];
+	uint32_t leaf_entries[PTM_MAX_AS];
+	uint8_t parents[PTM_MAX_POOL_PAGES]; /* saturates; 1 is the only good value */
+	uint32_t nfree, nquarantine;
+};
+
+static struct tally tl;
+
+#define FAIL(...)                                        \
+	do {                                             \
+		con_snprintf(msg, len, __VA_ARGS__);     \
+		return SBI_ERR_FAILED;                   \
+	} while (0)
+
+static bool page_is_zero(uint32_t idx)
+{
+	const uint64_t *t = db_table(idx);
+
+	for (int i = 0; i < 512; i++) {
+		if (t[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static long check_entries(uint32_t idx, char *msg, size_t len)
+{
+	const struct ptm_page *p = &ptm.page[idx];
+	const uint64_t *t = db_table(idx);
+	unsigned valid = 0;
+	uint32_t ci;
+
+	for (unsigned i = 0; i < 512; i++) {
+		valid += (t[i] & SECMON_PTE_V) ? 1 : 0;
+		if (p->state == PG_ROOT && i >= 256) {
+			if (t[i] != ptm.kernel_half[i - 256]) {
+				FAIL("page %u: root kernel slot %u differs from swapper", idx, i);
+			}
+			continue;
+		}
+		if (pte_check_new(p->owner, idx, i, t[i], t[i])) {
+			FAIL("page %u slot %u: entry 0x%lx breaks a rule", idx, i,
+			     (unsigned long)t[i]);
+		}
+		if (pte_is_table(t[i]) && db_index(pte_pa(t[i]), &ci)) {
+			tl.parents[ci] += tl.parents[ci] < 255;
+		}
+		if (pte_is_leaf(t[i])) {
+			tl.leaf_entries[p->owner]++;
+		}
+	}
+	if (valid != p->count) {
+		FAIL("page %u: count %u but %u valid entries", idx, p->count, valid);
+	}
+	return SBI_SUCCESS;
+}
+
+static long check_page(uint32_t idx, char *msg, size_t len)
+{
+	const struct ptm_page *p = &ptm.page[idx];
+	const struct ptm_as *as = &ptm.as[p->owner];
+
+	switch (p->state) {
+	case PG_FREE:
+	case PG_QUARANTINE:
+		if (p->owner || p->count || p->linked || !page_is_zero(idx)) {
+			FAIL("page %u: unowned but not clean", idx);
+		}
+		tl.nfree += p->state == PG_FREE;
+		tl.nquarantine += p->state == PG_QUARANTINE;
+		return SBI_SUCCESS;
+	case PG_ROOT:
+		if (as->state != AS_LIVE || as->root != idx || p->level != 2) {
+			FAIL("page %u: root of slot %u which does not own it", idx, p->owner);
+		}
+		break;
+	case PG_TABLE:
+		if (as->state == AS_FREE || p->level > 1) {
+			FAIL("page %u: table of free slot %u or bad level %u", idx,
+			     p->owner, p->level);
+		}
+		break;
+	default:
+		FAIL("page %u: unknown state %u", idx, p->state);
+	}
+	tl.pages[p->owner]++;
+	tl.level_pages[p->owner][p->level]++;
+	return check_entries(idx, msg, len);
+}
+
+static long check_links(char *msg, size_t len)
+{
+	for (uint32_t i = 0; i < ptm.npages; i++) {
+		const struct ptm_page *p = &ptm.page[i];
+		unsigned want = p->state == PG_TABLE && p->linked ? 1 : 0;
+
+		if (tl.parents[i] != want) {
+			FAIL("page %u: %u parents, linked flag %u", i, tl.parents[i],
+			     p->linked);
+		}
+	}
+	return SBI_SUCCESS;
+}
+
+static long check_spaces(char *msg, size_t len)
+{
+	for (unsigned s = 0; s < PTM_MAX_AS; s++) {
+		const struct ptm_as *as = &ptm.as[s];
+
+		if (as->pages != tl.pages[s] ||
+		    as->leaf_entries != tl.leaf_entries[s]) {
+			FAIL("slot %u: books say %u pages/%lu leaves, pool has %u/%lu",
+			     s, as->pages, (unsigned long)as->leaf_entries,
+			     tl.pages[s], (unsigned long)tl.leaf_entries[s]);
+		}
+		for (int l = 0; l < 3; l++) {
+			if (as->level_pages[l] != tl.level_pages[s][l]) {
+				FAIL("slot %u: level %d count wrong", s, l);
+			}
+		}
+		if ((as->state == AS_FREE && as->pages) ||
+		    (as->state == AS_ZOMBIE && (!as->pages || as->level_pages[2]))) {
+			FAIL("slot %u: state %u with %u pages", s, as->state, as->pages);
+		}
+	}
+	return SBI_SUCCESS;
+}
+
+long ptm_check(char *msg, size_t len)
+{
+	long rc = SBI_SUCCESS;
+
+	msg[0] = '\0';
+	memset(&tl, 0, sizeof(tl));
+	for (uint32_t i = 0; i < ptm.npages && !rc; i++) {
+		rc = check_page(i, msg, len);
+	}
+	rc = rc ?: check_links(msg, len);
+	rc = rc ?: check_spaces(msg, len);
+	if (!rc && (tl.nfree != ptm.nfree || tl.nquarantine != ptm.nquarantine)) {
+		con_snprintf(msg, len, "free %u/%u, quarantine %u/%u", tl.nfree,
+			     ptm.nfree, tl.nquarantine, ptm.nquarantine);
+		rc = SBI_ERR_FAILED;
+	}
+	return rc;
+}

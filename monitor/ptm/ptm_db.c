@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The page database: one record per pool page, the address-space table,
+ * the PTM lock, and the only helpers that change a page's state.
+ */
+#include <string.h>
+
+#include "arch.h"
+#include "hart.h"
+#include "lock.h"
+#include "ptm_internal.h"
+
+struct ptm_db ptm;
+static struct lock ptm_lock_word = LOCK_INIT;
+
+void db_lock(unsigned long self)
+{
+	while (__atomic_exchange_n(&ptm_lock_word.held, 1, __ATOMIC_ACQUIRE)) {
+		/* The holder may be waiting for our fence ack. */
+		hart_serve_if_pending(self);
+		arch_relax();
+	}
+}
+
+void db_unlock(void)
+{
+	lock_release(&ptm_lock_word);
+}
+
+uint64_t db_pa(uint32_t idx)
+{
+	return ptm.base + (uint64_t)idx * PTM_PAGE_SIZE;
+}
+
+uint64_t *db_table(uint32_t idx)
+{
+	return arch_phys_ptr(db_pa(idx), PTM_PAGE_SIZE);
+}
+
+bool db_index(uint64_t pa, uint32_t *idx)
+{
+	if (pa < ptm.base || pa - ptm.base >= (uint64_t)ptm.npages * PTM_PAGE_SIZE) {
+		return false;
+	}
+	*idx = (uint32_t)((pa - ptm.base) / PTM_PAGE_SIZE);
+	return true;
+}
+
+int ptm_init(uint64_t base, uint64_t size)
+{
+	uint64_t n = size / PTM_PAGE_SIZE;
+
+	if ((base | size) & (PTM_PAGE_SIZE - 1) || n == 0 ||
+	    n > PTM_MAX_POOL_PAGES || !arch_phys_ptr(base, size)) {
+		return -1;
+	}
+	memset(&ptm, 0, sizeof(ptm));
+	ptm.base = base;
+	ptm.npages = (uint32_t)n;
+	ptm.nfree = (uint32_t)n;
+	memset(arch_phys_ptr(base, size), 0, size);
+	return 0;
+}
+
+uint64_t ptm_pool_base(void)
+{
+	return ptm.base;
+}
+
+uint64_t ptm_pool_size(void)
+{
+	return (uint64_t)ptm.npages * PTM_PAGE_SIZE;
+}
+
+bool ptm_in_pool(uint64_t pa, uint64_t len)
+{
+	uint64_t end = pa + len;
+
+	if (!ptm.npages) {
+		return false;
+	}
+	return end < pa || (pa < ptm.base + ptm_pool_size() && end > ptm.base);
+}
+
+bool ptm_locked(void)
+{
+	return ptm.locked;
+}
+
+uint64_t ptm_kernel_root(int i)
+{
+	return ptm.kroot[i];
+}
+
+/*
+ * Every hart drops its cached translations, then quarantined pages
+ * (zeroed when released) become free. Called with the PTM lock held.
+ */
+void db_flush_quarantine(unsigned long self)
+{
+	if (!ptm.nquarantine) {
+		return;
+	}
+	ptm_hook_flush_all_harts(self);
+	for (uint32_t i = 0; i < ptm.npages; i++) {
+		if (ptm.page[i].state == PG_QUARANTINE) {
+			ptm.page[i].state = PG_FREE;
+		}
+	}
+	ptm.nfree += ptm.nquarantine;
+	ptm.nquarantine = 0;
+	ptm.flushes++;
+}
+
+/* Lowest free index; the scan is bounded by the pool size. */
+static bool find_free(uint32_t *idx)
+{
+	for (uint32_t i = 0; i < ptm.npages; i++) {
+		if (ptm.page[i].state == PG_FREE) {
+			*idx = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool db_take(unsigned long self, uint32_t *idx)
+{
+	if (!ptm.nfree) {
+		db_flush_quarantine(self);
+	}
+	if (!ptm.nfree || !find_free(idx)) {
+		return false;
+	}
+	ptm.nfree--;
+	return true;
+}
+
+void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
+		  unsigned slot)
+{
+	struct ptm_page *p = &ptm.page[idx];
+	struct ptm_as *as = &ptm.as[slot];
+
+	*p = (struct ptm_page){ .state = (uint8_t)st,
+				.level = (uint8_t)level,
+				.owner = (uint16_t)slot };
+	as->pages++;
+	as->level_pages[level]++;
+}
+
+void db_release(uint32_t idx)
+{
+	struct ptm_page *p = &ptm.page[idx];
+	struct ptm_as *as = &ptm.as[p->owner];
+
+	memset(db_table(idx), 0, PTM_PAGE_SIZE);
+	as->pages--;
+	as->level_pages[p->level]--;
+	*p = (struct ptm_page){ .state = PG_QUARANTINE };
+	ptm.nquarantine++;
+}
+
+unsigned long as_handle(unsigned slot)
+{
+	return ((unsigned long)ptm.as[slot].gen << 32) | ptm.as[slot].root;
+}
+
+/* A live address space by handle: O(1) through its root page's record. */
+struct ptm_as *as_live(unsigned long handle, unsigned *slot)
+{
+	uint64_t ridx = SECMON_HANDLE_ROOT_INDEX(handle);
+	const struct ptm_page *p;
+	struct ptm_as *as;
+
+	if (handle >> 63 || ridx >= ptm.npages) {
+		return NULL;
+	}
+	p = &ptm.page[ridx];
+	if (p->state != PG_ROOT) {
+		return NULL;
+	}
+	as = &ptm.as[p->owner];
+	if (as->state != AS_LIVE || as->gen != (uint32_t)(handle >> 32)) {
+		return NULL;
+	}
+	*slot = p->owner;
+	return as;
+}
+
+/* The address space (live or zombie) that owns table page idx, if the
+ * handle names it. A zombie keeps its former root index and generation. */
+struct ptm_as *as_owning(unsigned long handle, uint32_t idx, unsigned *slot)
+{
+	const struct ptm_page *p = &ptm.page[idx];
+	struct ptm_as *as;
+
+	if (p->state != PG_TABLE && p->state != PG_ROOT) {
+		return NULL;
+	}
+	as = &ptm.as[p->owner];
+	if (as->state == AS_FREE || handle >> 63 ||
+	    as->root != SECMON_HANDLE_ROOT_INDEX(handle) ||
+	    as->gen != (uint32_t)(handle >> 32)) {
+		return NULL;
+	}
+	*slot = p->owner;
+	return as;
+}
+
+void as_retire_if_empty(unsigned slot)
+{
+	struct ptm_as *as = &ptm.as[slot];
+
+	if (as->state == AS_ZOMBIE && as->pages == 0) {
+		uint32_t gen = as->gen + 1;
+
+		*as = (struct ptm_as){ .gen = gen & 0x7fffffff };
+	}
+}

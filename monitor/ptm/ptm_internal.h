@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Private to monitor/ptm: the page database, the address-space table and
+ * the helpers that are the only way to change them.
+ *
+ * Lock order: the PTM lock (ptm_db.c) is taken first, by every ABI call and
+ * by satp emulation; while holding it a hart may send synchronous mailbox
+ * requests (hart.c) and print (console lock). Waiters for the PTM lock
+ * serve their own mailbox, so a holder waiting for their fence ack cannot
+ * deadlock.
+ */
+#ifndef SECMON_PTM_INTERNAL_H
+#define SECMON_PTM_INTERNAL_H
+
+#include "platform.h"
+#include "ptm.h"
+
+/*
+ * Pool page states. Every pool page is in exactly one; changes go through
+ * the db_* helpers below.
+ */
+enum ptm_state {
+	/* Zeroed, owned by nobody, may be handed out now. */
+	PG_FREE = 0,
+	/* Zeroed, owned by nobody, but some hart may still cache a
+	 * translation walked through it: reusable after the next global
+	 * TLB flush (db_flush_quarantine). */
+	PG_QUARANTINE,
+	/* Root (level 2) of a live address space; kernel half = swapper's. */
+	PG_ROOT,
+	/* Level 1 or 0 table owned by an address space (live or zombie);
+	 * linked = 1 while exactly one valid non-leaf entry points at it. */
+	PG_TABLE,
+};
+
+struct ptm_page {
+	uint8_t state;  /* enum ptm_state */
+	uint8_t level;  /* 2, 1 or 0 for ROOT/TABLE */
+	uint8_t linked; /* TABLE: referenced by its parent */
+	uint8_t pad;
+	uint16_t owner; /* address-space slot for ROOT/TABLE */
+	uint16_t count; /* valid (V=1) entries */
+};
+_Static_assert(sizeof(struct ptm_page) == 8, "one small record per page");
+
+enum ptm_as_state {
+	AS_FREE = 0, /* slot unused */
+	AS_LIVE,     /* has a root; every call allowed */
+	AS_ZOMBIE,   /* terminated; unlinked pages left; only PT_FREE */
+};
+
+struct ptm_as {
+	uint32_t gen;            /* bumped when the slot is released */
+	uint32_t root;           /* pool page index of the root */
+	uint16_t pages;          /* pool pages owned, root included */
+	uint16_t level_pages[3]; /* of those, per level */
+	uint32_t leaf_entries;   /* valid leaf PTEs */
+	uint8_t state;           /* enum ptm_as_state */
+	uint64_t leaf_pages;     /* mapped data, 4 KiB units */
+};
+_Static_assert(PTM_MAX_POOL_PAGES <= 65535, "page counts fit uint16_t");
+
+struct ptm_db {
+	uint64_t base;
+	uint32_t npages;
+	uint32_t nfree;
+	uint32_t nquarantine;
+	bool locked;
+	uint64_t kroot[2];
+	uint64_t kstart, kend;
+	uint64_t kernel_half[256]; /* swapper's entries 256..511 at LOCK */
+	uint64_t hart_satp[SECMON_MAX_HARTS];
+	struct ptm_page page[PTM_MAX_POOL_PAGES];
+	struct ptm_as as[PTM_MAX_AS];
+	uint64_t calls, refused, satp_writes, satp_refused, sfences, flushes;
+};
+
+extern struct ptm_db ptm;
+
+/* Lock (see the order above). */
+void db_lock(unsigned long self);
+void db_unlock(void);
+
+/* Page helpers. idx is a pool page index. */
+uint64_t *db_table(uint32_t idx);
+uint64_t db_pa(uint32_t idx);
+bool db_index(uint64_t pa, uint32_t *idx);
+/* Take a zeroed page (flushing the quarantine if needed); false if none. */
+bool db_take(unsigned long self, uint32_t *idx);
+void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
+		  unsigned slot);
+/* Zero an owned page and move it to quarantine. */
+void db_release(uint32_t idx);
+void db_flush_quarantine(unsigned long self);
+
+/* Address-space helpers. */
+struct ptm_as *as_live(unsigned long handle, unsigned *slot);
+struct ptm_as *as_owning(unsigned long handle, uint32_t idx, unsigned *slot);
+unsigned long as_handle(unsigned slot);
+void as_retire_if_empty(unsigned slot);
+
+/* PTE rules (ptm_pte.c); return an SBI error or 0. */
+long pte_check_new(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
+		   uint64_t val);
+/* Apply an already-checked write and update the books. */
+void pte_commit(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
+		uint64_t val);
+bool pte_is_table(uint64_t pte);
+bool pte_is_leaf(uint64_t pte);
+/* Check and apply one SET or MODIFY (op as in BATCH); *old = replaced. */
+long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,
+		uint64_t *old);
+uint64_t pte_pa(uint64_t pte);
+
+#endif

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The page-table ABI extension (docs/abi.md): argument decoding only; the
+ * rules live in monitor/ptm. */
+#include "arch.h"
+#include "console.h"
+#include "ptm.h"
+#include "sbi_ext.h"
+
+static struct sbi_ret pair(long rc, unsigned long value)
+{
+	return (struct sbi_ret){ rc, rc ? 0 : value };
+}
+
+static struct sbi_ret ptm_more(struct sbi_call *c)
+{
+	unsigned long v = 0;
+	char msg[160];
+	long rc;
+
+	switch (c->fid) {
+	case SECMON_PTM_AS_DESTROY:
+		return sbi_err(ptm_as_destroy(c->hartid, c->a[0]));
+	case SECMON_PTM_STATS:
+		return sbi_err(ptm_stats(c->hartid, c->a[0], c->a[1]));
+	case SECMON_PTM_CHECK:
+		rc = ptm_check(msg, sizeof(msg));
+		if (rc) {
+			con_printf("secmon: ptm invariant violated: %s\n", msg);
+		}
+		return sbi_err(rc);
+	case SECMON_PTM_INFO:
+		rc = ptm_info(c->a[0], &v);
+		return pair(rc, v);
+	case SECMON_PTM_LOCK:
+		rc = ptm_lock_kernel(c->hartid, c->a[0], c->a[1], c->a[2],
+				     c->a[3], arch_read_satp());
+		return sbi_err(rc);
+	case SECMON_PTM_AS_CREATE:
+		rc = ptm_as_create(c->hartid, &v);
+		return pair(rc, v);
+	default:
+		return sbi_err(SBI_ERR_NOT_SUPPORTED);
+	}
+}
+
+struct sbi_ret sbi_ptm(struct sbi_call *c)
+{
+	uint64_t old = 0;
+	unsigned long v = 0;
+	long rc;
+
+	/* The hot calls first. */
+	switch (c->fid) {
+	case SECMON_PTM_PTE_SET:
+		rc = ptm_pte_set(c->hartid, c->a[0], c->a[1], c->a[2], &old);
+		return pair(rc, old);
+	case SECMON_PTM_PTE_MODIFY:
+		rc = ptm_pte_modify(c->hartid, c->a[0], c->a[1], c->a[2],
+				    c->a[3], &old);
+		return pair(rc, old);
+	case SECMON_PTM_BATCH:
+		rc = ptm_batch(c->hartid, c->a[0], c->a[1], c->a[2], &v);
+		return (struct sbi_ret){ rc, v };
+	case SECMON_PTM_PT_ALLOC:
+		rc = ptm_pt_alloc(c->hartid, c->a[0], c->a[1], &v);
+		return pair(rc, v);
+	case SECMON_PTM_PT_FREE:
+		return sbi_err(ptm_pt_free(c->hartid, c->a[0], c->a[1]));
+	default:
+		return ptm_more(c);
+	}
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Emulation of the instructions mstatus.TVM traps once the page tables are
+ * locked (priv spec v1.12 §3.1.6.5): CSR accesses to satp and sfence.vma.
+ * A satp write the page-table manager refuses is delivered back to S-mode
+ * as the illegal instruction it was, so the kernel sees it.
+ */
+#include "arch_rv.h"
+#include "ptm.h"
+
+#define OPC_SYSTEM 0x73
+#define CSR_SATP 0x180
+#define F3_CSRRW 1
+#define F3_CSRRS 2
+#define F3_CSRRC 3
+#define F3_CSRRWI 5
+#define F3_CSRRSI 6
+#define F3_CSRRCI 7
+#define SFENCE_VMA_MASK 0xFE007FFFUL
+#define SFENCE_VMA_MATCH 0x12000073UL
+
+static unsigned long reg(const struct trap_frame *tf, unsigned r)
+{
+	return r ? tf->x[r] : 0;
+}
+
+static bool emulate_sfence(struct trap_frame *tf, unsigned long insn)
+{
+	unsigned long va = reg(tf, (insn >> 15) & 31);
+	unsigned long asid = reg(tf, (insn >> 20) & 31);
+	bool has_va = (insn >> 15) & 31;
+	bool has_asid = (insn >> 20) & 31;
+
+	if (has_va && has_asid) {
+		arch_sfence_vma_va_asid(va, asid);
+	} else if (has_va) {
+		arch_sfence_vma_va(va);
+	} else if (has_asid) {
+		arch_sfence_vma_asid(asid);
+	} else {
+		arch_sfence_vma_all();
+	}
+	ptm_count_sfence();
+	return true;
+}
+
+/* New satp value for a CSR instruction, or false if it only reads. */
+static bool csr_new_value(unsigned f3, unsigned long old, unsigned long src,
+			  unsigned rs1, unsigned long *val)
+{
+	switch (f3) {
+	case F3_CSRRW:
+	case F3_CSRRWI:
+		*val = src;
+		return true;
+	case F3_CSRRS:
+	case F3_CSRRSI:
+		*val = old | src;
+		return rs1 != 0;
+	default:
+		*val = old & ~src;
+		return rs1 != 0;
+	}
+}
+
+static bool emulate_satp(struct trap_frame *tf, unsigned long insn)
+{
+	unsigned f3 = (insn >> 12) & 7;
+	unsigned rd = (insn >> 7) & 31;
+	unsigned rs1 = (insn >> 15) & 31;
+	unsigned long src = f3 >= F3_CSRRWI ? rs1 : reg(tf, rs1);
+	unsigned long old = rv_read_satp();
+	unsigned long val, out;
+
+	if (csr_new_value(f3, old, src, rs1, &val)) {
+		if (ptm_satp_write(tf->hartid, val, &out)) {
+			return false;
+		}
+		rv_write_satp(out);
+	}
+	if (rd) {
+		tf->x[rd] = old;
+	}
+	return true;
+}
+
+bool trap_emulate(struct trap_frame *tf, unsigned long insn)
+{
+	unsigned f3 = (insn >> 12) & 7;
+	bool done = false;
+
+	if (!rv_tvm() || (insn & 0x7F) != OPC_SYSTEM) {
+		return false;
+	}
+	if ((insn & SFENCE_VMA_MASK) == SFENCE_VMA_MATCH) {
+		done = emulate_sfence(tf, insn);
+	} else if (f3 != 0 && f3 != 4 && (insn >> 20) == CSR_SATP) {
+		done = emulate_satp(tf, insn);
+	}
+	if (done) {
+		rv_set_mepc(rv_mepc() + 4);
+	}
+	return done;
+}
