@@ -85,10 +85,15 @@ void hart_wait(unsigned long self, unsigned long target, unsigned long ticket)
 
 	while ((long)(__atomic_load_n(&h->done_seq, __ATOMIC_ACQUIRE) -
 		      ticket) < 0) {
-		if (__atomic_load_n(&harts[self].pending, __ATOMIC_RELAXED)) {
-			hart_serve(self);
-		}
+		hart_serve_if_pending(self);
 		arch_relax();
+	}
+}
+
+void hart_serve_if_pending(unsigned long self)
+{
+	if (__atomic_load_n(&harts[self].pending, __ATOMIC_RELAXED)) {
+		hart_serve(self);
 	}
 }
 
@@ -109,6 +114,9 @@ unsigned long hart_serve(unsigned long self)
 	}
 	if (bits & HART_MSG_SFENCE_VMA) {
 		arch_sfence_vma_all();
+	}
+	if (bits & HART_MSG_RESYNC) {
+		hart_resync_hook(self);
 	}
 	__atomic_store_n(&h->done_seq, r, __ATOMIC_RELEASE);
 	h->stats.ipis_served++;

@@ -17,6 +17,11 @@
 #define HART_MSG_FENCE_I (1UL << 1)    /* fence.i */
 #define HART_MSG_SFENCE_VMA (1UL << 2) /* sfence.vma, all addresses and ASIDs */
 #define HART_MSG_WAKE (1UL << 3)       /* re-check HSM state */
+#define HART_MSG_RESYNC (1UL << 4)     /* re-apply PMP and TVM (after LOCK) */
+
+/* Re-apply the monitor's per-hart protection; supplied by the boot code
+ * (firmware) or the test fake. */
+void hart_resync_hook(unsigned long self);
 
 /* Bring up the table from the platform description (boot hart, once). */
 void hart_table_init(const struct plat_info *pi);
@@ -33,6 +38,8 @@ unsigned long hart_limit(void);
  */
 unsigned long hart_post(unsigned long target, unsigned long bits);
 void hart_wait(unsigned long self, unsigned long target, unsigned long ticket);
+/* Serve the mailbox only if something is pending (cheap when idle). */
+void hart_serve_if_pending(unsigned long self);
 /* Serve the calling hart's mailbox: clear MSIP, act on pending bits. */
 unsigned long hart_serve(unsigned long self);
 

@@ -71,7 +71,8 @@ static int reserved_memory_node(void *fdt)
 	return rc ? rc : node;
 }
 
-static int add_monitor_reservation(void *fdt, const struct plat_reserve *mon)
+static int add_reservation(void *fdt, const char *what, const char *compat,
+			   const struct plat_reserve *r, bool no_map)
 {
 	char name[40];
 	int parent = reserved_memory_node(fdt);
@@ -83,66 +84,81 @@ static int add_monitor_reservation(void *fdt, const struct plat_reserve *mon)
 	ac = fdt_address_cells(fdt, parent);
 	sc = fdt_size_cells(fdt, parent);
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 ||
-	    (ac == 1 && mon->base >> 32) || (sc == 1 && mon->size >> 32)) {
+	    (ac == 1 && r->base >> 32) || (sc == 1 && r->size >> 32)) {
 		return -FDT_ERR_BADNCELLS;
 	}
-	con_snprintf(name, sizeof(name), "secmon@%lx", (unsigned long)mon->base);
+	con_snprintf(name, sizeof(name), "%s@%lx", what, (unsigned long)r->base);
 	node = fdt_add_subnode(fdt, parent, name);
 	if (node < 0) {
 		return node;
 	}
-	rc = set_cells(fdt, node, "reg", ac, mon->base, mon->size, sc);
-	rc = rc ?: fdt_setprop_string(fdt, node, "compatible", "secmon,monitor");
-	return rc ?: fdt_setprop(fdt, node, "no-map", NULL, 0);
+	rc = set_cells(fdt, node, "reg", ac, r->base, r->size, sc);
+	rc = rc ?: fdt_setprop_string(fdt, node, "compatible", compat);
+	return rc || !no_map ? rc : fdt_setprop(fdt, node, "no-map", NULL, 0);
+}
+
+/*
+ * Cut a property, already rewritten in place, down to its first len bytes.
+ * Resizing keeps those bytes, so no bounce buffer is needed and property
+ * length is not limited (QEMU's "-cpu max" lists hundreds of bytes).
+ */
+static int shrink_prop(void *fdt, int node, const char *name, int len)
+{
+	void *data;
+
+	return fdt_setprop_placeholder(fdt, node, name, len, &data);
 }
 
 /* "rv64imafdch_zicsr..." -> "rv64imafdc_zicsr...": drop 'h' from the
  * single-letter part only. */
 static int strip_h_isa(void *fdt, int cpu)
 {
-	char isa[256];
 	int len;
-	const char *p = fdt_getprop(fdt, cpu, "riscv,isa", &len);
-	size_t o = 0;
+	char *p = fdt_getprop_w(fdt, cpu, "riscv,isa", &len);
+	int o = 0, i;
 	bool in_letters = true;
 
-	if (!p || len <= 0 || (size_t)len > sizeof(isa)) {
+	if (!p || len <= 0) {
 		return 0;
 	}
-	for (int i = 0; i < len && p[i]; i++) {
+	for (i = 0; i < len && p[i]; i++) {
 		if (p[i] == '_') {
 			in_letters = false;
 		}
 		if (in_letters && i >= 4 && p[i] == 'h') {
 			continue;
 		}
-		isa[o++] = p[i];
+		p[o++] = p[i];
 	}
-	isa[o] = '\0';
-	return fdt_setprop_string(fdt, cpu, "riscv,isa", isa);
+	if (o == i) {
+		return 0;
+	}
+	p[o] = '\0';
+	return shrink_prop(fdt, cpu, "riscv,isa", o + 1);
 }
 
 /* Newer trees also list extensions one per string; drop a lone "h". */
 static int strip_h_extensions(void *fdt, int cpu)
 {
-	char list[512];
 	int len;
-	const char *p = fdt_getprop(fdt, cpu, "riscv,isa-extensions", &len);
+	char *p = fdt_getprop_w(fdt, cpu, "riscv,isa-extensions", &len);
 	int o = 0;
 
-	if (!p || len <= 0 || (size_t)len > sizeof(list)) {
+	/* A list whose last string is unterminated is left for the OS to
+	 * reject; walking it would run past the property. */
+	if (!p || len <= 0 || p[len - 1] != '\0') {
 		return 0;
 	}
 	for (int i = 0; i < len;) {
 		int n = (int)strnlen(p + i, (size_t)(len - i)) + 1;
 
-		if (strcmp(p + i, "h")) {
-			memcpy(list + o, p + i, (size_t)n);
+		if (strcmp(p + i, "h") != 0) {
+			memmove(p + o, p + i, (size_t)n);
 			o += n;
 		}
 		i += n;
 	}
-	return o == len ? 0 : fdt_setprop(fdt, cpu, "riscv,isa-extensions", list, o);
+	return o == len ? 0 : shrink_prop(fdt, cpu, "riscv,isa-extensions", o);
 }
 
 static int hide_hypervisor(void *fdt)
@@ -163,10 +179,26 @@ static int hide_hypervisor(void *fdt)
 	return 0;
 }
 
+int plat_fixup_pool(void *fdt, const struct plat_reserve *pool, char *err,
+		    size_t errlen)
+{
+	/* Mapped (no no-map): Linux reads its page tables through the
+	 * linear map and keeps struct pages for them. */
+	int rc = add_reservation(fdt, "secmon-pool", "secmon,pt-pool", pool,
+				 false);
+
+	if (rc) {
+		return fail(err, errlen,
+			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE : PLAT_ERR_FDT,
+			    "adding /reserved-memory/secmon-pool", rc);
+	}
+	return PLAT_OK;
+}
+
 int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 	       size_t errlen)
 {
-	int rc = add_monitor_reservation(fdt, mon);
+	int rc = add_reservation(fdt, "secmon", "secmon,monitor", mon, true);
 
 	if (rc) {
 		return fail(err, errlen,

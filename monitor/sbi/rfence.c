@@ -23,6 +23,9 @@ static bool full_flush(unsigned long start, unsigned long size)
 static void local_sfence(unsigned long start, unsigned long size,
 			 bool use_asid, unsigned long asid)
 {
+	unsigned long va = start & ~(PAGE_SIZE - 1);
+	unsigned long last;
+
 	if (full_flush(start, size)) {
 		if (use_asid) {
 			arch_sfence_vma_asid(asid);
@@ -31,12 +34,20 @@ static void local_sfence(unsigned long start, unsigned long size,
 		}
 		return;
 	}
-	for (unsigned long va = start & ~(PAGE_SIZE - 1); va < start + size;
-	     va += PAGE_SIZE) {
+	if (!size) {
+		return;
+	}
+	/* Stop at the last page rather than at start + size: a range that
+	 * ends at the top of the address space would wrap va to 0. */
+	last = (start + size - 1) & ~(PAGE_SIZE - 1);
+	for (;; va += PAGE_SIZE) {
 		if (use_asid) {
 			arch_sfence_vma_va_asid(va, asid);
 		} else {
 			arch_sfence_vma_va(va);
+		}
+		if (va == last) {
+			break;
 		}
 	}
 }
