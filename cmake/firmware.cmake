@@ -55,6 +55,7 @@ add_executable(payload.elf
   test/payload/cases.c
   test/payload/bench.c
   test/payload/suspend.c
+  test/payload/ptm_cases.c
   monitor/console/format.c
   monitor/lib/string.c
   ${LIBFDT_SOURCES})

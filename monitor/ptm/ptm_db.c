@@ -16,9 +16,12 @@ static struct lock ptm_lock_word = LOCK_INIT;
 void db_lock(unsigned long self)
 {
 	while (__atomic_exchange_n(&ptm_lock_word.held, 1, __ATOMIC_ACQUIRE)) {
-		/* The holder may be waiting for our fence ack. */
-		hart_serve_if_pending(self);
-		arch_relax();
+		/* Spin on a plain load (no bus-locking store per try); the
+		 * holder may be waiting for our fence ack meanwhile. */
+		while (__atomic_load_n(&ptm_lock_word.held, __ATOMIC_RELAXED)) {
+			hart_serve_if_pending(self);
+			arch_relax();
+		}
 	}
 }
 
@@ -58,6 +61,10 @@ int ptm_init(uint64_t base, uint64_t size)
 	ptm.base = base;
 	ptm.npages = (uint32_t)n;
 	ptm.nfree = (uint32_t)n;
+	/* Generation 0 is never used, so no valid handle is 0. */
+	for (unsigned s = 0; s < PTM_MAX_AS; s++) {
+		ptm.as[s].gen = 1;
+	}
 	memset(arch_phys_ptr(base, size), 0, size);
 	return 0;
 }
@@ -213,8 +220,8 @@ void as_retire_if_empty(unsigned slot)
 	struct ptm_as *as = &ptm.as[slot];
 
 	if (as->state == AS_ZOMBIE && as->pages == 0) {
-		uint32_t gen = as->gen + 1;
+		uint32_t gen = (as->gen + 1) & 0x7fffffff;
 
-		*as = (struct ptm_as){ .gen = gen & 0x7fffffff };
+		*as = (struct ptm_as){ .gen = gen ? gen : 1 };
 	}
 }

@@ -87,7 +87,112 @@ pl_trap_entry:
 	addi	sp, sp, 128
 	sret
 
+/*
+ * pl_paging_continue(satp, voff, fn): load satp and call fn at the same
+ * code voff higher, on the same stack seen voff higher; never returns.
+ * The fetch after the satp write faults (the low alias is not mapped), and
+ * stvec catches it at the high alias: the trick Linux uses to turn on its
+ * MMU. Nothing computed before (return addresses, pointers in registers)
+ * survives, which is why fn starts afresh.
+ */
+	.globl pl_paging_continue
+pl_paging_continue:
+	la	t0, 1f
+	add	t0, t0, a1
+	csrw	stvec, t0
+	add	sp, sp, a1
+	add	a2, a2, a1
+	sfence.vma
+	csrw	satp, a0
+	nop
+	.balign 4
+1:	la	t0, pl_trap_entry
+	csrw	stvec, t0
+	sfence.vma
+	jalr	a2
+2:	wfi
+	j	2b
+
+/*
+ * pl_user_run(user_pc): sret to U-mode at user_pc and come back here on
+ * the first trap from U-mode, returning scause (stval in pl_user_tval).
+ * The S context lives in pl_user_ctx; stvec points at pl_user_trap while
+ * the user code runs.
+ */
+	.globl pl_user_run
+pl_user_run:
+	la	t0, pl_user_ctx
+	sd	ra, 0(t0)
+	sd	sp, 8(t0)
+	sd	s0, 16(t0)
+	sd	s1, 24(t0)
+	sd	s2, 32(t0)
+	sd	s3, 40(t0)
+	sd	s4, 48(t0)
+	sd	s5, 56(t0)
+	sd	s6, 64(t0)
+	sd	s7, 72(t0)
+	sd	s8, 80(t0)
+	sd	s9, 88(t0)
+	sd	s10, 96(t0)
+	sd	s11, 104(t0)
+	sd	gp, 112(t0)
+	sd	tp, 120(t0)
+	la	t0, pl_user_trap
+	csrw	stvec, t0
+	csrw	sepc, a0
+	li	t0, (1 << 8) | (1 << 5)	/* SPP = U, SPIE = 0 */
+	csrc	sstatus, t0
+	sret
+	.balign 4
+pl_user_trap:
+	la	t0, pl_user_ctx
+	ld	ra, 0(t0)
+	ld	sp, 8(t0)
+	ld	s0, 16(t0)
+	ld	s1, 24(t0)
+	ld	s2, 32(t0)
+	ld	s3, 40(t0)
+	ld	s4, 48(t0)
+	ld	s5, 56(t0)
+	ld	s6, 64(t0)
+	ld	s7, 72(t0)
+	ld	s8, 80(t0)
+	ld	s9, 88(t0)
+	ld	s10, 96(t0)
+	ld	s11, 104(t0)
+	ld	gp, 112(t0)
+	ld	tp, 120(t0)
+	csrr	t1, stval
+	la	t0, pl_user_tval
+	sd	t1, 0(t0)
+	la	t0, pl_trap_entry
+	csrw	stvec, t0
+	csrr	a0, scause
+	ret
+
+/* The U-mode program, copied to a user page: reads 0x20000, writes
+ * value + 1 to 0x20008, then loads 0x30000, which is not mapped. */
+	.globl pl_user_prog, pl_user_prog_end
+pl_user_prog:
+	lui	t0, 0x20
+	ld	a0, 0(t0)
+	addi	a0, a0, 1
+	sd	a0, 8(t0)
+	lui	t1, 0x30
+	ld	a1, 0(t1)
+1:	j	1b
+pl_user_prog_end:
+
 	/* Probes: one 4-byte instruction each, so a trap resumes at +4. */
+	.globl pl_probe_satp
+pl_probe_satp:		/* a0 = new satp; returns the old one */
+	csrrw	a0, satp, a0
+	ret
+	.globl pl_probe_sfence
+pl_probe_sfence:
+	sfence.vma
+	ret
 	.globl pl_probe_load
 pl_probe_load:		/* a0 = address; returns the loaded value */
 	ld	a0, 0(a0)

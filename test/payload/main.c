@@ -17,10 +17,18 @@ __attribute__((aligned(16))) unsigned char pl_stacks[PL_MAX_HARTS][8192];
 
 static unsigned long passed, failed;
 
+/* The monitor takes physical addresses; after the PTM suite turns paging
+ * on, the boot hart runs at a high alias of RAM. */
+static unsigned long to_pa(const void *p)
+{
+	unsigned long va = (unsigned long)p;
+
+	return va >= 0xFFFFFFFF80000000UL ? va - 0xFFFFFFFF00000000UL : va;
+}
+
 static void put_raw(const char *s, size_t n)
 {
-	struct sbiret r = SBI3(SBI_EXT_DBCN, SBI_DBCN_WRITE, n,
-			       (unsigned long)s, 0);
+	struct sbiret r = SBI3(SBI_EXT_DBCN, SBI_DBCN_WRITE, n, to_pa(s), 0);
 
 	if (r.error) {
 		for (size_t i = 0; i < n; i++) {
@@ -154,6 +162,9 @@ void pl_secondary(unsigned long hartid, unsigned long opaque)
 	__atomic_fetch_add(&pl_harts[hartid].arrived, 1, __ATOMIC_SEQ_CST);
 	if (pl_harts[hartid].command == PL_CMD_SUSPEND) {
 		pl_secondary_suspend(hartid);
+	}
+	if (pl_harts[hartid].command == PL_CMD_PTM) {
+		pl_ptm_worker(hartid);
 	}
 	while (pl_harts[hartid].command != PL_CMD_STOP) {
 		__asm__ volatile("nop");

@@ -91,6 +91,7 @@ struct pl_hart {
 #define PL_CMD_IDLE 0
 #define PL_CMD_STOP 1
 #define PL_CMD_SUSPEND 2
+#define PL_CMD_PTM 3
 extern struct pl_hart pl_harts[PL_MAX_HARTS];
 
 static inline unsigned long pl_read_time(void)
@@ -110,6 +111,9 @@ void suite_srst_dbcn(void);
 void suite_traps(void);
 void pl_bench(void);
 void suite_suspend(void);
+void suite_ptm(void);
+void pl_ptm_worker(unsigned long hartid);
+extern unsigned long pl_voff;
 void pl_secondary_suspend(unsigned long hartid);
 /* Print the totals and power off; never returns. */
 __attribute__((noreturn)) void pl_finish(void);

@@ -189,6 +189,7 @@ void pl_resumed(unsigned long hartid, unsigned long opaque)
 		system_suspend();
 	} else if (opaque == STAGE_SYSTEM) {
 		CHECK(1, "susp/resumed-at-address-with-opaque");
+		suite_ptm();
 		pl_finish();
 	} else {
 		CHECK_EQ(opaque, STAGE_SYSTEM, "suspend/resume-opaque");
