@@ -42,9 +42,10 @@ void test_check_str(const char *a, const char *b, const char *file, int line,
 		    const char *ea, const char *eb)
 {
 	checks++;
-	if (!a || !b || strcmp(a, b)) {
+	if (!a || !b || strcmp(a, b) != 0) {
 		fail_head(file, line);
-		fprintf(stderr, "%s == %s\n    left:  \"%s\"\n    right: \"%s\"\n",
+		fprintf(stderr,
+			"%s == %s\n    left:  \"%s\"\n    right: \"%s\"\n",
 			ea, eb, a ? a : "(null)", b ? b : "(null)");
 	}
 }

@@ -13,6 +13,7 @@
 #include "arch.h"
 #include "console.h"
 #include "hart.h"
+#include "ptm.h"
 
 #define FAKE_REGS 256
 #define FAKE_CONSOLE_MAX 65536
@@ -88,7 +89,8 @@ unsigned int fake_hart(void)
 struct fake_hart_state *fake_hart_state(unsigned int hart)
 {
 	if (hart >= FAKE_HARTS) {
-		fake_die("fake_hart_state(%u): only %d harts", hart, FAKE_HARTS);
+		fake_die("fake_hart_state(%u): only %d harts", hart,
+			 FAKE_HARTS);
 	}
 	return &fk.harts[hart];
 }
@@ -200,7 +202,8 @@ static void mmio_write(uintptr_t addr, uint64_t val, unsigned int width)
 	if (fk.nlog == FAKE_MMIO_LOG_MAX) {
 		fake_die("MMIO log full (%d writes)", FAKE_MMIO_LOG_MAX);
 	}
-	fk.log[fk.nlog++] = (struct fake_mmio_write){ addr, val, width, fk.hart };
+	fk.log[fk.nlog++] =
+		(struct fake_mmio_write){ addr, val, width, fk.hart };
 	find_reg(addr, true)->val = val;
 	target = msip_owner(addr);
 	if (fk.delivery && val == 1 && target >= 0) {
@@ -350,8 +353,19 @@ void arch_sfence_vma_all(void)
 	cur()->sfence_all++;
 }
 
+static void count_page_fence(void)
+{
+	const struct fake_hart_state *h = cur();
+
+	if (h->sfence_va + h->sfence_va_asid >= FAKE_FENCE_LIMIT) {
+		fake_die("hart %u: more than %lu page fences", fk.hart,
+			 FAKE_FENCE_LIMIT);
+	}
+}
+
 void arch_sfence_vma_va(uintptr_t va)
 {
+	count_page_fence();
 	cur()->sfence_va++;
 	cur()->last_va = va;
 }
@@ -364,6 +378,7 @@ void arch_sfence_vma_asid(unsigned long asid)
 
 void arch_sfence_vma_va_asid(uintptr_t va, unsigned long asid)
 {
+	count_page_fence();
 	cur()->sfence_va_asid++;
 	cur()->last_va = va;
 	cur()->last_asid = asid;
@@ -418,6 +433,30 @@ void arch_write_stimecmp(uint64_t value)
 {
 	cur()->stimecmp = value;
 	cur()->stimecmp_writes++;
+}
+
+unsigned long arch_read_satp(void)
+{
+	return cur()->satp;
+}
+
+/*
+ * Platform hooks. The firmware's boot code re-applies PMP and TVM, and
+ * fences other harts, here; the fake only counts the calls.
+ */
+void hart_resync_hook(unsigned long self)
+{
+	fake_hart_state((unsigned int)self)->resyncs++;
+}
+
+void ptm_hook_flush_all_harts(unsigned long self)
+{
+	fake_hart_state((unsigned int)self)->ptm_flushes++;
+}
+
+void ptm_hook_locked(unsigned long self)
+{
+	fake_hart_state((unsigned int)self)->ptm_locks++;
 }
 
 unsigned long arch_mvendorid(void)

@@ -9,10 +9,10 @@
  *  - an MMIO space: every write outside the UART is appended to a log and
  *    stored in a small register map; reads return the map's value (0 if the
  *    address was never written or preset with fake_mmio_set()).
- *  - a 16550 UART at FAKE_UART_BASE, modelled rather than logged, so that
- *    console text does not flood the MMIO log: THR writes are captured as
- *    text, LSR always says "transmitter empty", and RBR serves bytes queued
- *    with fake_console_input().
+ *  - a 16550 UART at FAKE_UART_BASE (byte registers, stride 1), modelled
+ *    rather than logged, so that console text does not flood the MMIO log:
+ *    THR writes are captured as text, LSR always says "transmitter empty",
+ *    and RBR serves bytes queued with fake_console_input().
  *  - IPI delivery (off by default): with fake_set_delivery(true), a write
  *    of 1 to a present hart's MSIP register (as named by plat.harts[]) runs
  *    hart_serve() for that hart at once, as if it had taken the interrupt.
@@ -21,7 +21,10 @@
  *    current hart for the duration, so its fences are counted against it.
  *  - a fake RAM window at physical FAKE_RAM_BASE for arch_phys_ptr().
  *  - per-hart counters for fences, interrupt-pending bits, mie.MTIE and
- *    stimecmp; a PMP register file.
+ *    stimecmp; a PMP register file; a satp value the test sets.
+ *  - the platform hooks the firmware's boot code supplies
+ *    (hart_resync_hook, ptm_hook_flush_all_harts, ptm_hook_locked) are
+ *    only counted, per calling hart.
  *  - pending interrupts: arch_s_irq_pending() is true while the current
  *    hart's ssip or stip flag is set (the fake has no sie: every S
  *    interrupt counts as enabled); arch_msip_pending() reads the hart's
@@ -34,7 +37,8 @@
  *
  * A spin that could never end (arch_relax() called FAKE_RELAX_LIMIT times
  * in a row without other fake activity) aborts the test with a message,
- * rather than hanging ctest.
+ * rather than hanging ctest; so does a hart issuing more than
+ * FAKE_FENCE_LIMIT page-sized sfence.vma (a range loop that does not end).
  */
 #ifndef SECMON_ARCH_HOST_H
 #define SECMON_ARCH_HOST_H
@@ -60,6 +64,7 @@
 #define FAKE_MMIO_LOG_MAX 1024
 #define FAKE_RELAX_LIMIT 1000000UL
 #define FAKE_WFI_LIMIT 1000UL
+#define FAKE_FENCE_LIMIT 1000000UL
 
 struct fake_mmio_write {
 	uintptr_t addr;
@@ -85,6 +90,10 @@ struct fake_hart_state {
 	unsigned long mtimer_calls;
 	uint64_t stimecmp;
 	unsigned long stimecmp_writes;
+	unsigned long satp;            /* what arch_read_satp() returns */
+	unsigned long resyncs;         /* hart_resync_hook() calls */
+	unsigned long ptm_flushes;     /* ptm_hook_flush_all_harts() calls */
+	unsigned long ptm_locks;       /* ptm_hook_locked() calls */
 	unsigned long wfi;
 };
 

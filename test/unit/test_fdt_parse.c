@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* plat_parse on the compiled test trees, edited trees and broken blobs. */
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "support.h"
+
+static struct plat_info pi;
+static char err[256];
+
+static int parse_blob(const void *fdt)
+{
+	err[0] = '\0';
+	/* A pattern that must survive a failed parse. */
+	memset(&pi, 0xA5, sizeof(pi));
+	return plat_parse(fdt, &pi, err, sizeof(err));
+}
+
+static int parse(const char *name)
+{
+	void *fdt = test_dtb(name, NULL);
+	int rc = parse_blob(fdt);
+
+	free(fdt);
+	return rc;
+}
+
+static bool untouched(void)
+{
+	const unsigned char *p = (const unsigned char *)&pi;
+
+	for (size_t i = 0; i < sizeof(pi); i++) {
+		if (p[i] != 0xA5) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void check_common(void)
+{
+	CHECK_EQ(pi.timebase_hz, 10000000);
+	CHECK_EQ(pi.mtime, TEST_MTIME);
+	CHECK_EQ(pi.uart.base, 0x10000000);
+	CHECK_EQ(pi.uart.reg_shift, 0);
+	CHECK_EQ(pi.uart.reg_io_width, 1);
+	CHECK_EQ(pi.test_base, TEST_FINISHER);
+	CHECK_EQ(pi.initrd_start, 0);
+	CHECK_EQ(pi.initrd_end, 0);
+}
+
+static void check_harts(unsigned int n, unsigned int isa)
+{
+	CHECK_EQ(pi.nharts, n);
+	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
+		CHECK_EQ(pi.harts[h].present, h < n);
+		if (h >= n) {
+			continue;
+		}
+		CHECK_EQ(pi.harts[h].msip, TEST_MSIP(h));
+		CHECK_EQ(pi.harts[h].mtimecmp, TEST_MTIMECMP(h));
+		CHECK_EQ(pi.harts[h].isa, isa);
+		CHECK(pi.harts[h].intc_phandle != 0);
+		for (unsigned int o = 0; o < h; o++) {
+			CHECK(pi.harts[o].intc_phandle !=
+			      pi.harts[h].intc_phandle);
+		}
+	}
+}
+
+static void check_qemu_ram(void)
+{
+	CHECK_EQ(pi.nmem, 1);
+	CHECK_EQ(pi.mem[0].base, 0x80000000);
+	CHECK_EQ(pi.mem[0].size, 0x8000000);
+}
+
+static void test_1hart(void)
+{
+	CHECK_EQ(parse("virt-1hart"), PLAT_OK);
+	check_common();
+	check_qemu_ram();
+	check_harts(1, PLAT_ISA_H | PLAT_ISA_SSTC | PLAT_ISA_ZICBOM |
+			       PLAT_ISA_ZICBOZ);
+}
+
+static void test_4hart(void)
+{
+	CHECK_EQ(parse("virt-4hart"), PLAT_OK);
+	check_common();
+	check_qemu_ram();
+	check_harts(4, PLAT_ISA_H | PLAT_ISA_SSTC);
+}
+
+static void test_8hart(void)
+{
+	CHECK_EQ(parse("virt-8hart"), PLAT_OK);
+	check_common(); /* the UART is found through the serial0 alias */
+	check_qemu_ram();
+	check_harts(8, PLAT_ISA_H);
+	CHECK_EQ(pi.harts[7].msip, 0x200001c);
+	CHECK_EQ(pi.harts[7].mtimecmp, 0x2004038);
+}
+
+static void test_9hart(void)
+{
+	char limit[32];
+
+	if (SECMON_MAX_HARTS > 8) {
+		CHECK_EQ(parse("virt-9hart"), PLAT_OK);
+		CHECK_EQ(pi.nharts, 9);
+		return;
+	}
+	CHECK_EQ(parse("virt-9hart"), PLAT_ERR_HARTS);
+	con_snprintf(limit, sizeof(limit), "at most %d", SECMON_MAX_HARTS);
+	CHECK_CONTAINS(err, limit);
+	CHECK_CONTAINS(err, "SECMON_MAX_HARTS");
+	CHECK(untouched());
+}
+
+static void test_aclint(void)
+{
+	CHECK_EQ(parse("virt-aclint"), PLAT_OK);
+	check_common();
+	check_harts(4, PLAT_ISA_H | PLAT_ISA_SSTC);
+}
+
+static void test_highmem(void)
+{
+	CHECK_EQ(parse("virt-highmem"), PLAT_OK);
+	CHECK_EQ(pi.nmem, 3);
+	CHECK_EQ(pi.mem[0].base, 0x80000000);
+	CHECK_EQ(pi.mem[0].size, 0x80000000);
+	CHECK_EQ(pi.mem[1].base, 0x200000000);
+	CHECK_EQ(pi.mem[1].size, 0x40000000);
+	CHECK_EQ(pi.mem[2].base, 0x100000000);
+	CHECK_EQ(pi.mem[2].size, 0x100000000);
+	CHECK(plat_in_ram(&pi, 0xfffffff0, 16));
+	CHECK(!plat_in_ram(&pi, 0xfffffff0, 17));
+	CHECK(plat_in_ram(&pi, 0x1fffffff0, 16));
+	/* Two banks that touch are still two ranges. */
+	CHECK(!plat_in_ram(&pi, 0x1fffffff8, 16));
+	CHECK(plat_in_ram(&pi, 0x23ffffffc, 4));
+	CHECK(!plat_in_ram(&pi, 0x240000000, 1));
+	CHECK(!plat_in_ram(&pi, 0x7ffffff0, 32));
+	/* A range that wraps is in no bank, whatever its ends look like. */
+	CHECK(!plat_in_ram(&pi, -8UL, 16));
+	CHECK(!plat_in_ram(&pi, 0x80000000, -0x7fffffffUL));
+}
+
+static void test_nomem(void)
+{
+	CHECK_EQ(parse("virt-nomem"), PLAT_ERR_MEMORY);
+	CHECK_CONTAINS(err, "/memory");
+	CHECK(untouched());
+}
+
+static void test_nouart(void)
+{
+	CHECK_EQ(parse("virt-nouart"), PLAT_ERR_UART);
+	CHECK_CONTAINS(err, "ns16550a");
+	CHECK(untouched());
+}
+
+/* ---- Trees edited with libfdt ---- */
+
+static void *editable(const char *name)
+{
+	void *src = test_dtb(name, NULL);
+	size_t size = fdt_totalsize(src) + 4096;
+	void *fdt = malloc(size);
+
+	if (!fdt || fdt_open_into(src, fdt, (int)size)) {
+		abort();
+	}
+	free(src);
+	return fdt;
+}
+
+static void test_duplicate_hartid(void)
+{
+	void *fdt = editable("virt-4hart");
+
+	CHECK_EQ(fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/cpus/cpu@2"),
+				 "reg", 1),
+		 0);
+	CHECK_EQ(parse_blob(fdt), PLAT_ERR_HARTS);
+	CHECK_CONTAINS(err, "hartid 1 appears twice");
+	CHECK(untouched());
+	free(fdt);
+}
+
+static void test_bad_hartid(void)
+{
+	void *fdt = editable("virt-4hart");
+	int cpu = fdt_path_offset(fdt, "/cpus/cpu@3");
+
+	CHECK_EQ(fdt_setprop_u32(fdt, cpu, "reg", SECMON_MAX_HARTS), 0);
+	CHECK_EQ(parse_blob(fdt), PLAT_ERR_HARTS);
+	CHECK_CONTAINS(err, "SECMON_MAX_HARTS");
+	CHECK(untouched());
+	CHECK_EQ(fdt_setprop(fdt, cpu, "reg", NULL, 0), 0);
+	CHECK_EQ(parse_blob(fdt), PLAT_ERR_HARTS);
+	CHECK_CONTAINS(err, "cpu@3");
+	free(fdt);
+}
+
+static void test_disabled_hart(void)
+{
+	void *fdt = editable("virt-4hart");
+
+	CHECK_EQ(fdt_setprop_string(fdt, fdt_path_offset(fdt, "/cpus/cpu@1"),
+				    "status", "disabled"),
+		 0);
+	CHECK_EQ(parse_blob(fdt), PLAT_OK);
+	CHECK_EQ(pi.nharts, 3);
+	CHECK(!pi.harts[1].present);
+	CHECK(pi.harts[2].present);
+	CHECK_EQ(pi.harts[2].msip, TEST_MSIP(2));
+	free(fdt);
+}
+
+static void test_no_clint(void)
+{
+	void *fdt = editable("virt-4hart");
+
+	CHECK_EQ(fdt_delprop(fdt, fdt_path_offset(fdt, "/soc/clint@2000000"),
+			     "interrupts-extended"),
+		 0);
+	CHECK_EQ(parse_blob(fdt), PLAT_ERR_TIMER);
+	CHECK_CONTAINS(err, "hart 0");
+	CHECK(untouched());
+	free(fdt);
+}
+
+static void test_zero_size_memory(void)
+{
+	void *fdt = editable("virt-1hart");
+	fdt32_t reg[4] = { 0, cpu_to_fdt32(0x80000000), 0, 0 };
+
+	CHECK_EQ(fdt_setprop(fdt, fdt_path_offset(fdt, "/memory@80000000"),
+			     "reg", reg, sizeof(reg)),
+		 0);
+	CHECK_EQ(parse_blob(fdt), PLAT_ERR_MEMORY);
+	free(fdt);
+}
+
+static void test_initrd(void)
+{
+	void *fdt = editable("virt-1hart");
+	int chosen = fdt_path_offset(fdt, "/chosen");
+
+	CHECK_EQ(fdt_setprop_u64(fdt, chosen, "linux,initrd-start",
+				 0x88000000),
+		 0);
+	CHECK_EQ(fdt_setprop_u32(fdt, chosen, "linux,initrd-end", 0x88100000),
+		 0);
+	CHECK_EQ(parse_blob(fdt), PLAT_OK);
+	CHECK_EQ(pi.initrd_start, 0x88000000);
+	CHECK_EQ(pi.initrd_end, 0x88100000);
+	free(fdt);
+}
+
+/* ---- Broken blobs: an error, never a crash (ASan/UBSan watch) ---- */
+
+static void *copy_of(const char *name, size_t *size)
+{
+	return test_dtb(name, size);
+}
+
+static void test_bad_magic(void)
+{
+	size_t size;
+	unsigned char *fdt = copy_of("virt-1hart", &size);
+
+	fdt[0] ^= 0xff;
+	CHECK_EQ(parse_blob(fdt), PLAT_ERR_FDT);
+	CHECK_CONTAINS(err, "header");
+	CHECK(untouched());
+	free(fdt);
+}
+
+static void test_bad_header_fields(void)
+{
+	size_t size;
+	struct fdt_header *h = copy_of("virt-1hart", &size);
+	struct fdt_header good = *h;
+
+	/* totalsize too small for the blocks it claims to hold. */
+	h->totalsize = cpu_to_fdt32(64);
+	CHECK_EQ(parse_blob(h), PLAT_ERR_FDT);
+	h->totalsize = cpu_to_fdt32(fdt32_to_cpu(good.off_dt_strings));
+	CHECK_EQ(parse_blob(h), PLAT_ERR_FDT);
+	*h = good;
+	h->off_dt_struct = cpu_to_fdt32((uint32_t)size + 8);
+	CHECK_EQ(parse_blob(h), PLAT_ERR_FDT);
+	*h = good;
+	h->version = cpu_to_fdt32(1);
+	CHECK_EQ(parse_blob(h), PLAT_ERR_FDT);
+	*h = good;
+	h->last_comp_version = cpu_to_fdt32(99);
+	CHECK_EQ(parse_blob(h), PLAT_ERR_FDT);
+	*h = good;
+	h->size_dt_strings = cpu_to_fdt32(0xfffffff0);
+	CHECK_EQ(parse_blob(h), PLAT_ERR_FDT);
+	CHECK(untouched());
+	*h = good;
+	CHECK_EQ(parse_blob(h), PLAT_OK);
+	free(h);
+}
+
+static void test_garbage(void)
+{
+	static unsigned char junk[4096] __attribute__((aligned(8)));
+	unsigned int seed = 12345;
+
+	memset(junk, 0, sizeof(junk));
+	CHECK_EQ(parse_blob(junk), PLAT_ERR_FDT);
+	for (size_t i = 0; i < sizeof(junk); i++) {
+		seed = seed * 1103515245u + 12345u;
+		junk[i] = (unsigned char)(seed >> 16);
+	}
+	CHECK_EQ(parse_blob(junk), PLAT_ERR_FDT);
+	CHECK(untouched());
+}
+
+/*
+ * A good header over a structure block full of junk: libfdt's walkers are
+ * bounds-checked, so the parse must fail cleanly. Many seeds, so that some
+ * junk looks like tags.
+ */
+static void test_garbage_structure(void)
+{
+	size_t size;
+	unsigned char *fdt = copy_of("virt-4hart", &size);
+	unsigned char *orig = malloc(size);
+	uint32_t off, len;
+	unsigned int seed = 1;
+	int ok = 0;
+
+	memcpy(orig, fdt, size);
+	off = fdt_off_dt_struct(fdt);
+	len = fdt_size_dt_struct(fdt);
+	for (int round = 0; round < 200; round++) {
+		memcpy(fdt, orig, size);
+		/* Flip a few bytes (early rounds) up to the whole block. */
+		for (uint32_t i = 0; i < (round < 100 ? 8 : len); i++) {
+			seed = seed * 1103515245u + 12345u;
+			fdt[off + (round < 100 ? (seed >> 8) % len : i)] =
+				(unsigned char)(seed >> 16);
+		}
+		ok += parse_blob(fdt) == PLAT_OK;
+	}
+	/* Whole-block junk never yields a usable tree. */
+	CHECK(ok < 100);
+	free(orig);
+	free(fdt);
+}
+
+int main(void)
+{
+	RUN(test_1hart);
+	RUN(test_4hart);
+	RUN(test_8hart);
+	RUN(test_9hart);
+	RUN(test_aclint);
+	RUN(test_highmem);
+	RUN(test_nomem);
+	RUN(test_nouart);
+	RUN(test_duplicate_hartid);
+	RUN(test_bad_hartid);
+	RUN(test_disabled_hart);
+	RUN(test_no_clint);
+	RUN(test_zero_size_memory);
+	RUN(test_initrd);
+	RUN(test_bad_magic);
+	RUN(test_bad_header_fields);
+	RUN(test_garbage);
+	RUN(test_garbage_structure);
+	return test_finish();
+}
