@@ -7,7 +7,7 @@ set(SECMON_EARLY_TEST_BASE "0x100000" CACHE STRING
 set(FW_FLAGS
   -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
   -ffreestanding -fno-builtin -fno-common -fno-stack-protector
-  -fno-pie -fno-omit-frame-pointer -ffunction-sections -fdata-sections
+  -fno-pie -ffunction-sections -fdata-sections -flto -fno-strict-aliasing
   -O2 -g -Wall -Wextra -Wno-unused-parameter
   -DSECMON_MAX_HARTS=${SECMON_MAX_HARTS}
   -DSECMON_EARLYCON_BASE=${SECMON_EARLYCON_BASE}
@@ -31,12 +31,15 @@ target_include_directories(monitor.elf PRIVATE
   ${MONITOR_INCLUDE_DIRS} monitor/arch/riscv64 monitor/lib/include
   ${SECMON_LIBFDT_DIR})
 target_compile_options(monitor.elf PRIVATE ${FW_FLAGS})
+# The compiler may call memset/memcpy behind LTO's back: keep them out of it.
+set_source_files_properties(monitor/lib/string.c PROPERTIES
+  COMPILE_OPTIONS "-fno-lto")
 set_source_files_properties(${LIBFDT_SOURCES} PROPERTIES
   COMPILE_OPTIONS "-Wno-sign-compare;-Wno-unused-parameter")
 target_link_options(monitor.elf PRIVATE
   -nostdlib -nostartfiles -static -Wl,--gc-sections -Wl,--no-relax -Wl,--no-warn-rwx-segments
   -T ${CMAKE_SOURCE_DIR}/boot/monitor.ld -Wl,-Map=${CMAKE_BINARY_DIR}/monitor.map
-  -march=rv64imac_zicsr_zifencei -mabi=lp64)
+  -march=rv64imac_zicsr_zifencei -mabi=lp64 -O2 -flto)
 target_link_libraries(monitor.elf PRIVATE gcc)
 set_target_properties(monitor.elf PROPERTIES LINK_DEPENDS
   ${CMAKE_SOURCE_DIR}/boot/monitor.ld)

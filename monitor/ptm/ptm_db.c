@@ -119,10 +119,14 @@ void db_flush_quarantine(unsigned long self)
 	ptm.flushes++;
 }
 
-/* Lowest free index; the scan is bounded by the pool size. */
+/* Next free page from a rotating cursor: O(1) while the pool is mostly
+ * free, and never more than one pass over the pool. */
 static bool find_free(uint32_t *idx)
 {
-	for (uint32_t i = 0; i < ptm.npages; i++) {
+	for (uint32_t n = 0; n < ptm.npages; n++) {
+		uint32_t i = ptm.cursor;
+
+		ptm.cursor = i + 1 == ptm.npages ? 0 : i + 1;
 		if (ptm.page[i].state == PG_FREE) {
 			*idx = i;
 			return true;

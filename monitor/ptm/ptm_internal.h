@@ -65,6 +65,7 @@ struct ptm_db {
 	uint32_t npages;
 	uint32_t nfree;
 	uint32_t nquarantine;
+	uint32_t cursor; /* where the next free-page search starts */
 	bool locked;
 	uint64_t kroot[2];
 	uint64_t kstart, kend;

@@ -58,6 +58,9 @@ static void remote(unsigned long self, unsigned long set, unsigned long bits)
 	unsigned long tickets[SECMON_MAX_HARTS];
 	unsigned long posted = 0;
 
+	if (!(set & ~(1UL << self))) {
+		return;
+	}
 	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
 		if ((set >> h & 1) && h != self && hsm_running(h)) {
 			tickets[h] = hart_post(h, bits);

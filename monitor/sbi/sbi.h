@@ -25,10 +25,14 @@ enum sbi_action {
 			    * enter S-mode at hsm_resume_point() */
 };
 
+/*
+ * The first eight words mirror a0-a7 as the trap frame stores them, so the
+ * trap layer can hand the saved registers over without copying them.
+ */
 struct sbi_call {
-	unsigned long eid;
-	unsigned long fid;
-	unsigned long a[6];
+	unsigned long a[6]; /* a0-a5 */
+	unsigned long fid;  /* a6 */
+	unsigned long eid;  /* a7 */
 	unsigned long hartid; /* the calling hart */
 	enum sbi_action action;
 	bool legacy; /* v0.1 call: only a0 is written back (ret.value) */

@@ -17,41 +17,54 @@
 #define PRV_S 1
 #define CAUSE_ILLEGAL_INSN 2
 
-/* Called by trap_entry.S with mepc already past the ecall; only the
- * caller-saved registers are in the frame. */
-void trap_ecall(struct trap_frame *tf)
-{
-	struct sbi_call c = {
-		.eid = tf->x[17],
-		.fid = tf->x[16],
-		.a = { tf->x[10], tf->x[11], tf->x[12], tf->x[13], tf->x[14],
-		       tf->x[15] },
-		.hartid = tf->hartid,
-	};
-	struct sbi_ret r = sbi_call(&c);
+static_assert(offsetof(struct sbi_call, fid) == 6 * 8 &&
+		      offsetof(struct sbi_call, eid) == 7 * 8,
+	      "struct sbi_call overlays a0-a7 (x10-x17) of the trap frame");
 
-	tf->ecalls++;
-	if (c.legacy) {
-		tf->x[10] = r.value;
-	} else {
-		tf->x[10] = (unsigned long)r.error;
-		tf->x[11] = r.value;
-	}
-	switch (c.action) {
-	case SBI_ACT_NONE:
-		break;
+/* What a call asked the trap layer to do after its result is written. */
+static void trap_ecall_action(struct trap_frame *tf, enum sbi_action act)
+{
+	unsigned long addr, arg;
+
+	switch (act) {
 	case SBI_ACT_STOP_HART:
 		rv_park(tf->hartid);
 	case SBI_ACT_SUSPEND:
 		hsm_wait_wakeup(tf->hartid);
 		break;
-	case SBI_ACT_RESUME_AT: {
-		unsigned long addr, arg;
-
+	case SBI_ACT_RESUME_AT:
 		hsm_wait_wakeup(tf->hartid);
 		hsm_resume_point(tf->hartid, &addr, &arg);
 		rv_enter_smode(addr, tf->hartid, arg);
+	default:
+		break;
 	}
+}
+
+/*
+ * Called by trap_entry.S with mepc already past the ecall. Only the
+ * caller-saved registers are in the frame; the call's bookkeeping fields
+ * (hartid, action, legacy) land in the s2-s4 slots, which this path
+ * neither saved nor restores.
+ */
+void trap_ecall(struct trap_frame *tf)
+{
+	struct sbi_call *c = (struct sbi_call *)&tf->x[10];
+	struct sbi_ret r;
+	enum sbi_action act;
+
+	c->hartid = tf->hartid;
+	r = sbi_call(c);
+	act = c->action;
+	tf->ecalls++;
+	if (c->legacy) {
+		tf->x[10] = r.value;
+	} else {
+		tf->x[10] = (unsigned long)r.error;
+		tf->x[11] = r.value;
+	}
+	if (act != SBI_ACT_NONE) {
+		trap_ecall_action(tf, act);
 	}
 }
 

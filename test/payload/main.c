@@ -183,6 +183,7 @@ void pl_main(unsigned long hartid, const void *fdt)
 		  pl_env.mon_base, pl_env.mon_size);
 	if (pl_bootargs_has("secmon.payload=bench")) {
 		pl_bench();
+		pl_bench_ptm(); /* does not return on secmon */
 		pl_printf("bench done\n");
 		SBI2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET,
 		     SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);

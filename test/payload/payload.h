@@ -112,6 +112,7 @@ void suite_traps(void);
 void pl_bench(void);
 void suite_suspend(void);
 void suite_ptm(void);
+void pl_bench_ptm(void);
 void pl_ptm_worker(unsigned long hartid);
 extern unsigned long pl_voff;
 void pl_secondary_suspend(unsigned long hartid);

@@ -12,6 +12,7 @@
 
 #include <secmon/abi.h>
 
+#include "console.h"
 #include "payload.h"
 
 #define PG 4096UL
@@ -682,4 +683,123 @@ void suite_ptm(void)
 	dirty_root[3] = swapper[510];
 	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12), HIGH_BASE - RAM_ALIAS,
 			   suite_ptm_paged);
+}
+
+/* ---- tools/bench: instruction counts of the page-table ABI ---- */
+
+static unsigned long insns(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+static void report(const char *name, unsigned long d, unsigned long n)
+{
+	pl_printf("bench %s: %lu calls, %lu instructions, %lu.%02lu per call\n",
+		  name, n, d, d / n, (d % n) * 100 / n);
+}
+
+static void bench_pte_set(unsigned long h, unsigned long pte)
+{
+	unsigned long t0, n = 20000;
+
+	t0 = insns();
+	for (unsigned long i = 0; i < n; i++) {
+		ptm(SECMON_PTM_PTE_SET, h, pte, (i & 1) ? 0 : leaf(data_pa, U | R | W), 0);
+	}
+	report("ptm-pte-set", insns() - t0, n);
+}
+
+static void bench_batch(unsigned long h, unsigned long pte)
+{
+	unsigned long t0, rounds = 500;
+
+	for (unsigned i = 0; i < 64; i++) {
+		batch[i] = (struct secmon_batch_entry){ SECMON_BATCH_OP_SET,
+							pte + i * 8, 0, 0 };
+	}
+	t0 = insns();
+	for (unsigned long r = 0; r < rounds; r++) {
+		for (unsigned i = 0; i < 64; i++) {
+			batch[i].a = (r & 1) ? 0 : leaf(data_pa + i * PG, U | R);
+		}
+		ptm(SECMON_PTM_BATCH, h, PA(batch), 64, 0);
+	}
+	report("ptm-batch-64-per-entry (incl. filling the buffer)", insns() - t0,
+	       rounds * 64);
+}
+
+/* AS_CREATE, k table pages linked under it, AS_DESTROY. */
+static void bench_lifecycle(unsigned long k)
+{
+	unsigned long t0 = insns();
+	unsigned long h = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
+	unsigned long pmd = ptm(SECMON_PTM_PT_ALLOC, h, 1, 0, 0).value;
+	char name[64];
+
+	ptm(SECMON_PTM_PTE_SET, h, root_pa(h), link(pmd), 0);
+	for (unsigned long i = 1; i < k; i++) {
+		unsigned long t = ptm(SECMON_PTM_PT_ALLOC, h, 0, 0, 0).value;
+
+		ptm(SECMON_PTM_PTE_SET, h, pmd + (i - 1) * 8, link(t), 0);
+	}
+	ptm(SECMON_PTM_AS_DESTROY, h, 0, 0, 0);
+	con_snprintf(name, sizeof(name), "ptm-create-destroy-%lu-tables (per table)", k);
+	report(name, insns() - t0, k);
+	(void)pmd;
+}
+
+static void bench_tvm(void)
+{
+	unsigned long sw = SATP_SV39 | (PA(swapper) >> 12);
+	unsigned long t0, n = 20000;
+
+	t0 = insns();
+	for (unsigned long i = 0; i < n; i++) {
+		pl_probe_satp(sw);
+	}
+	report("tvm-satp-write-emulated", insns() - t0, n);
+	t0 = insns();
+	for (unsigned long i = 0; i < n; i++) {
+		pl_probe_sfence();
+	}
+	report("tvm-sfence-vma-emulated", insns() - t0, n);
+}
+
+static void bench_ptm_paged(void)
+{
+	unsigned long h, pmd, pte;
+
+	pl_voff = HIGH_BASE - RAM_ALIAS;
+	lock(PA(swapper), PA(tramp));
+	h = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
+	pmd = ptm(SECMON_PTM_PT_ALLOC, h, 1, 0, 0).value;
+	pte = ptm(SECMON_PTM_PT_ALLOC, h, 0, 0, 0).value;
+	ptm(SECMON_PTM_PTE_SET, h, root_pa(h), link(pmd), 0);
+	ptm(SECMON_PTM_PTE_SET, h, pmd, link(pte), 0);
+	bench_pte_set(h, pte);
+	bench_batch(h, pte);
+	ptm(SECMON_PTM_AS_DESTROY, h, 0, 0, 0);
+	bench_lifecycle(1);
+	bench_lifecycle(64);
+	bench_lifecycle(512);
+	bench_tvm();
+	pl_printf("bench done\n");
+	SBI2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN, 0);
+	for (;;) {
+	}
+}
+
+void pl_bench_ptm(void)
+{
+	find_pool();
+	if (!pool_base || !SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value) {
+		return;
+	}
+	swapper[510] = leaf(RAM_ALIAS, R | W | X | G | A | D);
+	tramp[510] = swapper[510];
+	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12), HIGH_BASE - RAM_ALIAS,
+			   bench_ptm_paged);
 }
