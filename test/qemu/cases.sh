@@ -151,7 +151,34 @@ case_reboot() {
 	report qemu/srst-cold-and-warm-reboot "$why" "$logf"
 }
 
+# ./tools/run --gdb: run the exact gdb command it prints, break in the
+# monitor, and see the breakpoint hit with symbols.
+case_gdb() {
+	local port=$((20000 + RANDOM % 20000)) qlog="$LOGDIR/gdb-qemu.log" logf="$LOGDIR/gdb.log"
+	local cmd why="" qpid
+	"$SECMON_REPO/tools/run" --gdb --gdb-port "$port" --smp 2 --kernel "$KERNEL" \
+		--initrd "$INITRD" </dev/null >"$qlog" 2>&1 &
+	qpid=$!
+	for _ in $(seq 1 100); do
+		cmd=$(grep -m1 '^  gdb-multiarch ' "$qlog" || true)
+		[ -n "$cmd" ] && break
+		sleep 0.2
+	done
+	if [ -z "$cmd" ]; then
+		why="tools/run --gdb printed no gdb-multiarch command"
+	else
+		sleep 1
+		eval "timeout 60 $cmd -batch -ex 'break boot_main' -ex continue \
+			-ex 'info registers pc' -ex 'bt 2' -ex kill" >"$logf" 2>&1 || true
+		why=$(expect_lines "$logf" 'Breakpoint 1, boot_main' 'pc +0x8000[0-9a-f]+ <boot_main') || true
+	fi
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	report qemu/gdb-attach-break-boot_main "$why" "$logf"
+}
+
 run_qemu_cases() {
+	case_gdb
 	case_payload 1
 	case_payload 4
 	case_payload 2 no-sstc -cpu rv64,sstc=off
