@@ -159,7 +159,7 @@ case_gdb() {
 	"$SECMON_REPO/tools/run" --gdb --gdb-port "$port" --smp 2 --kernel "$KERNEL" \
 		--initrd "$INITRD" </dev/null >"$qlog" 2>&1 &
 	qpid=$!
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 600); do # tools/run may rebuild first
 		cmd=$(grep -m1 '^  gdb-multiarch ' "$qlog" || true)
 		[ -n "$cmd" ] && break
 		sleep 0.2
@@ -170,7 +170,7 @@ case_gdb() {
 		sleep 1
 		eval "timeout 60 $cmd -batch -ex 'break boot_main' -ex continue \
 			-ex 'info registers pc' -ex 'bt 2' -ex kill" >"$logf" 2>&1 || true
-		why=$(expect_lines "$logf" 'Breakpoint 1, boot_main' 'pc +0x8000[0-9a-f]+ <boot_main') || true
+		why=$(expect_lines "$logf" 'Breakpoint 1, boot_main' '^pc +0x8000[0-9a-f]+ +0x8000[0-9a-f]+ <boot_main' 'in _start \(\) at .*entry.S') || true
 	fi
 	kill "$qpid" 2>/dev/null || true
 	wait "$qpid" 2>/dev/null || true
