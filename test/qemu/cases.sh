@@ -170,7 +170,7 @@ case_gdb() {
 		sleep 1
 		eval "timeout 60 $cmd -batch -ex 'break boot_main' -ex continue \
 			-ex 'info registers pc' -ex 'bt 2' -ex kill" >"$logf" 2>&1 || true
-		why=$(expect_lines "$logf" 'Breakpoint 1, boot_main' '^pc +0x8000[0-9a-f]+ +0x8000[0-9a-f]+ <boot_main' 'in _start \(\) at .*entry.S') || true
+		why=$(expect_lines "$logf" 'Breakpoint 1, boot_main' '^pc[[:space:]]+0x8000[0-9a-f]+[[:space:]]+0x8000[0-9a-f]+ <boot_main>' 'in _start \(\) at .*entry.S') || true
 	fi
 	kill "$qpid" 2>/dev/null || true
 	wait "$qpid" 2>/dev/null || true
