@@ -40,6 +40,15 @@ typedef uint64_t secmon_u64;
 #define SECMON_PTM_AS_DESTROY 8 /* (handle) */
 #define SECMON_PTM_STATS 9      /* (handle or SECMON_STATS_GLOBAL, buf_pa) */
 #define SECMON_PTM_CHECK 10     /* () -> 0, or error if an invariant fails */
+/*
+ * Trace mode (the trace-first prototype, docs/trace.md): a permissive
+ * kernel reports each page-table event; the monitor only counts them by
+ * kind and prints the table on TRACE_DUMP. Nothing is validated or
+ * changed: this is a measuring tool, never a protection.
+ */
+#define SECMON_PTM_TRACE 11      /* (kind, pa, value) */
+#define SECMON_PTM_TRACE_DUMP 12 /* () prints the counts */
+#define SECMON_TRACE_KINDS 32
 
 /* INFO fields */
 #define SECMON_INFO_VERSION 0

@@ -63,6 +63,10 @@ void ptm_count_sfence(void);
  */
 long ptm_check(char *msg, size_t len);
 
+/* Trace mode: count a page-table event of a permissive kernel. */
+long ptm_trace(unsigned long kind, uint64_t pa, uint64_t value);
+void ptm_trace_dump(void);
+
 /* Hooks the platform supplies (riscv64: boot.c; host tests: fakes). */
 /* Make every hart drop cached translations (sync). */
 void ptm_hook_flush_all_harts(unsigned long self);

@@ -22,6 +22,11 @@ static struct sbi_ret ptm_more(struct sbi_call *c)
 		return sbi_err(ptm_as_destroy(c->hartid, c->a[0]));
 	case SECMON_PTM_STATS:
 		return sbi_err(ptm_stats(c->hartid, c->a[0], c->a[1]));
+	case SECMON_PTM_TRACE:
+		return sbi_err(ptm_trace(c->a[0], c->a[1], c->a[2]));
+	case SECMON_PTM_TRACE_DUMP:
+		ptm_trace_dump();
+		return sbi_ok(0);
 	case SECMON_PTM_CHECK:
 		rc = ptm_check(msg, sizeof(msg));
 		if (rc) {

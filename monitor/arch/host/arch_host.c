@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "arch.h"
 #include "console.h"
@@ -50,6 +51,9 @@ static struct {
 
 /* Fake RAM is separate from fk so fake_reset can zero it cheaply too. */
 static unsigned char fake_ram_buf[FAKE_RAM_SIZE] __attribute__((aligned(4096)));
+/* The high window: 1 GiB of address space, so mapped only when used;
+ * untouched pages cost nothing and read as zero. */
+static unsigned char *fake_high_ram;
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 fake_die(const char *fmt, ...)
@@ -70,6 +74,10 @@ void fake_reset(void)
 
 	memset(&fk, 0, sizeof(fk));
 	memset(fake_ram_buf, 0, sizeof(fake_ram_buf));
+	if (fake_high_ram) {
+		munmap(fake_high_ram, FAKE_HIGH_RAM_SIZE);
+		fake_high_ram = NULL;
+	}
 	con_init(&uart);
 }
 
@@ -321,13 +329,35 @@ void fake_console_input(const char *s, size_t len)
 
 /* ---- Physical memory ---- */
 
+static bool in_window(uint64_t pa, size_t len, uint64_t base, uint64_t size)
+{
+	return pa >= base && pa - base <= size && len <= size - (pa - base);
+}
+
+static unsigned char *high_ram(void)
+{
+	void *p;
+
+	if (!fake_high_ram) {
+		p = mmap(NULL, FAKE_HIGH_RAM_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED) {
+			fake_die("cannot map the high RAM window");
+		}
+		fake_high_ram = p;
+	}
+	return fake_high_ram;
+}
+
 void *arch_phys_ptr(uint64_t pa, size_t len)
 {
-	if (pa < FAKE_RAM_BASE || pa - FAKE_RAM_BASE > FAKE_RAM_SIZE ||
-	    len > FAKE_RAM_SIZE - (pa - FAKE_RAM_BASE)) {
-		return NULL;
+	if (in_window(pa, len, FAKE_RAM_BASE, FAKE_RAM_SIZE)) {
+		return fake_ram_buf + (pa - FAKE_RAM_BASE);
 	}
-	return fake_ram_buf + (pa - FAKE_RAM_BASE);
+	if (in_window(pa, len, FAKE_HIGH_RAM_BASE, FAKE_HIGH_RAM_SIZE)) {
+		return high_ram() + (pa - FAKE_HIGH_RAM_BASE);
+	}
+	return NULL;
 }
 
 void *fake_ram(uint64_t pa, size_t len)

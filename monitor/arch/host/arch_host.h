@@ -19,7 +19,10 @@
  *    Synchronous senders (RFENCE, which waits in hart_wait()) then find
  *    the request served and do not spin. The served hart becomes the
  *    current hart for the duration, so its fences are counted against it.
- *  - a fake RAM window at physical FAKE_RAM_BASE for arch_phys_ptr().
+ *  - a fake RAM window at physical FAKE_RAM_BASE for arch_phys_ptr(), and
+ *    a second, 1 GiB one at FAKE_HIGH_RAM_BASE, mapped on first use and
+ *    dropped by fake_reset(), so tests can declare a RAM range large and
+ *    aligned enough for 1 GiB leaves (plat.mem) without touching it.
  *  - per-hart counters for fences, interrupt-pending bits, mie.MTIE and
  *    stimecmp; a PMP register file; a satp value the test sets.
  *  - the platform hooks the firmware's boot code supplies
@@ -52,7 +55,9 @@
 #define FAKE_HARTS SECMON_MAX_HARTS
 
 #define FAKE_RAM_BASE 0x80000000ULL
-#define FAKE_RAM_SIZE (1ULL << 20)
+#define FAKE_RAM_SIZE (8ULL << 20)
+#define FAKE_HIGH_RAM_BASE 0x100000000ULL
+#define FAKE_HIGH_RAM_SIZE (1ULL << 30)
 
 #define FAKE_UART_BASE 0x10000000UL
 #define FAKE_UART_SPAN 0x100UL
@@ -139,7 +144,8 @@ size_t fake_console_len(void);
 void fake_console_clear(void);
 void fake_console_input(const char *s, size_t len);
 
-/* Pointer into fake RAM for pa..pa+len (aborts if outside). */
+/* Pointer into fake RAM (either window) for pa..pa+len (aborts if
+ * outside). */
 void *fake_ram(uint64_t pa, size_t len);
 
 const struct fake_pmp_entry *fake_pmp(int i);
