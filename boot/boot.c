@@ -36,6 +36,8 @@ __attribute__((section(".data"))) static int boot_stage = STAGE_RESET;
 __attribute__((section(".data"))) static int boot_lottery = 0;
 
 static struct pmp_plan pmp;
+static struct pmp_region pmp_regions[5]; /* what pmp encodes, for the banner */
+static int pmp_nregions;
 static unsigned long boot_hartid;
 static bool tvm_on; /* set once by LOCK, read by every hart */
 static struct plat_reserve pool;
@@ -92,6 +94,14 @@ __attribute__((noreturn)) static void boot_fail(const char *what,
 	rv_halt();
 }
 
+static const char *perm_str(uint8_t perm)
+{
+	static const char *const s[8] = { "---", "r--", "-w-", "rw-",
+					   "--x", "r-x", "-wx", "rwx" };
+
+	return s[perm & 7];
+}
+
 static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 {
 	const struct plat_hart *bh = &plat.harts[boot_hartid];
@@ -116,9 +126,15 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		   (unsigned long)((_image_end - _monitor_start) >> 10));
 	con_printf("  fdt      0x%lx (%u bytes, handed to the OS)\n",
 		   (unsigned long)(uintptr_t)fdt, fdt_totalsize(fdt));
-	for (int i = 0; i < pmp.n; i++) {
-		con_printf("  pmp%-2d    cfg 0x%02x addr 0x%lx\n", i, pmp.e[i].cfg,
-			   pmp.e[i].addr);
+	for (int i = 0; i < pmp_nregions; i++) {
+		const struct pmp_region *r = &pmp_regions[i];
+
+		if (!r->size) {
+			con_printf("  pmp      everything else %s\n", perm_str(r->perm));
+			continue;
+		}
+		con_printf("  pmp      0x%lx-0x%lx %s\n", (unsigned long)r->base,
+			   (unsigned long)(r->base + r->size - 1), perm_str(r->perm));
 	}
 	con_printf("  console  ns16550a @ 0x%lx\n", (unsigned long)plat.uart.base);
 	con_printf("  timer    mtime @ 0x%lx, %lu Hz%s\n",
@@ -274,7 +290,7 @@ static void place_pool(const struct fw_dynamic_info *fi)
  * everything else: RWX for S/U. First match wins. */
 static void plan_pmp(void)
 {
-	struct pmp_region r[5];
+	struct pmp_region *r = pmp_regions;
 	int n = 0;
 
 	r[n++] = (struct pmp_region){ plat_monitor.base, plat_monitor.size, 0 };
@@ -287,6 +303,7 @@ static void plan_pmp(void)
 		}
 	}
 	r[n++] = (struct pmp_region){ 0, 0, PMP_PERM_R | PMP_PERM_W | PMP_PERM_X };
+	pmp_nregions = n;
 	if (pmp_plan(r, n, &pmp)) {
 		boot_fail("pmp", "cannot encode the protected regions");
 	}
