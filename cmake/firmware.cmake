@@ -1,4 +1,5 @@
 # The firmware: monitor.elf (full symbols) and monitor.bin (what -bios loads).
+option(SECMON_DEBUG "Verbose monitor log (every refused call)" OFF)
 set(SECMON_EARLYCON_BASE "0x10000000" CACHE STRING
     "UART used for boot errors before the FDT is read (QEMU virt; 0 = none)")
 set(SECMON_EARLY_TEST_BASE "0x100000" CACHE STRING
@@ -11,7 +12,8 @@ set(FW_FLAGS
   -O2 -g -Wall -Wextra -Wno-unused-parameter
   -DSECMON_MAX_HARTS=${SECMON_MAX_HARTS}
   -DSECMON_EARLYCON_BASE=${SECMON_EARLYCON_BASE}
-  -DSECMON_EARLY_TEST_BASE=${SECMON_EARLY_TEST_BASE})
+  -DSECMON_EARLY_TEST_BASE=${SECMON_EARLY_TEST_BASE}
+  $<$<BOOL:${SECMON_DEBUG}>:-DSECMON_DEBUG>)
 
 add_executable(monitor.elf
   boot/entry.S

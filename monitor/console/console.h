@@ -31,4 +31,16 @@ size_t con_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 size_t con_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
+/*
+ * Verbose log for debug builds (cmake -DSECMON_DEBUG=ON): every refused SBI
+ * call, hart state change and refused satp write. Compiled out otherwise.
+ */
+#ifdef SECMON_DEBUG
+#define con_debug(...) con_printf("secmon: debug: " __VA_ARGS__)
+#else
+#define con_debug(...) \
+	do {           \
+	} while (0)
+#endif
+
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <secmon/abi.h>
 
+#include "console.h"
 #include "hart.h"
 #include "sbi_ext.h"
 
@@ -52,6 +53,7 @@ unsigned long sbi_probe(unsigned long eid)
 struct sbi_ret sbi_call(struct sbi_call *c)
 {
 	const struct sbi_ext *e;
+	struct sbi_ret r;
 
 	c->action = SBI_ACT_NONE;
 	c->legacy = c->eid <= SBI_LEGACY_LAST;
@@ -59,10 +61,17 @@ struct sbi_ret sbi_call(struct sbi_call *c)
 		return sbi_legacy(c);
 	}
 	e = find_ext(c->eid);
-	if (!e) {
-		return sbi_err(SBI_ERR_NOT_SUPPORTED);
+	r = e ? e->handler(c) : sbi_err(SBI_ERR_NOT_SUPPORTED);
+	if (r.error) {
+		con_debug("hart %lu: eid 0x%lx fid %lu (0x%lx, 0x%lx, 0x%lx) -> %ld\n",
+			  c->hartid, c->eid, c->fid, c->a[0], c->a[1], c->a[2],
+			  r.error);
 	}
-	return e->handler(c);
+	if (c->action != SBI_ACT_NONE) {
+		con_debug("hart %lu: action %d after eid 0x%lx fid %lu\n",
+			  c->hartid, c->action, c->eid, c->fid);
+	}
+	return r;
 }
 
 long sbi_hartmask(unsigned long mask, unsigned long base, unsigned long *set)

@@ -6,6 +6,7 @@
  * as the illegal instruction it was, so the kernel sees it.
  */
 #include "arch_rv.h"
+#include "console.h"
 #include "ptm.h"
 
 #define OPC_SYSTEM 0x73
@@ -74,6 +75,7 @@ static bool emulate_satp(struct trap_frame *tf, unsigned long insn)
 
 	if (csr_new_value(f3, old, src, rs1, &val)) {
 		if (ptm_satp_write(tf->hartid, val, &out)) {
+			con_debug("hart %lu: satp 0x%lx refused\n", tf->hartid, val);
 			return false;
 		}
 		rv_write_satp(out);
