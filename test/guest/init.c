@@ -3,9 +3,10 @@
  *
  * As PID 1: mounts proc, sysfs and devtmpfs, picks the suite named by
  * secmon.suite= on the kernel command line (default "demo"), runs it in a
- * child process with a time limit (secmon.timeout=SECONDS, default 120),
- * prints "SECMON-GUEST-DONE suite=<name> rc=<0|1>" and powers off, which
- * on secmon ends in an SBI SRST call.
+ * child process with a time limit (secmon.timeout=SECONDS, by default the
+ * suite's own: 120 s, more for hotplug and suspend), prints
+ * "SECMON-GUEST-DONE suite=<name> rc=<0|1>" and powers off, which on secmon
+ * ends in an SBI SRST call.
  *
  * Started with a "--" mode argument it is a helper process of a suite.
  */
@@ -26,9 +27,10 @@
 #include "guest.h"
 
 #define DEFAULT_SUITE "demo"
-#define DEFAULT_TIMEOUT_S 120
 
 static char cmdline[4096];
+
+unsigned guest_timeout_s;
 
 const char *cmdline_get(const char *key)
 {
@@ -123,12 +125,69 @@ int sysfs_online_cpus(char *text, size_t len)
 	return count;
 }
 
-long long now_ns(void)
+int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(text);
+	ssize_t n;
+	int saved;
+
+	if (fd < 0) {
+		return -1;
+	}
+	/* sysfs attributes act on one write(); a short one is an error. */
+	n = write(fd, text, len);
+	saved = errno;
+	if (close(fd) < 0 && n >= 0) {
+		return -1;
+	}
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	if ((size_t)n != len) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+long long clock_ns(int clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+long long now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+void tally_record(struct tally *t, const char *name, int rc, const char *why)
+{
+	if (rc == 0) {
+		printf("PASS %s\n", name);
+		t->passed++;
+	} else if (rc == SKIPPED) {
+		printf("SKIP %s: %s\n", name, why);
+		t->skipped++;
+	} else {
+		printf("FAIL %s: %s\n", name, why);
+		t->failed++;
+	}
+	fflush(stdout);
+}
+
+int tally_finish(const struct tally *t, const char *suite)
+{
+	if (t->skipped) {
+		printf("%s: %d skipped\n", suite, t->skipped);
+	}
+	printf("%d passed, %d failed\n", t->passed, t->failed);
+	fflush(stdout);
+	return t->failed ? 1 : 0;
 }
 
 static void mount_fs(const char *src, const char *dir, const char *type)
@@ -235,15 +294,21 @@ static int run_suite(const char *name, int (*fn)(void), unsigned timeout_s)
 
 static void __attribute__((noreturn)) init_main(void)
 {
+	/* Default time limits stay below the QEMU time limits of tools/run
+	 * (300 s) and test/qemu (240 s) so the suite can still report. */
 	static const struct {
 		const char *name;
 		int (*fn)(void);
+		unsigned timeout_s;
 	} suites[] = {
-		{ "demo", suite_demo },
-		{ "basic", suite_basic },
+		{ "demo", suite_demo, 120 },
+		{ "basic", suite_basic, 120 },
+		{ "hotplug", suite_hotplug, 200 },
+		{ "suspend", suite_suspend, 150 },
+		{ "trace", suite_trace, 120 },
 	};
 	const char *name, *t;
-	unsigned timeout_s = DEFAULT_TIMEOUT_S;
+	unsigned timeout_s = 120;
 	int (*fn)(void) = NULL;
 	int rc;
 
@@ -255,22 +320,30 @@ static void __attribute__((noreturn)) init_main(void)
 	mount_fs("sysfs", "/sys", "sysfs");
 
 	name = cmdline_get("secmon.suite");
-	if (!name || !*name)
+	if (!name || !*name) {
 		name = DEFAULT_SUITE;
-	t = cmdline_get("secmon.timeout");
-	if (t && atoi(t) > 0)
-		timeout_s = (unsigned)atoi(t);
+	}
 
-	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
-		if (strcmp(suites[i].name, name) == 0)
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		if (strcmp(suites[i].name, name) == 0) {
 			fn = suites[i].fn;
+			timeout_s = suites[i].timeout_s;
+		}
+	}
+	t = cmdline_get("secmon.timeout");
+	if (t && atoi(t) > 0) {
+		timeout_s = (unsigned)atoi(t);
+	}
+	guest_timeout_s = timeout_s;
 
 	print_uptime();
 	if (fn) {
-		printf("init: running suite %s\n", name);
+		printf("init: running suite %s (time limit %u s)\n", name,
+		       timeout_s);
 		rc = run_suite(name, fn, timeout_s);
 	} else {
-		printf("init: unknown suite '%s' (known: demo, basic)\n", name);
+		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace)\n",
+		       name);
 		rc = 1;
 	}
 	print_uptime();
@@ -287,12 +360,19 @@ static void __attribute__((noreturn)) init_main(void)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 3 && strcmp(argv[1], MODE_EXIT_CODE) == 0)
+	if (argc >= 3 && strcmp(argv[1], MODE_EXIT_CODE) == 0) {
 		return atoi(argv[2]);
-	if (argc >= 2 && strcmp(argv[1], MODE_WORKER) == 0)
+	}
+	if (argc >= 2 && strcmp(argv[1], MODE_WORKER) == 0) {
 		return worker_main(argc, argv);
-	if (getpid() == 1)
+	}
+	if (argc >= 2 && strcmp(argv[1], MODE_JOB) == 0) {
+		return job_main(argc, argv);
+	}
+	if (getpid() == 1) {
 		init_main();
-	fprintf(stderr, "usage: as PID 1, or %s N, or %s N\n", MODE_EXIT_CODE, MODE_WORKER);
+	}
+	fprintf(stderr, "usage: as PID 1, or %s N, or %s N, or %s SEED\n",
+		MODE_EXIT_CODE, MODE_WORKER, MODE_JOB);
 	return 2;
 }

@@ -23,8 +23,6 @@
 
 #include "guest.h"
 
-#define SKIPPED 2	/* test result meaning "not applicable here" */
-
 static char reason[256];
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
