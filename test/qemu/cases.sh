@@ -78,6 +78,40 @@ case_linux_smp() {
 	report "$name" "$why" "$logf"
 }
 
+# A guest suite on 4 harts (case_guest NAME SMP EXTRA-APPEND [EXPECT...]).
+case_guest() {
+	local suite=$1 n=$2 extra=$3 rc why=""
+	shift 3
+	local name="qemu/linux-$suite-smp$n" logf="$LOGDIR/linux-$suite-smp$n.log"
+	boot "$logf" rc -smp "$n" -bios "$BIOS" -kernel "$KERNEL" -initrd "$INITRD" \
+		-append "console=ttyS0 secmon.suite=$suite $extra"
+	[ "$rc" = 0 ] || why="QEMU exit status $rc, expected 0"
+	[ -n "$why" ] || why=$(expect_lines "$logf" '^[0-9]+ passed, 0 failed' \
+		"SECMON-GUEST-DONE suite=$suite rc=0" "$@") || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'Oops|BUG:|Kernel panic|FATAL|^FAIL ') || true
+	report "$name" "$why" "$logf"
+}
+
+# Suspend to RAM through SBI SUSP; the host types on the console to wake
+# the guest (the stock goldfish RTC driver is not a wake-up source).
+case_suspend() {
+	local n=$1 logf="$LOGDIR/linux-suspend-smp$1.log" rc why=""
+	set +e
+	(sleep 2; while sleep 3; do printf x; done) | timeout "$QEMU_TIMEOUT" \
+		qemu-system-riscv64 -M virt -m 256M -nographic -monitor none -serial stdio \
+		-smp "$n" -bios "$BIOS" -kernel "$KERNEL" -initrd "$INITRD" \
+		-append "console=ttyS0 secmon.suite=suspend secmon.suspend_wake=console" \
+		>"$logf" 2>&1
+	rc=${PIPESTATUS[1]}
+	set -e
+	[ "$rc" = 0 ] || why="QEMU exit status $rc, expected 0"
+	[ -n "$why" ] || why=$(expect_lines "$logf" '^[0-9]+ passed, 0 failed' \
+		'SBI SUSP extension detected' 'PASS suspend_cycle3' \
+		'SECMON-GUEST-DONE suite=suspend rc=0') || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'Oops|BUG:|Kernel panic|FATAL|^FAIL ') || true
+	report "qemu/linux-suspend-to-ram-smp$n" "$why" "$logf"
+}
+
 # A boot the monitor must refuse with a clear message and QEMU exit 2.
 expect_boot_error() {
 	local name=$1 logf=$2 rc=$3
@@ -188,6 +222,9 @@ run_qemu_cases() {
 		case_linux_smp "$n"
 	done
 	case_linux_smp 4 no-sstc -cpu rv64,sstc=off
+	case_guest hotplug 2 ""
+	case_guest hotplug 4 "secmon.hotplug_rounds=8"
+	case_suspend 2
 	case_no_kernel
 	case_too_many_harts
 	case_no_uart
