@@ -160,6 +160,7 @@ void pl_secondary(unsigned long hartid, unsigned long opaque)
 	}
 	pl_harts[hartid].opaque = opaque;
 	__atomic_fetch_add(&pl_harts[hartid].arrived, 1, __ATOMIC_SEQ_CST);
+	pl_harts[hartid].seen = pl_harts[hartid].command;
 	if (pl_harts[hartid].command == PL_CMD_SUSPEND) {
 		pl_secondary_suspend(hartid);
 	}

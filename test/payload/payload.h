@@ -87,6 +87,7 @@ struct pl_hart {
 	volatile unsigned long opaque;
 	volatile unsigned long command; /* PL_CMD_* */
 	volatile unsigned long woke;    /* set after a suspend returned */
+	volatile unsigned long seen;    /* command found on the last arrival */
 };
 #define PL_CMD_IDLE 0
 #define PL_CMD_STOP 1

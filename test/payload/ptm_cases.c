@@ -567,7 +567,7 @@ static void exhaustion_cases(void)
 }
 
 /* Worker for the SMP case; runs on a secondary hart in bare mode. */
-unsigned long pl_ptm_worker_errors[PL_MAX_HARTS];
+volatile unsigned long pl_ptm_worker_errors[PL_MAX_HARTS]; /* polled across harts */
 void pl_ptm_worker(unsigned long hartid)
 {
 	unsigned long errs = 0;
@@ -620,8 +620,10 @@ static void smp_cases(void)
 		while (!pl_ptm_worker_errors[h] && pl_read_time() - t0 < 1200000000UL) {
 		}
 		if (pl_ptm_worker_errors[h] != 1) {
-			pl_printf("payload: worker on hart %lu: arrived %lu, result %lu\n",
-				  h, pl_harts[h].arrived, pl_ptm_worker_errors[h]);
+			pl_printf("payload: worker on hart %lu: arrived %lu, saw command %lu, "
+				  "result %lu\n",
+				  h, pl_harts[h].arrived, pl_harts[h].seen,
+				  pl_ptm_worker_errors[h]);
 		}
 		CHECK_EQ(pl_ptm_worker_errors[h], 1, "smp/worker-no-errors");
 		pl_harts[h].command = PL_CMD_STOP;
