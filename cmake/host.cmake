@@ -46,3 +46,35 @@ ExternalProject_Add(firmware
     ${CMAKE_BINARY_DIR}/firmware/monitor.map
     ${CMAKE_BINARY_DIR}/firmware/payload.elf
     ${CMAKE_BINARY_DIR}/)
+
+# The page-table fuzzer (test/fuzz) needs clang's libFuzzer, so it is a
+# separate build with clang, whatever compiles the rest. CTest runs it for
+# a bounded, seeded time; test/fuzz/README.md has the long run.
+find_program(SECMON_CLANG clang)
+if(SECMON_CLANG)
+  string(REPLACE ";" "|" _fz_sources "${MONITOR_LOGIC_SOURCES}")
+  string(REPLACE ";" "|" _fz_fdt "${LIBFDT_SOURCES}")
+  string(REPLACE ";" "|" _fz_inc "${MONITOR_INCLUDE_DIRS}")
+  ExternalProject_Add(fuzz_ptm
+    SOURCE_DIR ${CMAKE_SOURCE_DIR}/test/fuzz
+    BINARY_DIR ${CMAKE_BINARY_DIR}/fuzz
+    LIST_SEPARATOR |
+    CMAKE_ARGS
+      -DCMAKE_C_COMPILER=${SECMON_CLANG}
+      -DCMAKE_BUILD_TYPE=
+      -DSECMON_ROOT=${CMAKE_SOURCE_DIR}
+      -DSECMON_MONITOR_SOURCES=${_fz_sources}
+      -DSECMON_LIBFDT_SOURCES=${_fz_fdt}
+      -DSECMON_INCLUDE_DIRS=${_fz_inc}
+      -DSECMON_MAX_HARTS=${SECMON_MAX_HARTS}
+    BUILD_ALWAYS ON
+    INSTALL_COMMAND "")
+  add_test(NAME fuzz_ptm
+    COMMAND ${CMAKE_BINARY_DIR}/fuzz/fuzz_ptm -seed=1 -runs=150000
+            -max_total_time=60 -print_final_stats=1
+            -artifact_prefix=${CMAKE_BINARY_DIR}/fuzz/
+    WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+  set_tests_properties(fuzz_ptm PROPERTIES TIMEOUT 90)
+else()
+  message(WARNING "clang not found: no fuzz_ptm target (run tools/setup)")
+endif()

@@ -15,20 +15,34 @@
 #define SATP_MODE_SV39 8UL
 #define SATP_PPN_MASK ((1UL << 44) - 1)
 
+/* Called after the PTM lock is dropped (or before it is taken). */
 static long refuse(long rc)
 {
 	if (rc) {
-		ptm.refused++;
+		__atomic_fetch_add(&ptm.refused, 1, __ATOMIC_RELAXED);
 	}
 	return rc;
 }
 
+static bool hits_kernel_root(uint64_t pa, uint64_t len)
+{
+	for (int i = 0; i < 2; i++) {
+		if (ptm.kroot[i] && pa < ptm.kroot[i] + PTM_PAGE_SIZE &&
+		    ptm.kroot[i] < pa + len) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* OS memory for the monitor to read or write: RAM, 8-byte aligned, not
- * the monitor, not the pool, no wrap. */
+ * the monitor, not the pool, no wrap, not the locked kernel roots (S-mode
+ * cannot write them; STATS must not do it on its behalf). */
 static bool os_buffer_ok(uint64_t pa, uint64_t len)
 {
 	return !(pa & 7) && pa + len >= pa && plat_in_ram(&plat, pa, len) &&
-	       !plat_in_monitor(pa, len) && !ptm_in_pool(pa, len);
+	       !plat_in_monitor(pa, len) && !ptm_in_pool(pa, len) &&
+	       !hits_kernel_root(pa, len);
 }
 
 long ptm_info(unsigned long field, unsigned long *value)
@@ -147,6 +161,11 @@ static long as_create_locked(unsigned long self, unsigned long *handle)
 	if (!free_slot(&slot) || !db_take(self, &idx)) {
 		return SBI_ERR_NO_SHMEM;
 	}
+	/* A root index comes back in other slots (its old AS a zombie there,
+	 * or gone), so generations are unique across slots: otherwise an old
+	 * handle, gen << 32 | root, could name the new AS. */
+	ptm.last_gen = ((ptm.last_gen + 1) & 0x7fffffff) ?: 1;
+	ptm.as[slot].gen = ptm.last_gen;
 	ptm.as[slot].state = AS_LIVE;
 	ptm.as[slot].root = idx;
 	db_set_owned(idx, PG_ROOT, 2, slot);
@@ -281,8 +300,11 @@ static void forget_leaves(unsigned slot, uint32_t idx)
 	const uint64_t *t = db_table(idx);
 	struct ptm_as *as = &ptm.as[slot];
 	unsigned level = ptm.page[idx].level;
+	/* A root's kernel half (Linux's 1 GiB linear-map leaves) was never
+	 * counted as the AS's own. */
+	int n = ptm.page[idx].state == PG_ROOT ? 256 : 512;
 
-	for (int i = 0; i < 512; i++) {
+	for (int i = 0; i < n; i++) {
 		if (pte_is_leaf(t[i])) {
 			as->leaf_entries--;
 			as->leaf_pages -= 1UL << (9 * level);

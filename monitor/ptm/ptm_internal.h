@@ -74,6 +74,7 @@ struct ptm_db {
 	struct ptm_page page[PTM_MAX_POOL_PAGES];
 	struct ptm_as as[PTM_MAX_AS];
 	uint64_t calls, refused, satp_writes, satp_refused, sfences, flushes;
+	uint32_t last_gen; /* the last AS generation handed out */
 };
 
 extern struct ptm_db ptm;

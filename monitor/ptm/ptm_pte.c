@@ -128,7 +128,8 @@ static void count_leaf(struct ptm_as *as, unsigned level, uint64_t pte,
 		return;
 	}
 	as->leaf_entries += (uint64_t)(int64_t)sign;
-	as->leaf_pages += (uint64_t)((int64_t)sign << (9 * level));
+	/* Unsigned shift: -1 << n is undefined for signed types. */
+	as->leaf_pages += (uint64_t)(int64_t)sign << (9 * level);
 }
 
 static void set_linked(uint64_t pte, uint8_t linked)
