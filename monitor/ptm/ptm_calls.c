@@ -384,6 +384,32 @@ static void release_tree(unsigned slot, uint32_t idx, bool is_root)
 	db_release(idx);
 }
 
+/*
+ * In a terminated AS nothing walks the unlinked tables that are left, so
+ * their links can go: each left-over page can then be freed on its own,
+ * in any order (an unlinked PMD still linking a PTE table would otherwise
+ * refuse PT_FREE and pin its child, and the zombie would never end).
+ * Bounded by one pass over the page records plus the owned pages.
+ */
+static void cut_leftover_links(unsigned slot)
+{
+	for (uint32_t i = 0; i < ptm.npages; i++) {
+		struct ptm_page *p = &ptm.page[i];
+		uint64_t *t;
+
+		if (p->state != PG_TABLE || p->owner != slot || p->level == 0) {
+			continue;
+		}
+		t = db_table(i);
+		for (int e = 0; e < 512; e++) {
+			if (pte_is_table(t[e])) {
+				pte_commit(slot, i, (unsigned)e, t[e], 0);
+				t[e] = 0;
+			}
+		}
+	}
+}
+
 static long as_destroy_locked(unsigned long handle)
 {
 	unsigned slot;
@@ -396,6 +422,7 @@ static long as_destroy_locked(unsigned long handle)
 		return SBI_ERR_DENIED;
 	}
 	release_tree(slot, as->root, true);
+	cut_leftover_links(slot);
 	as->state = AS_ZOMBIE;
 	as_retire_if_empty(slot);
 	return SBI_SUCCESS;

@@ -375,9 +375,26 @@ static void release_linked(unsigned idx)
 	release(idx);
 }
 
+/* docs/abi.md: links inside the tables a destroyed AS leaves behind are
+ * cut, so every left-over page can be freed on its own. */
+static void cut_links(int a)
+{
+	for (unsigned p = 0; p < FZ_POOL_PAGES; p++) {
+		if (!owned(&m.pg[p]) || m.pg[p].as != a) {
+			continue;
+		}
+		for (unsigned i = 0; i < user_slots(&m.pg[p]); i++) {
+			if (is_link(m.pg[p].e[i])) {
+				m.pg[p].e[i] = 0;
+			}
+		}
+	}
+}
+
 void m_apply_destroy(int a)
 {
 	release_linked(m.as[a].root);
+	cut_links(a);
 	m.as[a].state = pages_of(a) ? MA_ZOMBIE : MA_DEAD;
 }
 

@@ -483,6 +483,33 @@ static void test_zombie(void)
  * half, which every root copies. Tearing a root down must not take them
  * for the AS's own leaves (it did: a zombie's books went wrong).
  */
+/*
+ * An unlinked PMD that still links a PTE table when its AS is destroyed:
+ * the links are cut, so both pages can be freed, in either order, and the
+ * zombie ends (it used to be pinned forever).
+ */
+static void test_zombie_leftover_links(void)
+{
+	unsigned long h, before;
+	uint64_t root, pmd, pte;
+
+	pt_setup();
+	before = pt_free_pages();
+	h = pt_create();
+	root = SECMON_HANDLE_ROOT_PA(PT_POOL, h);
+	pte = pt_chain(h, &pmd);
+	pt_set(h, slot(pte, 3), leaf(PT_USER, R | U));
+	pt_set(h, slot(root, 0), 0); /* unlink the PMD, which links the PTE */
+	pt_destroy(h);
+	CHECK_EQ(pt_stats(SECMON_STATS_GLOBAL).zombie_as, 1);
+	CHECK_EQ(pt_read(slot(pmd, 0)), 0);
+	pt_free(h, pte); /* the child first: no longer linked */
+	CHECK_EQ(pt_stats(SECMON_STATS_GLOBAL).zombie_as, 1);
+	pt_free(h, pmd);
+	CHECK_EQ(pt_stats(SECMON_STATS_GLOBAL).zombie_as, 0);
+	CHECK_EQ(pt_free_pages(), before);
+}
+
 static void test_zombie_kernel_leaves(void)
 {
 	unsigned long h;
@@ -785,6 +812,7 @@ int main(void)
 	RUN(test_destroy_refused_while_in_satp);
 	RUN(test_zombie);
 	RUN(test_zombie_kernel_leaves);
+	RUN(test_zombie_leftover_links);
 	RUN(test_stale_handles);
 	RUN(test_slot_exhaustion);
 	RUN(test_satp);
