@@ -171,6 +171,18 @@ case_payload() {
 	report "$name" "$why" "$logf"
 }
 
+# The pool size comes from /chosen/secmon,pool-size (docs/abi.md): 8 MiB.
+case_pool_override() {
+	local logf="$LOGDIR/payload-pool-8MiB.log" dtb="$LOGDIR/virt-pool-8MiB.dtb" rc why=""
+	qemu-system-riscv64 -M virt,dumpdtb="$dtb" -m 256M -smp 2 >/dev/null 2>&1
+	fdtput -t x "$dtb" /chosen secmon,pool-size 800000
+	boot "$logf" rc -smp 2 -bios "$BIOS" -kernel "$PAYLOAD" -dtb "$dtb"
+	[ "$rc" = 0 ] || why="QEMU exit status $rc, expected 0"
+	[ -n "$why" ] || why=$(expect_lines "$logf" '^  pool +0x8f800000-0x8fffffff \(8 MiB' \
+		'^payload: pool 0x8f800000\+0x800000' '^[0-9]+ passed, 0 failed') || true
+	report qemu/payload-pool-size-from-chosen "$why" "$logf"
+}
+
 # SRST cold and warm reboot really restart the machine: three banners.
 case_reboot() {
 	local logf="$LOGDIR/payload-reboot.log" rc why=""
@@ -218,6 +230,7 @@ run_qemu_cases() {
 	case_payload 2 no-sstc -cpu rv64,sstc=off
 	MACHINE=virt,aclint=on case_payload 2 aclint-no-sstc -cpu rv64,sstc=off
 	case_reboot
+	case_pool_override
 	for n in 1 2 4 8; do
 		case_linux_smp "$n"
 	done
