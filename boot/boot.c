@@ -25,8 +25,8 @@ extern char _monitor_start[], _bss_start[], _bss_end[], _image_end[];
 struct hart_stack {
 	unsigned char bytes[HART_STACK_SIZE];
 } __attribute__((aligned(16)));
-__attribute__((section(".stacks"))) struct hart_stack
-	hart_stacks[SECMON_MAX_HARTS];
+__attribute__((
+    section(".stacks"))) struct hart_stack hart_stacks[SECMON_MAX_HARTS];
 
 /* Boot progress, in .data so that clearing .bss cannot reset it. */
 #define STAGE_RESET 0
@@ -80,7 +80,7 @@ __attribute__((noreturn)) static void boot_fail(const char *what,
 						const char *detail)
 {
 	if (!con_ready() && SECMON_EARLYCON_BASE) {
-		struct con_uart early = { SECMON_EARLYCON_BASE, 0, 1 };
+		struct con_uart early = {SECMON_EARLYCON_BASE, 0, 1};
 
 		con_init(&early);
 	}
@@ -96,8 +96,8 @@ __attribute__((noreturn)) static void boot_fail(const char *what,
 
 static const char *perm_str(uint8_t perm)
 {
-	static const char *const s[8] = { "---", "r--", "-w-", "rw-",
-					   "--x", "r-x", "-wx", "rwx" };
+	static const char *const s[8] = {"---", "r--", "-w-", "rw-",
+					 "--x", "r-x", "-wx", "rwx"};
 
 	return s[perm & 7];
 }
@@ -106,17 +106,19 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 {
 	const struct plat_hart *bh = &plat.harts[boot_hartid];
 
-	con_printf("\nsecmon %lu.%lu.%lu: RISC-V M-mode security monitor, SBI v%d.%d\n",
+	con_printf("\nsecmon %lu.%lu.%lu: RISC-V M-mode security monitor, SBI "
+		   "v%d.%d\n",
 		   SECMON_IMPL_VERSION >> 16, (SECMON_IMPL_VERSION >> 8) & 0xff,
 		   SECMON_IMPL_VERSION & 0xff, SBI_SPEC_VERSION_MAJOR,
 		   SBI_SPEC_VERSION_MINOR);
-	con_printf("  harts    %u (boot hart %lu, build max %d)\n",
-		   plat.nharts, boot_hartid, SECMON_MAX_HARTS);
+	con_printf("  harts    %u (boot hart %lu, build max %d)\n", plat.nharts,
+		   boot_hartid, SECMON_MAX_HARTS);
 	for (unsigned int i = 0; i < plat.nmem; i++) {
-		con_printf("  memory   0x%lx-0x%lx (%lu MiB)\n",
-			   (unsigned long)plat.mem[i].base,
-			   (unsigned long)(plat.mem[i].base + plat.mem[i].size - 1),
-			   (unsigned long)(plat.mem[i].size >> 20));
+		con_printf(
+		    "  memory   0x%lx-0x%lx (%lu MiB)\n",
+		    (unsigned long)plat.mem[i].base,
+		    (unsigned long)(plat.mem[i].base + plat.mem[i].size - 1),
+		    (unsigned long)(plat.mem[i].size >> 20));
 	}
 	con_printf("  monitor  0x%lx-0x%lx (%lu KiB window, image %lu KiB), "
 		   "S/U: no access\n",
@@ -130,22 +132,31 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		const struct pmp_region *r = &pmp_regions[i];
 
 		if (!r->size) {
-			con_printf("  pmp      everything else %s\n", perm_str(r->perm));
+			con_printf("  pmp      everything else %s\n",
+				   perm_str(r->perm));
 			continue;
 		}
-		con_printf("  pmp      0x%lx-0x%lx %s\n", (unsigned long)r->base,
-			   (unsigned long)(r->base + r->size - 1), perm_str(r->perm));
+		con_printf(
+		    "  pmp      0x%lx-0x%lx %s\n", (unsigned long)r->base,
+		    (unsigned long)(r->base + r->size - 1), perm_str(r->perm));
 	}
-	con_printf("  console  ns16550a @ 0x%lx\n", (unsigned long)plat.uart.base);
+	con_printf("  console  ns16550a @ 0x%lx\n",
+		   (unsigned long)plat.uart.base);
 	con_printf("  timer    mtime @ 0x%lx, %lu Hz%s\n",
 		   (unsigned long)plat.mtime, (unsigned long)plat.timebase_hz,
-		   bh->isa & PLAT_ISA_SSTC ? ", Sstc (stimecmp)" : ", mtimecmp");
-	con_printf("  pool     0x%lx-0x%lx (%lu MiB page-table pool), S/U: read-only\n",
-		   (unsigned long)pool.base, (unsigned long)(pool.base + pool.size - 1),
+		   bh->isa & PLAT_ISA_SSTC ? ", Sstc (stimecmp)"
+					   : ", mtimecmp");
+	con_printf("  pool     0x%lx-0x%lx (%lu MiB page-table pool), S/U: "
+		   "read-only\n",
+		   (unsigned long)pool.base,
+		   (unsigned long)(pool.base + pool.size - 1),
 		   (unsigned long)(pool.size >> 20));
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
-	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp legacy-console, secmon-ptm 0x%lx\n", SECMON_EXT_PTM);
-	con_printf("  isa      'h' hidden from the OS (no hypervisor support)\n");
+	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp "
+		   "legacy-console, secmon-ptm 0x%lx\n",
+		   SECMON_EXT_PTM);
+	con_printf(
+	    "  isa      'h' hidden from the OS (no hypervisor support)\n");
 	con_printf("  next     0x%lx in S-mode, a0=hartid a1=fdt\n",
 		   fi->next_addr);
 }
@@ -174,11 +185,12 @@ static void check_layout(const struct fw_dynamic_info *fi)
 	if (!plat_in_ram(&plat, fi->next_addr, 4) ||
 	    overlaps(fi->next_addr, 1, plat_monitor.base,
 		     plat_monitor.size + FDT_HANDOFF_SIZE)) {
-		con_snprintf(msg, sizeof(msg),
-			     "next stage address 0x%lx is outside RAM or inside "
-			     "the monitor (0x%lx + 0x%x)",
-			     fi->next_addr, (unsigned long)plat_monitor.base,
-			     MONITOR_WINDOW_SIZE + FDT_HANDOFF_SIZE);
+		con_snprintf(
+		    msg, sizeof(msg),
+		    "next stage address 0x%lx is outside RAM or inside "
+		    "the monitor (0x%lx + 0x%x)",
+		    fi->next_addr, (unsigned long)plat_monitor.base,
+		    MONITOR_WINDOW_SIZE + FDT_HANDOFF_SIZE);
 		boot_fail("fw_dynamic_info", msg);
 	}
 	if (plat.initrd_end > plat.initrd_start &&
@@ -248,7 +260,8 @@ static uint64_t next_stage_size(uint64_t addr)
 {
 	const uint64_t *h = (const uint64_t *)(uintptr_t)addr;
 
-	if (h[6] == 0x5643534952ULL && h[2] > NEXT_STAGE_MIN_SIZE) { /* "RISCV" */
+	if (h[6] == 0x5643534952ULL &&
+	    h[2] > NEXT_STAGE_MIN_SIZE) { /* "RISCV" */
 		return h[2];
 	}
 	return NEXT_STAGE_MIN_SIZE;
@@ -271,19 +284,22 @@ static void place_pool(const struct fw_dynamic_info *fi)
 		base = (m->base + m->size - size) & ~(size - 1);
 	}
 	if (!plat_in_ram(&plat, base, size) || plat_in_monitor(base, size) ||
-	    overlaps(base, size, plat_monitor.base, plat_monitor.size + FDT_HANDOFF_SIZE) ||
+	    overlaps(base, size, plat_monitor.base,
+		     plat_monitor.size + FDT_HANDOFF_SIZE) ||
 	    overlaps(base, size, fi->next_addr, ksize) ||
 	    (plat.initrd_end > plat.initrd_start &&
-	     overlaps(base, size, plat.initrd_start, plat.initrd_end - plat.initrd_start)) ||
+	     overlaps(base, size, plat.initrd_start,
+		      plat.initrd_end - plat.initrd_start)) ||
 	    ptm_init(base, size)) {
-		con_snprintf(msg, sizeof(msg),
-			     "cannot place a 0x%lx-byte pool at 0x%lx (RAM, monitor, "
-			     "kernel, initrd, size <= 32 MiB); set "
-			     "/chosen/secmon,pool-size or secmon,pool",
-			     (unsigned long)size, (unsigned long)base);
+		con_snprintf(
+		    msg, sizeof(msg),
+		    "cannot place a 0x%lx-byte pool at 0x%lx (RAM, monitor, "
+		    "kernel, initrd, size <= 32 MiB); set "
+		    "/chosen/secmon,pool-size or secmon,pool",
+		    (unsigned long)size, (unsigned long)base);
 		boot_fail("page-table pool", msg);
 	}
-	pool = (struct plat_reserve){ base, size };
+	pool = (struct plat_reserve){base, size};
 }
 
 /* Monitor: no access; pool and (after LOCK) kernel roots: read-only;
@@ -293,16 +309,18 @@ static void plan_pmp(void)
 	struct pmp_region *r = pmp_regions;
 	int n = 0;
 
-	r[n++] = (struct pmp_region){ plat_monitor.base, plat_monitor.size, 0 };
-	r[n++] = (struct pmp_region){ pool.base, pool.size, PMP_PERM_R };
+	r[n++] = (struct pmp_region){plat_monitor.base, plat_monitor.size, 0};
+	r[n++] = (struct pmp_region){pool.base, pool.size, PMP_PERM_R};
 	if (ptm_locked()) {
-		r[n++] = (struct pmp_region){ ptm_kernel_root(0), 4096, PMP_PERM_R };
+		r[n++] =
+		    (struct pmp_region){ptm_kernel_root(0), 4096, PMP_PERM_R};
 		if (ptm_kernel_root(1) != ptm_kernel_root(0)) {
-			r[n++] = (struct pmp_region){ ptm_kernel_root(1), 4096,
-						      PMP_PERM_R };
+			r[n++] = (struct pmp_region){ptm_kernel_root(1), 4096,
+						     PMP_PERM_R};
 		}
 	}
-	r[n++] = (struct pmp_region){ 0, 0, PMP_PERM_R | PMP_PERM_W | PMP_PERM_X };
+	r[n++] =
+	    (struct pmp_region){0, 0, PMP_PERM_R | PMP_PERM_W | PMP_PERM_X};
 	pmp_nregions = n;
 	if (pmp_plan(r, n, &pmp)) {
 		boot_fail("pmp", "cannot encode the protected regions");
@@ -313,9 +331,9 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 						void *fdt_in, uintptr_t info)
 {
 	const struct fw_dynamic_info *fi =
-		boot_info_plausible(info) ? (void *)info : NULL;
-	struct plat_reserve mon = { (uintptr_t)_monitor_start,
-				    MONITOR_WINDOW_SIZE };
+	    boot_info_plausible(info) ? (void *)info : NULL;
+	struct plat_reserve mon = {(uintptr_t)_monitor_start,
+				   MONITOR_WINDOW_SIZE};
 	char err[160];
 
 	memset(_bss_start, 0, (size_t)(_bss_end - _bss_start));

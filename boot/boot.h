@@ -44,7 +44,6 @@ bool boot_info_plausible(uintptr_t p);
 long boot_preferred_hart(const struct fw_dynamic_info *fi,
 			 unsigned long max_harts);
 /* Validate the block; on error fill err and return -1. */
-int boot_check_info(const struct fw_dynamic_info *fi, char *err,
-		    size_t errlen);
+int boot_check_info(const struct fw_dynamic_info *fi, char *err, size_t errlen);
 
 #endif

@@ -18,8 +18,7 @@ long boot_preferred_hart(const struct fw_dynamic_info *fi,
 	return (long)fi->boot_hart;
 }
 
-int boot_check_info(const struct fw_dynamic_info *fi, char *err,
-		    size_t errlen)
+int boot_check_info(const struct fw_dynamic_info *fi, char *err, size_t errlen)
 {
 	if (!fi) {
 		con_snprintf(err, errlen,

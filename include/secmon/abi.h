@@ -29,24 +29,24 @@ typedef uint64_t secmon_u64;
 #define SECMON_ABI_VERSION 1UL
 
 /* Function IDs */
-#define SECMON_PTM_INFO 0       /* (field) -> value */
-#define SECMON_PTM_LOCK 1       /* (swapper_pa, trampoline_pa, kstart, kend) */
-#define SECMON_PTM_AS_CREATE 2  /* () -> handle */
-#define SECMON_PTM_PT_ALLOC 3   /* (handle, level) -> table PA */
-#define SECMON_PTM_PTE_SET 4    /* (handle, pte_pa, new) -> old */
+#define SECMON_PTM_INFO 0 /* (field) -> value */
+#define SECMON_PTM_LOCK 1 /* (swapper_pa, trampoline_pa, kstart, kend) */
+#define SECMON_PTM_AS_CREATE 2 /* () -> handle */
+#define SECMON_PTM_PT_ALLOC 3 /* (handle, level) -> table PA */
+#define SECMON_PTM_PTE_SET 4 /* (handle, pte_pa, new) -> old */
 #define SECMON_PTM_PTE_MODIFY 5 /* (handle, pte_pa, clear, set) -> old */
-#define SECMON_PTM_BATCH 6      /* (handle, buf_pa, n) -> applied */
-#define SECMON_PTM_PT_FREE 7    /* (handle, pt_pa) */
+#define SECMON_PTM_BATCH 6 /* (handle, buf_pa, n) -> applied */
+#define SECMON_PTM_PT_FREE 7 /* (handle, pt_pa) */
 #define SECMON_PTM_AS_DESTROY 8 /* (handle) */
-#define SECMON_PTM_STATS 9      /* (handle or SECMON_STATS_GLOBAL, buf_pa) */
-#define SECMON_PTM_CHECK 10     /* () -> 0, or error if an invariant fails */
+#define SECMON_PTM_STATS 9 /* (handle or SECMON_STATS_GLOBAL, buf_pa) */
+#define SECMON_PTM_CHECK 10 /* () -> 0, or error if an invariant fails */
 /*
  * Trace mode (the trace-first prototype, docs/trace.md): a permissive
  * kernel reports each page-table event; the monitor only counts them by
  * kind and prints the table on TRACE_DUMP. Nothing is validated or
  * changed: this is a measuring tool, never a protection.
  */
-#define SECMON_PTM_TRACE 11      /* (kind, pa, value) */
+#define SECMON_PTM_TRACE 11 /* (kind, pa, value) */
 #define SECMON_PTM_TRACE_DUMP 12 /* () prints the counts */
 #define SECMON_TRACE_KINDS 32
 
@@ -68,8 +68,8 @@ typedef uint64_t secmon_u64;
  * bits 32-62 a generation that changes every time the slot is reused, so
  * a stale handle never names a new address space. Bit 63 is always 0.
  */
-#define SECMON_HANDLE_ROOT_INDEX(h) ((h) & 0xffffffffUL)
-#define SECMON_HANDLE_ROOT_PA(pool_base, h) \
+#define SECMON_HANDLE_ROOT_INDEX(h) ((h)&0xffffffffUL)
+#define SECMON_HANDLE_ROOT_PA(pool_base, h)                                    \
 	((pool_base) + (SECMON_HANDLE_ROOT_INDEX(h) << 12))
 
 /* PT_ALLOC levels (Sv39: 2 is the root, made by AS_CREATE only). */
@@ -81,10 +81,10 @@ typedef uint64_t secmon_u64;
 #define SECMON_BATCH_OP_MODIFY 1
 #define SECMON_BATCH_MAX 128
 struct secmon_batch_entry {
-	secmon_u64 op;     /* SECMON_BATCH_OP_* */
+	secmon_u64 op; /* SECMON_BATCH_OP_* */
 	secmon_u64 pte_pa; /* the slot, as for PTE_SET */
-	secmon_u64 a;      /* SET: new value; MODIFY: bits to clear */
-	secmon_u64 b;      /* MODIFY: bits to set; SET: must be 0 */
+	secmon_u64 a; /* SET: new value; MODIFY: bits to clear */
+	secmon_u64 b; /* MODIFY: bits to set; SET: must be 0 */
 };
 SECMON_STATIC_ASSERT(sizeof(struct secmon_batch_entry) == 32,
 		     "docs/abi.md BATCH: entries are 32 bytes");
@@ -94,14 +94,14 @@ SECMON_STATIC_ASSERT(sizeof(struct secmon_batch_entry) == 32,
 struct secmon_stats {
 	/* Per address space (zero in the global form) */
 	secmon_u64 pages_level[3]; /* table pages per level (2 = root) */
-	secmon_u64 table_pages;    /* sum of the above */
-	secmon_u64 leaf_entries;   /* valid leaf PTEs (4 KiB, 2 MiB, 1 GiB) */
-	secmon_u64 leaf_pages;     /* data pages mapped, in 4 KiB units */
+	secmon_u64 table_pages; /* sum of the above */
+	secmon_u64 leaf_entries; /* valid leaf PTEs (4 KiB, 2 MiB, 1 GiB) */
+	secmon_u64 leaf_pages; /* data pages mapped, in 4 KiB units */
 	secmon_u64 user_leaf_pages;
-	secmon_u64 zombie;         /* 1 if terminated with pages left */
+	secmon_u64 zombie; /* 1 if terminated with pages left */
 	/* Global (zero in the per-AS form) */
 	secmon_u64 pool_pages;
-	secmon_u64 free_pages;     /* zeroed and ready */
+	secmon_u64 free_pages; /* zeroed and ready */
 	secmon_u64 quarantine_pages; /* zeroed, waiting for a TLB flush */
 	secmon_u64 root_pages;
 	secmon_u64 table_pages_all;
@@ -112,7 +112,7 @@ struct secmon_stats {
 	secmon_u64 satp_writes;
 	secmon_u64 satp_refused;
 	secmon_u64 sfence_emulated;
-	secmon_u64 flushes;        /* quarantine flushes (global TLB shootdowns) */
+	secmon_u64 flushes; /* quarantine flushes (global TLB shootdowns) */
 };
 SECMON_STATIC_ASSERT(sizeof(struct secmon_stats) == 21 * 8,
 		     "docs/abi.md STATS: 21 little-endian u64 words");

@@ -13,7 +13,7 @@
 
 struct con_uart {
 	uintptr_t base;
-	unsigned int reg_shift;    /* register stride is 1 << reg_shift */
+	unsigned int reg_shift; /* register stride is 1 << reg_shift */
 	unsigned int reg_io_width; /* 1 or 4 bytes */
 };
 
@@ -28,7 +28,7 @@ void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void con_vprintf(const char *fmt, va_list ap);
 /* Format into buf (always NUL-terminated); returns the untruncated length. */
 size_t con_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 size_t con_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 /*
@@ -38,8 +38,8 @@ size_t con_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 #ifdef SECMON_DEBUG
 #define con_debug(...) con_printf("secmon: debug: " __VA_ARGS__)
 #else
-#define con_debug(...) \
-	do {           \
+#define con_debug(...)                                                         \
+	do {                                                                   \
 	} while (0)
 #endif
 

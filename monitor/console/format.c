@@ -88,7 +88,7 @@ static void emit_num(struct sink *s, unsigned long long v, unsigned int base,
 
 static const char *parse_spec(const char *f, struct spec *sp, int *lng)
 {
-	*sp = (struct spec){ 0 };
+	*sp = (struct spec){0};
 	*lng = 0;
 	for (;; f++) {
 		if (*f == '0') {
@@ -111,15 +111,16 @@ static const char *parse_spec(const char *f, struct spec *sp, int *lng)
 
 static unsigned long long arg_unsigned(va_list *ap, int lng)
 {
-	return lng ? va_arg(*ap, unsigned long long) : va_arg(*ap, unsigned int);
+	return lng ? va_arg(*ap, unsigned long long)
+		   : va_arg(*ap, unsigned int);
 }
 
 static void emit_signed(struct sink *s, va_list *ap, int lng,
 			const struct spec *sp)
 {
 	long long v = lng ? va_arg(*ap, long long) : va_arg(*ap, int);
-	unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v
-				       : (unsigned long long)v;
+	unsigned long long mag =
+	    v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
 	emit_num(s, mag, 10, v < 0, sp);
 }
@@ -158,7 +159,7 @@ static void emit_conv(struct sink *s, char c, va_list *ap, int lng,
 
 size_t con_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct sink s = { buf, size, 0 };
+	struct sink s = {buf, size, 0};
 	struct spec sp;
 	int lng;
 	va_list aq;

@@ -7,7 +7,7 @@
 #define UART_RBR 0 /* receive buffer (read) */
 #define UART_THR 0 /* transmit holding (write) */
 #define UART_LSR 5 /* line status */
-#define LSR_DR 0x01   /* data ready */
+#define LSR_DR 0x01 /* data ready */
 #define LSR_THRE 0x20 /* transmit holding register empty */
 
 static struct con_uart uart;

@@ -38,7 +38,7 @@ void hart_table_init(const struct plat_info *pi)
 	nharts = 0;
 	limit = 0;
 	for (unsigned long i = 0; i < SECMON_MAX_HARTS; i++) {
-		harts[i] = (struct hart){ 0 };
+		harts[i] = (struct hart){0};
 		harts[i].present = pi->harts[i].present;
 		harts[i].msip = (uintptr_t)pi->harts[i].msip;
 		if (harts[i].present) {

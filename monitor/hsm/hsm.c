@@ -15,8 +15,8 @@
 #define HSM_STATE_CLAIMED 100
 
 struct hsm_hart {
-	long state;          /* SBI_HSM_STATE_* */
-	unsigned long addr;  /* valid while START_PENDING */
+	long state; /* SBI_HSM_STATE_* */
+	unsigned long addr; /* valid while START_PENDING */
 	unsigned long arg;
 };
 
@@ -50,7 +50,8 @@ bool hsm_running(unsigned long hartid)
 {
 	long st = hsm_state(hartid);
 
-	return st == SBI_HSM_STATE_STARTED || st == SBI_HSM_STATE_STOP_PENDING ||
+	return st == SBI_HSM_STATE_STARTED ||
+	       st == SBI_HSM_STATE_STOP_PENDING ||
 	       st == SBI_HSM_STATE_SUSPENDED;
 }
 
@@ -93,8 +94,7 @@ void hsm_stopped(unsigned long self)
 	cas_state(self, SBI_HSM_STATE_STOP_PENDING, SBI_HSM_STATE_STOPPED);
 }
 
-bool hsm_take_start(unsigned long self, unsigned long *addr,
-		    unsigned long *arg)
+bool hsm_take_start(unsigned long self, unsigned long *addr, unsigned long *arg)
 {
 	if (__atomic_load_n(&hsm[self].state, __ATOMIC_ACQUIRE) !=
 	    SBI_HSM_STATE_START_PENDING) {
@@ -112,7 +112,8 @@ long hsm_suspend(unsigned long self, unsigned long type, unsigned long addr,
 {
 	/* Only the two default types exist here; every other value is
 	 * reserved or platform-specific and unimplemented. */
-	if (type != HSM_SUSPEND_RETENTIVE && type != HSM_SUSPEND_NON_RETENTIVE) {
+	if (type != HSM_SUSPEND_RETENTIVE &&
+	    type != HSM_SUSPEND_NON_RETENTIVE) {
 		return SBI_ERR_INVALID_PARAM;
 	}
 	*retentive = type == HSM_SUSPEND_RETENTIVE;

@@ -19,7 +19,8 @@ int plat_fdt_copy(const void *src, void *dst, size_t dst_size, char *err,
 
 	if (rc) {
 		return fail(err, errlen, PLAT_ERR_FDT,
-			    "device tree from the previous stage is invalid", rc);
+			    "device tree from the previous stage is invalid",
+			    rc);
 	}
 	if (fdt_totalsize(src) > dst_size) {
 		con_snprintf(err, errlen,
@@ -87,7 +88,8 @@ static int add_reservation(void *fdt, const char *what, const char *compat,
 	    (ac == 1 && r->base >> 32) || (sc == 1 && r->size >> 32)) {
 		return -FDT_ERR_BADNCELLS;
 	}
-	con_snprintf(name, sizeof(name), "%s@%lx", what, (unsigned long)r->base);
+	con_snprintf(name, sizeof(name), "%s@%lx", what,
+		     (unsigned long)r->base);
 	node = fdt_add_subnode(fdt, parent, name);
 	if (node < 0) {
 		return node;
@@ -169,7 +171,7 @@ static int hide_hypervisor(void *fdt)
 	if (cpus < 0) {
 		return 0;
 	}
-	fdt_for_each_subnode(cpu, fdt, cpus) {
+	fdt_for_each_subnode (cpu, fdt, cpus) {
 		rc = strip_h_isa(fdt, cpu);
 		rc = rc ?: strip_h_extensions(fdt, cpu);
 		if (rc) {
@@ -184,12 +186,13 @@ int plat_fixup_pool(void *fdt, const struct plat_reserve *pool, char *err,
 {
 	/* Mapped (no no-map): Linux reads its page tables through the
 	 * linear map and keeps struct pages for them. */
-	int rc = add_reservation(fdt, "secmon-pool", "secmon,pt-pool", pool,
-				 false);
+	int rc =
+	    add_reservation(fdt, "secmon-pool", "secmon,pt-pool", pool, false);
 
 	if (rc) {
 		return fail(err, errlen,
-			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE : PLAT_ERR_FDT,
+			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE
+						   : PLAT_ERR_FDT,
 			    "adding /reserved-memory/secmon-pool", rc);
 	}
 	return PLAT_OK;
@@ -202,13 +205,15 @@ int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 
 	if (rc) {
 		return fail(err, errlen,
-			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE : PLAT_ERR_FDT,
+			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE
+						   : PLAT_ERR_FDT,
 			    "adding /reserved-memory/secmon", rc);
 	}
 	rc = hide_hypervisor(fdt);
 	if (rc) {
 		return fail(err, errlen,
-			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE : PLAT_ERR_FDT,
+			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE
+						   : PLAT_ERR_FDT,
 			    "removing 'h' from riscv,isa", rc);
 	}
 	/* The OS reserves totalsize bytes; hand it no slack. */

@@ -13,7 +13,7 @@ struct plat_info plat;
 struct plat_reserve plat_monitor;
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
@@ -85,7 +85,7 @@ static int parse_memory(const void *fdt, struct plat_info *pi, char *err,
 					    "more than %d memory ranges",
 					    PLAT_MAX_MEM);
 			}
-			pi->mem[pi->nmem++] = (struct plat_mem){ base, size };
+			pi->mem[pi->nmem++] = (struct plat_mem){base, size};
 		}
 	}
 	if (!pi->nmem) {
@@ -153,15 +153,15 @@ static int parse_one_cpu(const void *fdt, int cpu, struct plat_info *pi,
 			    "hartid %lu appears twice under /cpus",
 			    (unsigned long)hartid);
 	}
-	fdt_for_each_subnode(intc, fdt, cpu) {
+	fdt_for_each_subnode (intc, fdt, cpu) {
 		if (fdt_getprop(fdt, intc, "interrupt-controller", NULL)) {
 			break;
 		}
 	}
 	pi->harts[hartid].present = true;
 	pi->harts[hartid].isa = parse_isa(fdt, cpu);
-	pi->harts[hartid].intc_phandle = intc >= 0 ? fdt_get_phandle(fdt, intc)
-						   : 0;
+	pi->harts[hartid].intc_phandle =
+	    intc >= 0 ? fdt_get_phandle(fdt, intc) : 0;
 	pi->nharts++;
 	return PLAT_OK;
 }
@@ -176,7 +176,7 @@ static int parse_cpus(const void *fdt, struct plat_info *pi, char *err,
 	if (cpus < 0) {
 		return fail(err, errlen, PLAT_ERR_HARTS, "no /cpus node");
 	}
-	fdt_for_each_subnode(cpu, fdt, cpus) {
+	fdt_for_each_subnode (cpu, fdt, cpus) {
 		const char *type = fdt_getprop(fdt, cpu, "device_type", NULL);
 		int rc;
 
@@ -184,10 +184,11 @@ static int parse_cpus(const void *fdt, struct plat_info *pi, char *err,
 			continue;
 		}
 		if (++found > SECMON_MAX_HARTS) {
-			return fail(err, errlen, PLAT_ERR_HARTS,
-				    "device tree has more than %d harts; this "
-				    "build supports at most %d (SECMON_MAX_HARTS)",
-				    SECMON_MAX_HARTS, SECMON_MAX_HARTS);
+			return fail(
+			    err, errlen, PLAT_ERR_HARTS,
+			    "device tree has more than %d harts; this "
+			    "build supports at most %d (SECMON_MAX_HARTS)",
+			    SECMON_MAX_HARTS, SECMON_MAX_HARTS);
 		}
 		rc = parse_one_cpu(fdt, cpu, pi, err, errlen);
 		if (rc) {
@@ -214,8 +215,8 @@ static int find_stdout(const void *fdt)
 	if (chosen >= 0) {
 		path = fdt_getprop(fdt, chosen, "stdout-path", &len);
 		if (!path) {
-			path = fdt_getprop(fdt, chosen, "linux,stdout-path",
-					   &len);
+			path =
+			    fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
 		}
 	}
 	if (path) {
@@ -256,9 +257,9 @@ static int parse_uart(const void *fdt, struct plat_info *pi, char *err,
 	return PLAT_OK;
 }
 
-#define for_each_compatible(fdt, node, compat)                             \
-	for ((node) = fdt_node_offset_by_compatible((fdt), -1, (compat));  \
-	     (node) >= 0;                                                  \
+#define for_each_compatible(fdt, node, compat)                                 \
+	for ((node) = fdt_node_offset_by_compatible((fdt), -1, (compat));      \
+	     (node) >= 0;                                                      \
 	     (node) = fdt_node_offset_by_compatible((fdt), (node), (compat)))
 
 static struct plat_hart *hart_by_phandle(struct plat_info *pi, uint32_t ph)
@@ -284,13 +285,14 @@ static void for_each_irq(const void *fdt, int node, struct plat_info *pi,
 
 	for (int k = 0; ie && (k + 1) * 8 <= len; k++) {
 		struct plat_hart *h =
-			hart_by_phandle(pi, fdt32_to_cpu(ie[2 * k]));
+		    hart_by_phandle(pi, fdt32_to_cpu(ie[2 * k]));
 		uint32_t irq = fdt32_to_cpu(ie[2 * k + 1]);
 
 		if (!h) {
 			continue;
 		}
-		if (kind == 0 && irq == 3) { /* CLINT: MSIP then MTIP per hart */
+		if (kind == 0 &&
+		    irq == 3) { /* CLINT: MSIP then MTIP per hart */
 			h->msip = base + 4ULL * (uint64_t)(k / 2);
 		} else if (kind == 0 && irq == 7) {
 			h->mtimecmp = base + 0x4000 + 8ULL * (uint64_t)(k / 2);
@@ -304,27 +306,27 @@ static void for_each_irq(const void *fdt, int node, struct plat_info *pi,
 
 static void parse_clints(const void *fdt, struct plat_info *pi)
 {
-	static const char *const clint_compat[] = { "riscv,clint0",
-						    "sifive,clint0" };
+	static const char *const clint_compat[] = {"riscv,clint0",
+						   "sifive,clint0"};
 	uint64_t base, size;
 	int node;
 
 	for (unsigned int c = 0; c < 2; c++) {
-		for_each_compatible(fdt, node, clint_compat[c]) {
+		for_each_compatible (fdt, node, clint_compat[c]) {
 			if (!read_reg(fdt, node, 0, &base, &size)) {
 				for_each_irq(fdt, node, pi, base, 0);
 				pi->mtime = base + 0xBFF8;
 			}
 		}
 	}
-	for_each_compatible(fdt, node, "riscv,aclint-mswi") {
+	for_each_compatible (fdt, node, "riscv,aclint-mswi") {
 		if (!read_reg(fdt, node, 0, &base, &size)) {
 			for_each_irq(fdt, node, pi, base, 1);
 		}
 	}
 	/* ACLINT MTIMER: "reg" is the mtime register, then the mtimecmp
 	 * array (the sizes QEMU writes are not reliable, so go by order). */
-	for_each_compatible(fdt, node, "riscv,aclint-mtimer") {
+	for_each_compatible (fdt, node, "riscv,aclint-mtimer") {
 		uint64_t cmp, cmp_size;
 
 		if (read_reg(fdt, node, 0, &base, &size) ||
@@ -342,10 +344,11 @@ static int check_timers(const struct plat_info *pi, char *err, size_t errlen)
 		const struct plat_hart *h = &pi->harts[i];
 
 		if (h->present && (!h->msip || !h->mtimecmp)) {
-			return fail(err, errlen, PLAT_ERR_TIMER,
-				    "hart %d has no %s entry (need a CLINT or "
-				    "ACLINT MSWI+MTIMER with interrupts-extended)",
-				    i, h->msip ? "timer" : "software-interrupt");
+			return fail(
+			    err, errlen, PLAT_ERR_TIMER,
+			    "hart %d has no %s entry (need a CLINT or "
+			    "ACLINT MSWI+MTIMER with interrupts-extended)",
+			    i, h->msip ? "timer" : "software-interrupt");
 		}
 	}
 	if (!pi->mtime) {
@@ -403,8 +406,7 @@ static void parse_initrd(const void *fdt, struct plat_info *pi)
 	}
 }
 
-int plat_parse(const void *fdt, struct plat_info *out, char *err,
-	       size_t errlen)
+int plat_parse(const void *fdt, struct plat_info *out, char *err, size_t errlen)
 {
 	static struct plat_info pi;
 	int rc;

@@ -20,9 +20,10 @@
 #define PLAT_MAX_MEM 8
 
 /* ISA features the monitor acts on, per hart. */
-#define PLAT_ISA_H (1U << 0)      /* hypervisor: hidden from the OS */
-#define PLAT_ISA_SSTC (1U << 1)   /* stimecmp: set menvcfg.STCE */
-#define PLAT_ISA_ZICBOM (1U << 2) /* cache-block management: menvcfg.CBIE/CBCFE */
+#define PLAT_ISA_H (1U << 0) /* hypervisor: hidden from the OS */
+#define PLAT_ISA_SSTC (1U << 1) /* stimecmp: set menvcfg.STCE */
+#define PLAT_ISA_ZICBOM                                                        \
+	(1U << 2) /* cache-block management: menvcfg.CBIE/CBCFE */
 #define PLAT_ISA_ZICBOZ (1U << 3) /* cache-block zero: menvcfg.CBZE */
 #define PLAT_ISA_SVPBMT (1U << 4) /* page-based memory types: menvcfg.PBMTE */
 
@@ -34,15 +35,16 @@ struct plat_mem {
 struct plat_hart {
 	bool present;
 	uint32_t intc_phandle; /* phandle of the hart's interrupt controller */
-	uint64_t msip;         /* this hart's MSIP register (CLINT / ACLINT MSWI) */
-	uint64_t mtimecmp;     /* this hart's mtimecmp register */
-	unsigned int isa;      /* PLAT_ISA_* */
+	uint64_t msip; /* this hart's MSIP register (CLINT / ACLINT MSWI) */
+	uint64_t mtimecmp; /* this hart's mtimecmp register */
+	unsigned int isa; /* PLAT_ISA_* */
 };
 
 struct plat_info {
 	struct plat_mem mem[PLAT_MAX_MEM];
 	unsigned int nmem;
-	/* Indexed by hartid; only hartids below SECMON_MAX_HARTS are accepted. */
+	/* Indexed by hartid; only hartids below SECMON_MAX_HARTS are accepted.
+	 */
 	struct plat_hart harts[SECMON_MAX_HARTS];
 	unsigned int nharts;
 	uint64_t timebase_hz;
@@ -57,19 +59,18 @@ struct plat_info {
 
 /* Errors from plat_parse / plat_fixup / plat_fdt_copy. */
 #define PLAT_OK 0
-#define PLAT_ERR_FDT (-1)     /* not a valid flattened tree */
-#define PLAT_ERR_MEMORY (-2)  /* no usable /memory */
-#define PLAT_ERR_HARTS (-3)   /* no harts, too many, or bad hartid */
-#define PLAT_ERR_UART (-4)    /* no console UART */
-#define PLAT_ERR_TIMER (-5)   /* no CLINT / ACLINT for some hart */
-#define PLAT_ERR_SPACE (-6)   /* tree does not fit the buffer */
+#define PLAT_ERR_FDT (-1) /* not a valid flattened tree */
+#define PLAT_ERR_MEMORY (-2) /* no usable /memory */
+#define PLAT_ERR_HARTS (-3) /* no harts, too many, or bad hartid */
+#define PLAT_ERR_UART (-4) /* no console UART */
+#define PLAT_ERR_TIMER (-5) /* no CLINT / ACLINT for some hart */
+#define PLAT_ERR_SPACE (-6) /* tree does not fit the buffer */
 
 /* Copy (and unpack) the tree at src into dst, leaving room to grow. */
 int plat_fdt_copy(const void *src, void *dst, size_t dst_size, char *err,
 		  size_t errlen);
 /* Fill *pi from the tree. *pi is fully written on success only. */
-int plat_parse(const void *fdt, struct plat_info *pi, char *err,
-	       size_t errlen);
+int plat_parse(const void *fdt, struct plat_info *pi, char *err, size_t errlen);
 
 struct plat_reserve {
 	uint64_t base;

@@ -21,7 +21,7 @@ static int encode(const struct pmp_region *r, struct pmp_entry *e, int room)
 		if (room < 1) {
 			return -1;
 		}
-		e[0] = (struct pmp_entry){ ~0UL, (uint8_t)(CFG_A_NAPOT | perm) };
+		e[0] = (struct pmp_entry){~0UL, (uint8_t)(CFG_A_NAPOT | perm)};
 		return 1;
 	}
 	if ((r->base | r->size) & 3 || r->base + r->size < r->base) {
@@ -38,15 +38,15 @@ static int encode(const struct pmp_region *r, struct pmp_entry *e, int room)
 	if (room < 2) {
 		return -1;
 	}
-	e[0] = (struct pmp_entry){ (unsigned long)(r->base >> 2), 0 };
-	e[1] = (struct pmp_entry){ (unsigned long)((r->base + r->size) >> 2),
-				   (uint8_t)(CFG_A_TOR | perm) };
+	e[0] = (struct pmp_entry){(unsigned long)(r->base >> 2), 0};
+	e[1] = (struct pmp_entry){(unsigned long)((r->base + r->size) >> 2),
+				  (uint8_t)(CFG_A_TOR | perm)};
 	return 2;
 }
 
 int pmp_plan(const struct pmp_region *r, int nr, struct pmp_plan *plan)
 {
-	struct pmp_plan p = { .n = 0 };
+	struct pmp_plan p = {.n = 0};
 
 	for (int i = 0; i < nr; i++) {
 		int used = encode(&r[i], &p.e[p.n], PMP_MAX_ENTRIES - p.n);

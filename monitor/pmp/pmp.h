@@ -18,12 +18,12 @@
 struct pmp_region {
 	uint64_t base;
 	uint64_t size; /* 0 with base 0: the whole address space */
-	uint8_t perm;  /* PMP_PERM_* granted to S/U */
+	uint8_t perm; /* PMP_PERM_* granted to S/U */
 };
 
 struct pmp_entry {
 	unsigned long addr; /* pmpaddr value (address >> 2, encoded) */
-	uint8_t cfg;        /* pmpcfg byte */
+	uint8_t cfg; /* pmpcfg byte */
 };
 
 /* The plan every hart applies: filled by pmp_plan(), read by pmp_apply(). */

@@ -34,8 +34,8 @@ long ptm_info(unsigned long field, unsigned long *value);
 long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t trampoline,
 		     uint64_t kstart, uint64_t kend, uint64_t caller_satp);
 long ptm_as_create(unsigned long self, unsigned long *handle);
-long ptm_pt_alloc(unsigned long self, unsigned long handle,
-		  unsigned long level, unsigned long *pa);
+long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
+		  unsigned long *pa);
 long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
 		 uint64_t val, uint64_t *old);
 long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,

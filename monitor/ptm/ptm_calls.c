@@ -78,8 +78,10 @@ static bool root_page_ok(uint64_t pa)
 {
 	const uint64_t *t;
 
-	if ((pa & (PTM_PAGE_SIZE - 1)) || !plat_in_ram(&plat, pa, PTM_PAGE_SIZE) ||
-	    plat_in_monitor(pa, PTM_PAGE_SIZE) || ptm_in_pool(pa, PTM_PAGE_SIZE)) {
+	if ((pa & (PTM_PAGE_SIZE - 1)) ||
+	    !plat_in_ram(&plat, pa, PTM_PAGE_SIZE) ||
+	    plat_in_monitor(pa, PTM_PAGE_SIZE) ||
+	    ptm_in_pool(pa, PTM_PAGE_SIZE)) {
 		return false;
 	}
 	t = arch_phys_ptr(pa, PTM_PAGE_SIZE);
@@ -123,7 +125,8 @@ long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t tramp,
 	ptm.calls++;
 	rc = lock_check(swapper, tramp, kstart, kend, caller_satp);
 	if (!rc) {
-		memcpy(ptm.kernel_half, (uint64_t *)arch_phys_ptr(swapper, PTM_PAGE_SIZE) + 256,
+		memcpy(ptm.kernel_half,
+		       (uint64_t *)arch_phys_ptr(swapper, PTM_PAGE_SIZE) + 256,
 		       sizeof(ptm.kernel_half));
 		ptm.kroot[0] = swapper;
 		ptm.kroot[1] = tramp;
@@ -190,8 +193,8 @@ long ptm_as_create(unsigned long self, unsigned long *handle)
 	return refuse(rc);
 }
 
-long ptm_pt_alloc(unsigned long self, unsigned long handle,
-		  unsigned long level, unsigned long *pa)
+long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
+		  unsigned long *pa)
 {
 	unsigned slot;
 	uint32_t idx;
@@ -222,8 +225,8 @@ long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
 	db_lock(self);
 	ptm.calls++;
 	rc = as_live(handle, &slot)
-		     ? pte_update(slot, pte_pa, SECMON_BATCH_OP_SET, val, 0, old)
-		     : SBI_ERR_INVALID_PARAM;
+		 ? pte_update(slot, pte_pa, SECMON_BATCH_OP_SET, val, 0, old)
+		 : SBI_ERR_INVALID_PARAM;
 	db_unlock();
 	return refuse(rc);
 }
@@ -236,10 +239,10 @@ long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,
 
 	db_lock(self);
 	ptm.calls++;
-	rc = as_live(handle, &slot) ? pte_update(slot, pte_pa,
-						 SECMON_BATCH_OP_MODIFY, clear,
-						 set, old)
-				    : SBI_ERR_INVALID_PARAM;
+	rc = as_live(handle, &slot)
+		 ? pte_update(slot, pte_pa, SECMON_BATCH_OP_MODIFY, clear, set,
+			      old)
+		 : SBI_ERR_INVALID_PARAM;
 	db_unlock();
 	return refuse(rc);
 }
@@ -250,11 +253,11 @@ static long batch_locked(unsigned slot, uint64_t buf_pa, unsigned long n,
 			 unsigned long *applied)
 {
 	const volatile struct secmon_batch_entry *buf =
-		arch_phys_ptr(buf_pa, n * sizeof(*buf));
+	    arch_phys_ptr(buf_pa, n * sizeof(*buf));
 
 	for (unsigned long k = 0; k < n; k++) {
-		struct secmon_batch_entry e = { buf[k].op, buf[k].pte_pa,
-						buf[k].a, buf[k].b };
+		struct secmon_batch_entry e = {buf[k].op, buf[k].pte_pa,
+					       buf[k].a, buf[k].b};
 		uint64_t old;
 		long rc;
 
@@ -262,7 +265,8 @@ static long batch_locked(unsigned slot, uint64_t buf_pa, unsigned long n,
 		    (e.op == SECMON_BATCH_OP_SET && e.b)) {
 			rc = SBI_ERR_INVALID_PARAM;
 		} else {
-			rc = pte_update(slot, e.pte_pa, (int)e.op, e.a, e.b, &old);
+			rc = pte_update(slot, e.pte_pa, (int)e.op, e.a, e.b,
+					&old);
 		}
 		if (rc) {
 			*applied = k;
@@ -474,7 +478,7 @@ static void fill_as(struct secmon_stats *s, const struct ptm_as *as)
 
 long ptm_stats(unsigned long self, unsigned long handle, uint64_t buf_pa)
 {
-	struct secmon_stats s = { 0 };
+	struct secmon_stats s = {0};
 	unsigned slot;
 	long rc = SBI_SUCCESS;
 
@@ -502,7 +506,8 @@ static bool satp_allowed(uint64_t value)
 	uint32_t idx;
 
 	if (value >> SATP_MODE_SHIFT != SATP_MODE_SV39) {
-		return false; /* no bare mode (raw physical access), no Sv48/57 */
+		return false; /* no bare mode (raw physical access), no Sv48/57
+			       */
 	}
 	if (root == ptm.kroot[0] || root == ptm.kroot[1]) {
 		return true;

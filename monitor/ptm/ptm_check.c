@@ -16,16 +16,17 @@ struct tally {
 	uint16_t pages[PTM_MAX_AS];
 	uint16_t level_pages[PTM_MAX_AS][3];
 	uint32_t leaf_entries[PTM_MAX_AS];
-	uint8_t parents[PTM_MAX_POOL_PAGES]; /* saturates; 1 is the only good value */
+	uint8_t parents[PTM_MAX_POOL_PAGES]; /* saturates; 1 is the only good
+						value */
 	uint32_t nfree, nquarantine;
 };
 
 static struct tally tl;
 
-#define FAIL(...)                                        \
-	do {                                             \
-		con_snprintf(msg, len, __VA_ARGS__);     \
-		return SBI_ERR_FAILED;                   \
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		con_snprintf(msg, len, __VA_ARGS__);                           \
+		return SBI_ERR_FAILED;                                         \
 	} while (0)
 
 static bool page_is_zero(uint32_t idx)
@@ -51,13 +52,15 @@ static long check_entries(uint32_t idx, char *msg, size_t len)
 		valid += (t[i] & SECMON_PTE_V) ? 1 : 0;
 		if (p->state == PG_ROOT && i >= 256) {
 			if (t[i] != ptm.kernel_half[i - 256]) {
-				FAIL("page %u: root kernel slot %u differs from swapper", idx, i);
+				FAIL("page %u: root kernel slot %u differs "
+				     "from swapper",
+				     idx, i);
 			}
 			continue;
 		}
 		if (pte_check_new(p->owner, idx, i, t[i], t[i])) {
-			FAIL("page %u slot %u: entry 0x%lx breaks a rule", idx, i,
-			     (unsigned long)t[i]);
+			FAIL("page %u slot %u: entry 0x%lx breaks a rule", idx,
+			     i, (unsigned long)t[i]);
 		}
 		if (pte_is_table(t[i]) && db_index(pte_pa(t[i]), &ci)) {
 			tl.parents[ci] += tl.parents[ci] < 255;
@@ -67,7 +70,8 @@ static long check_entries(uint32_t idx, char *msg, size_t len)
 		}
 	}
 	if (valid != p->count) {
-		FAIL("page %u: count %u but %u valid entries", idx, p->count, valid);
+		FAIL("page %u: count %u but %u valid entries", idx, p->count,
+		     valid);
 	}
 	return SBI_SUCCESS;
 }
@@ -88,13 +92,14 @@ static long check_page(uint32_t idx, char *msg, size_t len)
 		return SBI_SUCCESS;
 	case PG_ROOT:
 		if (as->state != AS_LIVE || as->root != idx || p->level != 2) {
-			FAIL("page %u: root of slot %u which does not own it", idx, p->owner);
+			FAIL("page %u: root of slot %u which does not own it",
+			     idx, p->owner);
 		}
 		break;
 	case PG_TABLE:
 		if (as->state == AS_FREE || p->level > 1) {
-			FAIL("page %u: table of free slot %u or bad level %u", idx,
-			     p->owner, p->level);
+			FAIL("page %u: table of free slot %u or bad level %u",
+			     idx, p->owner, p->level);
 		}
 		break;
 	default:
@@ -112,8 +117,8 @@ static long check_links(char *msg, size_t len)
 		unsigned want = p->state == PG_TABLE && p->linked ? 1 : 0;
 
 		if (tl.parents[i] != want) {
-			FAIL("page %u: %u parents, linked flag %u", i, tl.parents[i],
-			     p->linked);
+			FAIL("page %u: %u parents, linked flag %u", i,
+			     tl.parents[i], p->linked);
 		}
 	}
 	return SBI_SUCCESS;
@@ -126,7 +131,8 @@ static long check_spaces(char *msg, size_t len)
 
 		if (as->pages != tl.pages[s] ||
 		    as->leaf_entries != tl.leaf_entries[s]) {
-			FAIL("slot %u: books say %u pages/%lu leaves, pool has %u/%lu",
+			FAIL("slot %u: books say %u pages/%lu leaves, pool has "
+			     "%u/%lu",
 			     s, as->pages, (unsigned long)as->leaf_entries,
 			     tl.pages[s], (unsigned long)tl.leaf_entries[s]);
 		}
@@ -136,8 +142,10 @@ static long check_spaces(char *msg, size_t len)
 			}
 		}
 		if ((as->state == AS_FREE && as->pages) ||
-		    (as->state == AS_ZOMBIE && (!as->pages || as->level_pages[2]))) {
-			FAIL("slot %u: state %u with %u pages", s, as->state, as->pages);
+		    (as->state == AS_ZOMBIE &&
+		     (!as->pages || as->level_pages[2]))) {
+			FAIL("slot %u: state %u with %u pages", s, as->state,
+			     as->pages);
 		}
 	}
 	return SBI_SUCCESS;
@@ -154,7 +162,8 @@ long ptm_check(char *msg, size_t len)
 	}
 	rc = rc ?: check_links(msg, len);
 	rc = rc ?: check_spaces(msg, len);
-	if (!rc && (tl.nfree != ptm.nfree || tl.nquarantine != ptm.nquarantine)) {
+	if (!rc &&
+	    (tl.nfree != ptm.nfree || tl.nquarantine != ptm.nquarantine)) {
 		con_snprintf(msg, len, "free %u/%u, quarantine %u/%u", tl.nfree,
 			     ptm.nfree, tl.nquarantine, ptm.nquarantine);
 		rc = SBI_ERR_FAILED;

@@ -42,7 +42,8 @@ uint64_t *db_table(uint32_t idx)
 
 bool db_index(uint64_t pa, uint32_t *idx)
 {
-	if (pa < ptm.base || pa - ptm.base >= (uint64_t)ptm.npages * PTM_PAGE_SIZE) {
+	if (pa < ptm.base ||
+	    pa - ptm.base >= (uint64_t)ptm.npages * PTM_PAGE_SIZE) {
 		return false;
 	}
 	*idx = (uint32_t)((pa - ptm.base) / PTM_PAGE_SIZE);
@@ -153,9 +154,9 @@ void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
 	struct ptm_page *p = &ptm.page[idx];
 	struct ptm_as *as = &ptm.as[slot];
 
-	*p = (struct ptm_page){ .state = (uint8_t)st,
-				.level = (uint8_t)level,
-				.owner = (uint16_t)slot };
+	*p = (struct ptm_page){.state = (uint8_t)st,
+			       .level = (uint8_t)level,
+			       .owner = (uint16_t)slot};
 	as->pages++;
 	as->level_pages[level]++;
 }
@@ -168,7 +169,7 @@ void db_release(uint32_t idx)
 	memset(db_table(idx), 0, PTM_PAGE_SIZE);
 	as->pages--;
 	as->level_pages[p->level]--;
-	*p = (struct ptm_page){ .state = PG_QUARANTINE };
+	*p = (struct ptm_page){.state = PG_QUARANTINE};
 	ptm.nquarantine++;
 }
 
@@ -226,6 +227,6 @@ void as_retire_if_empty(unsigned slot)
 	if (as->state == AS_ZOMBIE && as->pages == 0) {
 		uint32_t gen = (as->gen + 1) & 0x7fffffff;
 
-		*as = (struct ptm_as){ .gen = gen ? gen : 1 };
+		*as = (struct ptm_as){.gen = gen ? gen : 1};
 	}
 }

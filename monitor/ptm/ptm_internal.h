@@ -34,8 +34,8 @@ enum ptm_state {
 };
 
 struct ptm_page {
-	uint8_t state;  /* enum ptm_state */
-	uint8_t level;  /* 2, 1 or 0 for ROOT/TABLE */
+	uint8_t state; /* enum ptm_state */
+	uint8_t level; /* 2, 1 or 0 for ROOT/TABLE */
 	uint8_t linked; /* TABLE: referenced by its parent */
 	uint8_t pad;
 	uint16_t owner; /* address-space slot for ROOT/TABLE */
@@ -45,18 +45,18 @@ _Static_assert(sizeof(struct ptm_page) == 8, "one small record per page");
 
 enum ptm_as_state {
 	AS_FREE = 0, /* slot unused */
-	AS_LIVE,     /* has a root; every call allowed */
-	AS_ZOMBIE,   /* terminated; unlinked pages left; only PT_FREE */
+	AS_LIVE, /* has a root; every call allowed */
+	AS_ZOMBIE, /* terminated; unlinked pages left; only PT_FREE */
 };
 
 struct ptm_as {
-	uint32_t gen;            /* bumped when the slot is released */
-	uint32_t root;           /* pool page index of the root */
-	uint16_t pages;          /* pool pages owned, root included */
+	uint32_t gen; /* bumped when the slot is released */
+	uint32_t root; /* pool page index of the root */
+	uint16_t pages; /* pool pages owned, root included */
 	uint16_t level_pages[3]; /* of those, per level */
-	uint32_t leaf_entries;   /* valid leaf PTEs */
-	uint8_t state;           /* enum ptm_as_state */
-	uint64_t leaf_pages;     /* mapped data, 4 KiB units */
+	uint32_t leaf_entries; /* valid leaf PTEs */
+	uint8_t state; /* enum ptm_as_state */
+	uint64_t leaf_pages; /* mapped data, 4 KiB units */
 };
 _Static_assert(PTM_MAX_POOL_PAGES <= 65535, "page counts fit uint16_t");
 

@@ -70,7 +70,8 @@ static long check_leaf(unsigned level, uint64_t val)
 	    overlaps(pa, size, ptm.kroot[1], PTM_PAGE_SIZE)) {
 		return SBI_ERR_DENIED;
 	}
-	if ((val & W) && overlaps(pa, size, ptm.kstart, ptm.kend - ptm.kstart)) {
+	if ((val & W) &&
+	    overlaps(pa, size, ptm.kstart, ptm.kend - ptm.kstart)) {
 		return SBI_ERR_DENIED;
 	}
 	return SBI_SUCCESS;
@@ -153,7 +154,8 @@ void pte_commit(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 	if (old != val && pte_is_table(val)) {
 		set_linked(val, 1);
 	}
-	pg->count = (uint16_t)(pg->count + ((val & V) ? 1 : 0) - ((old & V) ? 1 : 0));
+	pg->count =
+	    (uint16_t)(pg->count + ((val & V) ? 1 : 0) - ((old & V) ? 1 : 0));
 	count_leaf(as, pg->level, old, -1);
 	count_leaf(as, pg->level, val, 1);
 }
@@ -167,7 +169,8 @@ static long locate(unsigned slot, uint64_t pte_pa, uint32_t *idx, unsigned *i)
 		return SBI_ERR_INVALID_ADDRESS;
 	}
 	pg = &ptm.page[*idx];
-	if ((pg->state != PG_ROOT && pg->state != PG_TABLE) || pg->owner != slot) {
+	if ((pg->state != PG_ROOT && pg->state != PG_TABLE) ||
+	    pg->owner != slot) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
 	*i = (unsigned)((pte_pa & (PTM_PAGE_SIZE - 1)) >> 3);

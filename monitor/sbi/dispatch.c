@@ -17,20 +17,20 @@ struct sbi_ext {
  * is a compile error (-Werror=override-init).
  */
 #define SBI_HASH_K 0xfa3f3e63e5cce8a6UL
-#define SBI_SLOT(eid) ((unsigned long)(eid) * SBI_HASH_K >> 60)
+#define SBI_SLOT(eid) ((unsigned long)(eid)*SBI_HASH_K >> 60)
 
 #pragma GCC diagnostic error "-Woverride-init"
 /* The only function-pointer table in the monitor; const, in .rodata. */
 static const struct sbi_ext sbi_exts[16] = {
-	[SBI_SLOT(SBI_EXT_BASE)] = { SBI_EXT_BASE, sbi_base },
-	[SBI_SLOT(SBI_EXT_TIME)] = { SBI_EXT_TIME, sbi_time },
-	[SBI_SLOT(SBI_EXT_IPI)] = { SBI_EXT_IPI, sbi_ipi },
-	[SBI_SLOT(SBI_EXT_RFENCE)] = { SBI_EXT_RFENCE, sbi_rfence },
-	[SBI_SLOT(SBI_EXT_HSM)] = { SBI_EXT_HSM, sbi_hsm },
-	[SBI_SLOT(SBI_EXT_SRST)] = { SBI_EXT_SRST, sbi_srst },
-	[SBI_SLOT(SBI_EXT_DBCN)] = { SBI_EXT_DBCN, sbi_dbcn },
-	[SBI_SLOT(SBI_EXT_SUSP)] = { SBI_EXT_SUSP, sbi_susp },
-	[SBI_SLOT(SECMON_EXT_PTM)] = { SECMON_EXT_PTM, sbi_ptm },
+    [SBI_SLOT(SBI_EXT_BASE)] = {SBI_EXT_BASE, sbi_base},
+    [SBI_SLOT(SBI_EXT_TIME)] = {SBI_EXT_TIME, sbi_time},
+    [SBI_SLOT(SBI_EXT_IPI)] = {SBI_EXT_IPI, sbi_ipi},
+    [SBI_SLOT(SBI_EXT_RFENCE)] = {SBI_EXT_RFENCE, sbi_rfence},
+    [SBI_SLOT(SBI_EXT_HSM)] = {SBI_EXT_HSM, sbi_hsm},
+    [SBI_SLOT(SBI_EXT_SRST)] = {SBI_EXT_SRST, sbi_srst},
+    [SBI_SLOT(SBI_EXT_DBCN)] = {SBI_EXT_DBCN, sbi_dbcn},
+    [SBI_SLOT(SBI_EXT_SUSP)] = {SBI_EXT_SUSP, sbi_susp},
+    [SBI_SLOT(SECMON_EXT_PTM)] = {SECMON_EXT_PTM, sbi_ptm},
 };
 #pragma GCC diagnostic pop
 
@@ -63,7 +63,8 @@ struct sbi_ret sbi_call(struct sbi_call *c)
 	e = find_ext(c->eid);
 	r = e ? e->handler(c) : sbi_err(SBI_ERR_NOT_SUPPORTED);
 	if (r.error) {
-		con_debug("hart %lu: eid 0x%lx fid %lu (0x%lx, 0x%lx, 0x%lx) -> %ld\n",
+		con_debug("hart %lu: eid 0x%lx fid %lu (0x%lx, 0x%lx, 0x%lx) "
+			  "-> %ld\n",
 			  c->hartid, c->eid, c->fid, c->a[0], c->a[1], c->a[2],
 			  r.error);
 	}

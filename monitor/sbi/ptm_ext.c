@@ -8,7 +8,7 @@
 
 static struct sbi_ret pair(long rc, unsigned long value)
 {
-	return (struct sbi_ret){ rc, rc ? 0 : value };
+	return (struct sbi_ret){rc, rc ? 0 : value};
 }
 
 static struct sbi_ret ptm_more(struct sbi_call *c)
@@ -65,7 +65,7 @@ struct sbi_ret sbi_ptm(struct sbi_call *c)
 		return pair(rc, old);
 	case SECMON_PTM_BATCH:
 		rc = ptm_batch(c->hartid, c->a[0], c->a[1], c->a[2], &v);
-		return (struct sbi_ret){ rc, v };
+		return (struct sbi_ret){rc, v};
 	case SECMON_PTM_PT_ALLOC:
 		rc = ptm_pt_alloc(c->hartid, c->a[0], c->a[1], &v);
 		return pair(rc, v);

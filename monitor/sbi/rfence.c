@@ -20,8 +20,8 @@ static bool full_flush(unsigned long start, unsigned long size)
 	       size > RFENCE_MAX_PAGES * PAGE_SIZE;
 }
 
-static void local_sfence(unsigned long start, unsigned long size,
-			 bool use_asid, unsigned long asid)
+static void local_sfence(unsigned long start, unsigned long size, bool use_asid,
+			 unsigned long asid)
 {
 	unsigned long va = start & ~(PAGE_SIZE - 1);
 	unsigned long last;
@@ -107,8 +107,8 @@ struct sbi_ret sbi_rfence(struct sbi_call *c)
 		return sbi_ok(0);
 	}
 	if (set >> self & 1) {
-		local_sfence(c->a[2], c->a[3], c->fid == SBI_RFENCE_SFENCE_VMA_ASID,
-			     c->a[4]);
+		local_sfence(c->a[2], c->a[3],
+			     c->fid == SBI_RFENCE_SFENCE_VMA_ASID, c->a[4]);
 	}
 	remote(self, set, HART_MSG_SFENCE_VMA);
 	return sbi_ok(0);

@@ -20,7 +20,7 @@ struct sbi_ret {
 enum sbi_action {
 	SBI_ACT_NONE = 0,
 	SBI_ACT_STOP_HART, /* hart_stop succeeded: park this hart */
-	SBI_ACT_SUSPEND,   /* retentive suspend: sleep, then return */
+	SBI_ACT_SUSPEND, /* retentive suspend: sleep, then return */
 	SBI_ACT_RESUME_AT, /* non-retentive/system suspend: sleep, then
 			    * enter S-mode at hsm_resume_point() */
 };
@@ -31,8 +31,8 @@ enum sbi_action {
  */
 struct sbi_call {
 	unsigned long a[6]; /* a0-a5 */
-	unsigned long fid;  /* a6 */
-	unsigned long eid;  /* a7 */
+	unsigned long fid; /* a6 */
+	unsigned long eid; /* a7 */
 	unsigned long hartid; /* the calling hart */
 	enum sbi_action action;
 	bool legacy; /* v0.1 call: only a0 is written back (ret.value) */

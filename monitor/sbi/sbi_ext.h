@@ -18,12 +18,12 @@ struct sbi_ret sbi_ptm(struct sbi_call *c);
 
 static inline struct sbi_ret sbi_err(long e)
 {
-	return (struct sbi_ret){ e, 0 };
+	return (struct sbi_ret){e, 0};
 }
 
 static inline struct sbi_ret sbi_ok(unsigned long v)
 {
-	return (struct sbi_ret){ SBI_SUCCESS, v };
+	return (struct sbi_ret){SBI_SUCCESS, v};
 }
 
 /*

@@ -33,11 +33,13 @@ struct sbi_ret sbi_srst(struct sbi_call *c)
 	if (!plat.test_base) {
 		return sbi_err(SBI_ERR_NOT_SUPPORTED);
 	}
-	con_printf("secmon: system reset: %s (reason %s) requested by hart %lu\n",
-		   type_name(type),
-		   reason == SBI_SRST_REASON_SYSFAIL ? "system failure" : "none",
-		   c->hartid);
-	if (type == SBI_SRST_TYPE_SHUTDOWN && reason == SBI_SRST_REASON_SYSFAIL) {
+	con_printf(
+	    "secmon: system reset: %s (reason %s) requested by hart %lu\n",
+	    type_name(type),
+	    reason == SBI_SRST_REASON_SYSFAIL ? "system failure" : "none",
+	    c->hartid);
+	if (type == SBI_SRST_TYPE_SHUTDOWN &&
+	    reason == SBI_SRST_REASON_SYSFAIL) {
 		plat_fail(1);
 	} else if (type == SBI_SRST_TYPE_SHUTDOWN) {
 		plat_poweroff();

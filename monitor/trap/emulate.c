@@ -75,7 +75,8 @@ static bool emulate_satp(struct trap_frame *tf, unsigned long insn)
 
 	if (csr_new_value(f3, old, src, rs1, &val)) {
 		if (ptm_satp_write(tf->hartid, val, &out)) {
-			con_debug("hart %lu: satp 0x%lx refused\n", tf->hartid, val);
+			con_debug("hart %lu: satp 0x%lx refused\n", tf->hartid,
+				  val);
 			return false;
 		}
 		rv_write_satp(out);

@@ -18,7 +18,7 @@
 #define CAUSE_ILLEGAL_INSN 2
 
 static_assert(offsetof(struct sbi_call, fid) == 6 * 8 &&
-		      offsetof(struct sbi_call, eid) == 7 * 8,
+		  offsetof(struct sbi_call, eid) == 7 * 8,
 	      "struct sbi_call overlays a0-a7 (x10-x17) of the trap frame");
 
 /* What a call asked the trap layer to do after its result is written. */
@@ -80,8 +80,9 @@ static void trap_irq(struct trap_frame *tf, unsigned long irq)
 		arch_set_stip();
 		break;
 	default:
-		con_printf("secmon: hart %lu: unexpected interrupt %lu masked\n",
-			   tf->hartid, irq);
+		con_printf(
+		    "secmon: hart %lu: unexpected interrupt %lu masked\n",
+		    tf->hartid, irq);
 		rv_mie_clear(1UL << irq);
 		break;
 	}
@@ -93,7 +94,8 @@ void trap_handler(struct trap_frame *tf)
 
 	if (cause & CAUSE_IRQ) {
 		trap_irq(tf, cause & ~CAUSE_IRQ);
-	} else if (cause == CAUSE_ILLEGAL_INSN && rv_trap_prev_mode() == PRV_S &&
+	} else if (cause == CAUSE_ILLEGAL_INSN &&
+		   rv_trap_prev_mode() == PRV_S &&
 		   trap_emulate(tf, rv_mtval())) {
 		return;
 	} else if (rv_trap_prev_mode() != PRV_M) {

@@ -18,8 +18,7 @@ static unsigned long read_instret(void)
 	return v;
 }
 
-static void report(const char *name, unsigned long before,
-		   unsigned long after)
+static void report(const char *name, unsigned long before, unsigned long after)
 {
 	unsigned long d = after - before;
 

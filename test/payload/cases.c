@@ -30,8 +30,8 @@ void suite_base(void)
 {
 	struct sbiret r;
 	static const unsigned long present[] = {
-		SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE,
-		SBI_EXT_HSM,  SBI_EXT_SRST, SBI_EXT_DBCN,
+	    SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI,  SBI_EXT_RFENCE,
+	    SBI_EXT_HSM,  SBI_EXT_SRST, SBI_EXT_DBCN,
 	};
 
 	r = SBI0(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION);
@@ -41,7 +41,8 @@ void suite_base(void)
 	CHECK_EQ(r.value, SBI_IMPL_ID_SECMON, "base/impl-id");
 	r = SBI0(SBI_EXT_BASE, SBI_BASE_GET_IMPL_VERSION);
 	CHECK(r.error == 0 && r.value > 0, "base/impl-version");
-	for (unsigned int i = 0; i < sizeof(present) / sizeof(present[0]); i++) {
+	for (unsigned int i = 0; i < sizeof(present) / sizeof(present[0]);
+	     i++) {
 		r = SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, present[i]);
 		CHECK_EQ(r.value, 1, "base/probe/present");
 	}
@@ -67,7 +68,8 @@ void suite_base(void)
 	r = SBI1(SBI_LEGACY_CONSOLE_PUTCHAR, 0, '\n');
 	CHECK_EQ(r.error, 0, "legacy/putchar");
 	r = SBI1(SBI_LEGACY_SET_TIMER, 0, 0);
-	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED, "legacy/set-timer-unsupported");
+	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED,
+		 "legacy/set-timer-unsupported");
 }
 
 static bool wait_sip(unsigned long bit, unsigned long ticks)
@@ -143,13 +145,14 @@ void suite_rfence(void)
 	r = SBI5(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 1UL << self(), 0,
 		 -4096UL, 8192, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS, "rfence/range-overflow");
-	r = SBI5(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 1UL << pl_env.nharts,
-		 0, 0, 0, 0);
+	r = SBI5(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 1UL << pl_env.nharts, 0,
+		 0, 0, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "rfence/hart-beyond-last");
 	for (unsigned long f = SBI_RFENCE_HFENCE_GVMA_VMID;
 	     f <= SBI_RFENCE_HFENCE_VVMA; f++) {
 		r = SBI5(SBI_EXT_RFENCE, f, 1UL << self(), 0, 0, 0, 0);
-		CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED, "rfence/hfence-unsupported");
+		CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED,
+			 "rfence/hfence-unsupported");
 	}
 }
 
@@ -170,7 +173,8 @@ static bool wait_status(unsigned long h, long state)
 	unsigned long t0 = pl_read_time();
 
 	while (pl_read_time() - t0 < 50000000) {
-		if (SBI1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, h).value == state) {
+		if (SBI1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, h).value ==
+		    state) {
 			return true;
 		}
 	}
@@ -194,7 +198,8 @@ static void hsm_cycle(unsigned long h, unsigned long round)
 	r = SBI5(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 1UL << h, 0, 0, 0, 0);
 	CHECK_EQ(r.error, 0, "hsm/rfence-running-hart");
 	pl_harts[h].command = PL_CMD_STOP;
-	CHECK(wait_status(h, SBI_HSM_STATE_STOPPED), "hsm/stop-reaches-stopped");
+	CHECK(wait_status(h, SBI_HSM_STATE_STOPPED),
+	      "hsm/stop-reaches-stopped");
 }
 
 void suite_hsm(void)
@@ -214,15 +219,18 @@ void suite_hsm(void)
 	r = SBI0(SBI_EXT_HSM, 7);
 	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED, "hsm/unknown-fid");
 	if (pl_env.nharts < 2) {
-		pl_printf("payload: one hart: skipping hart start/stop cases\n");
+		pl_printf(
+		    "payload: one hart: skipping hart start/stop cases\n");
 		return;
 	}
-	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_START, h, pl_env.mon_base + 0x100, 0);
+	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_START, h, pl_env.mon_base + 0x100,
+		 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS, "hsm/start-in-monitor");
 	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_START, h, 0x1000, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS, "hsm/start-outside-ram");
 	r = SBI1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, h);
-	CHECK_EQ(r.value, SBI_HSM_STATE_STOPPED, "hsm/refused-start-leaves-stopped");
+	CHECK_EQ(r.value, SBI_HSM_STATE_STOPPED,
+		 "hsm/refused-start-leaves-stopped");
 	for (unsigned long round = 1; round <= 3; round++) {
 		hsm_cycle(h, round);
 	}
@@ -239,7 +247,8 @@ void suite_srst_dbcn(void)
 	r = SBI3(SBI_EXT_DBCN, SBI_DBCN_WRITE, 16, pl_env.mon_base, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "dbcn/write-from-monitor");
 	r = SBI3(SBI_EXT_DBCN, SBI_DBCN_WRITE, 16, pl_env.mon_base - 8, 0);
-	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "dbcn/write-straddles-monitor");
+	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM,
+		 "dbcn/write-straddles-monitor");
 	r = SBI3(SBI_EXT_DBCN, SBI_DBCN_WRITE, 16, 0x1000, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "dbcn/write-outside-ram");
 	r = SBI3(SBI_EXT_DBCN, SBI_DBCN_WRITE, 16, (unsigned long)msg, 1);

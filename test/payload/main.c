@@ -49,17 +49,18 @@ void pl_printf(const char *fmt, ...)
 	put_raw(buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
 }
 
-void pl_check(bool ok, const char *name, const char *file, int line,
-	      long got, long want)
+void pl_check(bool ok, const char *name, const char *file, int line, long got,
+	      long want)
 {
 	if (ok) {
 		passed++;
 		pl_printf("PASS %s\n", name);
 	} else {
 		failed++;
-		pl_printf("FAIL %s: got %ld (0x%lx), want %ld (0x%lx) at %s:%d\n",
-			  name, got, (unsigned long)got, want,
-			  (unsigned long)want, file, line);
+		pl_printf(
+		    "FAIL %s: got %ld (0x%lx), want %ld (0x%lx) at %s:%d\n",
+		    name, got, (unsigned long)got, want, (unsigned long)want,
+		    file, line);
 	}
 }
 
@@ -72,8 +73,8 @@ static unsigned long read_reg0(const void *fdt, int node, unsigned long *size)
 		*size = 0;
 		return 0;
 	}
-	*size = ((unsigned long)fdt32_to_cpu(reg[2]) << 32) |
-		fdt32_to_cpu(reg[3]);
+	*size =
+	    ((unsigned long)fdt32_to_cpu(reg[2]) << 32) | fdt32_to_cpu(reg[3]);
 	return ((unsigned long)fdt32_to_cpu(reg[0]) << 32) |
 	       fdt32_to_cpu(reg[1]);
 }
@@ -84,15 +85,15 @@ static void find_env(unsigned long hartid, const void *fdt)
 
 	pl_env.boot_hartid = hartid;
 	pl_env.fdt = fdt;
-	node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
-					     7);
+	node =
+	    fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
 	pl_env.ram_base = read_reg0(fdt, node, &pl_env.ram_size);
 	node = fdt_path_offset(fdt, "/reserved-memory");
 	node = fdt_node_offset_by_compatible(fdt, node, "secmon,monitor");
-	pl_env.mon_base = node >= 0 ? read_reg0(fdt, node, &pl_env.mon_size)
-				    : 0;
+	pl_env.mon_base =
+	    node >= 0 ? read_reg0(fdt, node, &pl_env.mon_size) : 0;
 	cpus = fdt_path_offset(fdt, "/cpus");
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode (node, fdt, cpus) {
 		const char *t = fdt_getprop(fdt, node, "device_type", NULL);
 
 		if (t && !strcmp(t, "cpu")) {
@@ -106,8 +107,8 @@ static bool pl_bootargs_has(const char *word)
 {
 	int chosen = fdt_path_offset(pl_env.fdt, "/chosen");
 	const char *args =
-		chosen >= 0 ? fdt_getprop(pl_env.fdt, chosen, "bootargs", NULL)
-			    : NULL;
+	    chosen >= 0 ? fdt_getprop(pl_env.fdt, chosen, "bootargs", NULL)
+			: NULL;
 	size_t n = strlen(word);
 
 	for (const char *p = args; p && *p;) {
@@ -130,7 +131,7 @@ static bool pl_bootargs_has(const char *word)
 static void pl_reboot_test(void)
 {
 	volatile unsigned long *m =
-		(volatile unsigned long *)(pl_env.ram_base + 0x400000);
+	    (volatile unsigned long *)(pl_env.ram_base + 0x400000);
 	struct sbiret r;
 
 	if (m[0] != REBOOT_MAGIC) {

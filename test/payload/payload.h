@@ -33,25 +33,26 @@ static inline struct sbiret sbi_ecall(unsigned long eid, unsigned long fid,
 			 : "+r"(r0), "+r"(r1)
 			 : "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r6), "r"(r7)
 			 : "memory");
-	return (struct sbiret){ (long)r0, (long)r1 };
+	return (struct sbiret){(long)r0, (long)r1};
 }
 
 #define SBI0(e, f) sbi_ecall((e), (f), 0, 0, 0, 0, 0, 0)
 #define SBI1(e, f, a) sbi_ecall((e), (f), (a), 0, 0, 0, 0, 0)
 #define SBI2(e, f, a, b) sbi_ecall((e), (f), (a), (b), 0, 0, 0, 0)
 #define SBI3(e, f, a, b, c) sbi_ecall((e), (f), (a), (b), (c), 0, 0, 0)
-#define SBI5(e, f, a, b, c, d, g) sbi_ecall((e), (f), (a), (b), (c), (d), (g), 0)
+#define SBI5(e, f, a, b, c, d, g)                                              \
+	sbi_ecall((e), (f), (a), (b), (c), (d), (g), 0)
 
 /* Output through DBCN (falls back to the legacy console). */
 void pl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Checks: each prints PASS/FAIL with the name and counts. */
-void pl_check(bool ok, const char *name, const char *file, int line,
-	      long got, long want);
-#define CHECK_EQ(got, want, name)                                          \
-	do {                                                               \
-		long _g = (long)(got), _w = (long)(want);                  \
-		pl_check(_g == _w, (name), __FILE__, __LINE__, _g, _w);    \
+void pl_check(bool ok, const char *name, const char *file, int line, long got,
+	      long want);
+#define CHECK_EQ(got, want, name)                                              \
+	do {                                                                   \
+		long _g = (long)(got), _w = (long)(want);                      \
+		pl_check(_g == _w, (name), __FILE__, __LINE__, _g, _w);        \
 	} while (0)
 #define CHECK(cond, name) pl_check((cond), (name), __FILE__, __LINE__, 0, 0)
 
@@ -86,8 +87,8 @@ struct pl_hart {
 	volatile unsigned long arrived; /* incremented on each start */
 	volatile unsigned long opaque;
 	volatile unsigned long command; /* PL_CMD_* */
-	volatile unsigned long woke;    /* set after a suspend returned */
-	volatile unsigned long seen;    /* command found on the last arrival */
+	volatile unsigned long woke; /* set after a suspend returned */
+	volatile unsigned long seen; /* command found on the last arrival */
 };
 #define PL_CMD_IDLE 0
 #define PL_CMD_STOP 1

@@ -42,8 +42,8 @@ static struct secmon_stats st;
 static struct secmon_batch_entry batch[SECMON_BATCH_MAX + 1];
 extern char _payload_end[];
 extern char pl_user_prog[], pl_user_prog_end[];
-__attribute__((noreturn)) void pl_paging_continue(unsigned long satp,
-						 unsigned long voff, void (*fn)(void));
+__attribute__((noreturn)) void
+pl_paging_continue(unsigned long satp, unsigned long voff, void (*fn)(void));
 unsigned long pl_user_run(unsigned long pc);
 unsigned long pl_probe_satp(unsigned long v);
 void pl_probe_sfence(void);
@@ -52,7 +52,7 @@ static unsigned long pool_base, pool_size, baseline_free;
 /* Data pages for user leaves: RAM outside the payload image. */
 static unsigned long data_pa;
 
-#define PA(p) ((unsigned long)(p) - pl_voff)
+#define PA(p) ((unsigned long)(p)-pl_voff)
 #define VA(pa) ((volatile uint64_t *)((unsigned long)(pa) + pl_voff))
 
 static struct sbiret ptm(unsigned long fid, unsigned long a0, unsigned long a1,
@@ -92,9 +92,13 @@ static struct snap snapshot(unsigned long slot_pa)
 {
 	struct secmon_stats *s = global_stats();
 
-	return (struct snap){ s->free_pages, s->quarantine_pages, s->root_pages,
-			      s->table_pages_all, s->live_as, s->zombie_as,
-			      slot_pa ? *VA(slot_pa) : 0 };
+	return (struct snap){s->free_pages,
+			     s->quarantine_pages,
+			     s->root_pages,
+			     s->table_pages_all,
+			     s->live_as,
+			     s->zombie_as,
+			     slot_pa ? *VA(slot_pa) : 0};
 }
 
 static bool same(struct snap a, struct snap b)
@@ -103,33 +107,37 @@ static bool same(struct snap a, struct snap b)
 }
 
 /* Expect err from the call, and no change to the pool or to *slot_pa. */
-#define REFUSE(call, err, slot_pa, name)                                 \
-	do {                                                             \
-		struct snap _b = snapshot(slot_pa);                      \
-		struct sbiret _r = (call);                               \
-		CHECK_EQ(_r.error, (err), name);                         \
-		CHECK(same(_b, snapshot(slot_pa)), name); /* unchanged */   \
+#define REFUSE(call, err, slot_pa, name)                                       \
+	do {                                                                   \
+		struct snap _b = snapshot(slot_pa);                            \
+		struct sbiret _r = (call);                                     \
+		CHECK_EQ(_r.error, (err), name);                               \
+		CHECK(same(_b, snapshot(slot_pa)), name); /* unchanged */      \
 	} while (0)
 
 static void find_pool(void)
 {
 	const void *fdt = pl_env.fdt;
 	int node = fdt_node_offset_by_compatible(fdt, -1, "secmon,pt-pool");
-	const fdt32_t *reg = node >= 0 ? fdt_getprop(fdt, node, "reg", NULL) : NULL;
+	const fdt32_t *reg =
+	    node >= 0 ? fdt_getprop(fdt, node, "reg", NULL) : NULL;
 
 	if (reg) {
-		pool_base = (unsigned long)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]);
-		pool_size = (unsigned long)fdt32_to_cpu(reg[2]) << 32 | fdt32_to_cpu(reg[3]);
+		pool_base = (unsigned long)fdt32_to_cpu(reg[0]) << 32 |
+			    fdt32_to_cpu(reg[1]);
+		pool_size = (unsigned long)fdt32_to_cpu(reg[2]) << 32 |
+			    fdt32_to_cpu(reg[3]);
 	}
 	data_pa = pl_env.ram_base + 0x600000;
 }
 
 static void info_cases(void)
 {
-	CHECK_EQ(SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value, 1,
-		 "ptm/probe");
+	CHECK_EQ(SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value,
+		 1, "ptm/probe");
 	CHECK(pool_size >= 1UL << 20 && pool_size <= 32UL << 20 &&
-	      !(pool_size & (PG - 1)), "ptm/pool-node-sane-size");
+		  !(pool_size & (PG - 1)),
+	      "ptm/pool-node-sane-size");
 	pl_printf("payload: pool 0x%lx+0x%lx\n", pool_base, pool_size);
 	CHECK_EQ(ptm(SECMON_PTM_INFO, SECMON_INFO_VERSION, 0, 0, 0).value,
 		 SECMON_ABI_VERSION, "ptm/info-version");
@@ -137,7 +145,8 @@ static void info_cases(void)
 		 pool_base, "ptm/info-pool-base-matches-fdt");
 	CHECK_EQ(ptm(SECMON_PTM_INFO, SECMON_INFO_POOL_SIZE, 0, 0, 0).value,
 		 pool_size, "ptm/info-pool-size-matches-fdt");
-	baseline_free = ptm(SECMON_PTM_INFO, SECMON_INFO_FREE_PAGES, 0, 0, 0).value;
+	baseline_free =
+	    ptm(SECMON_PTM_INFO, SECMON_INFO_FREE_PAGES, 0, 0, 0).value;
 	CHECK_EQ(baseline_free, pool_size / PG, "ptm/info-all-pages-free");
 	CHECK_EQ(ptm(SECMON_PTM_INFO, SECMON_INFO_LOCKED, 0, 0, 0).value, 0,
 		 "ptm/info-not-locked");
@@ -159,11 +168,14 @@ static void lock_cases(void)
 	unsigned long sw = PA(swapper), tr = PA(tramp);
 
 	CHECK(1, "lock/paging-on-at-high-alias");
-	CHECK_EQ(lock(sw + 8, tr).error, SBI_ERR_INVALID_ADDRESS, "lock/misaligned-root");
-	CHECK_EQ(lock(pool_base, tr).error, SBI_ERR_INVALID_ADDRESS, "lock/root-in-pool");
+	CHECK_EQ(lock(sw + 8, tr).error, SBI_ERR_INVALID_ADDRESS,
+		 "lock/misaligned-root");
+	CHECK_EQ(lock(pool_base, tr).error, SBI_ERR_INVALID_ADDRESS,
+		 "lock/root-in-pool");
 	CHECK_EQ(lock(pl_env.mon_base, tr).error, SBI_ERR_INVALID_ADDRESS,
 		 "lock/root-in-monitor");
-	CHECK_EQ(lock(0x1000, tr).error, SBI_ERR_INVALID_ADDRESS, "lock/root-outside-ram");
+	CHECK_EQ(lock(0x1000, tr).error, SBI_ERR_INVALID_ADDRESS,
+		 "lock/root-outside-ram");
 	CHECK_EQ(lock(sw, PA(dirty_root)).error, SBI_ERR_INVALID_ADDRESS,
 		 "lock/root-with-user-half-entries");
 	CHECK_EQ(ptm(SECMON_PTM_LOCK, sw, tr, 0x80400000UL, 0x80200000UL).error,
@@ -171,7 +183,8 @@ static void lock_cases(void)
 	CHECK_EQ(lock(sw, tr).error, 0, "lock/ok");
 	CHECK_EQ(ptm(SECMON_PTM_INFO, SECMON_INFO_LOCKED, 0, 0, 0).value, 1,
 		 "lock/info-locked");
-	CHECK_EQ(lock(sw, tr).error, SBI_ERR_ALREADY_AVAILABLE, "lock/one-shot");
+	CHECK_EQ(lock(sw, tr).error, SBI_ERR_ALREADY_AVAILABLE,
+		 "lock/one-shot");
 }
 
 /* A store the PMP must stop: cause 7, memory unchanged. */
@@ -214,11 +227,13 @@ static void enforcement_cases(unsigned long h)
 	CHECK_EQ(pl_trap_result().cause, -1, "pmp/pool-readable");
 	satp_refused(0, "satp/bare-refused");
 	satp_refused(SATP_SV48 | (PA(swapper) >> 12), "satp/sv48-refused");
-	satp_refused(SATP_SV39 | (data_pa >> 12), "satp/unregistered-root-refused");
+	satp_refused(SATP_SV39 | (data_pa >> 12),
+		     "satp/unregistered-root-refused");
 	satp_refused(SATP_SV39 | ((pool_base + pool_size - PG) >> 12),
 		     "satp/free-pool-page-refused");
 	pl_expect_trap();
-	CHECK_EQ(pl_probe_satp(SATP_SV39 | (PA(tramp) >> 12)), sw, "satp/read-back");
+	CHECK_EQ(pl_probe_satp(SATP_SV39 | (PA(tramp) >> 12)), sw,
+		 "satp/read-back");
 	t = pl_trap_result();
 	CHECK_EQ(t.cause, -1, "satp/trampoline-allowed");
 	pl_probe_satp(SATP_SV39 | (root_pa(h) >> 12));
@@ -226,7 +241,8 @@ static void enforcement_cases(unsigned long h)
 	/* ASID is WARL: all ones in, what the hart keeps comes back. */
 	pl_probe_satp(sw | (0xFFFFUL << 44));
 	before = pl_probe_satp(sw);
-	CHECK_EQ(before & ((1UL << 44) - 1), PA(swapper) >> 12, "satp/asid-warl-keeps-root");
+	CHECK_EQ(before & ((1UL << 44) - 1), PA(swapper) >> 12,
+		 "satp/asid-warl-keeps-root");
 	CHECK(before >> 60 == 8, "satp/asid-warl-keeps-mode");
 	before = global_stats()->sfence_emulated;
 	pl_probe_sfence();
@@ -254,34 +270,36 @@ static void slot_cases(unsigned long h, unsigned long h2, unsigned long pte)
 	unsigned long other = ptm(SECMON_PTM_PT_ALLOC, h2, 0, 0, 0).value;
 	unsigned long good = leaf(data_pa, U | R);
 
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pte + 4, good, 0), SBI_ERR_INVALID_ADDRESS,
-	       pte, "pte-set/misaligned-slot");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, data_pa, good, 0), SBI_ERR_INVALID_ADDRESS,
-	       data_pa, "pte-set/slot-outside-pool");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pte + 4, good, 0),
+	       SBI_ERR_INVALID_ADDRESS, pte, "pte-set/misaligned-slot");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, data_pa, good, 0),
+	       SBI_ERR_INVALID_ADDRESS, data_pa, "pte-set/slot-outside-pool");
 	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pool_base + pool_size - PG, good, 0),
 	       SBI_ERR_INVALID_ADDRESS, 0, "pte-set/slot-in-free-page");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, other, good, 0), SBI_ERR_INVALID_ADDRESS,
-	       other, "pte-set/slot-of-other-as");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, root_pa(h) + 256 * 8, 0, 0), SBI_ERR_DENIED,
-	       root_pa(h) + 256 * 8, "pte-set/kernel-half-256-immutable");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, root_pa(h) + 510 * 8, 0, 0), SBI_ERR_DENIED,
-	       root_pa(h) + 510 * 8, "pte-set/kernel-half-510-immutable");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, other, good, 0),
+	       SBI_ERR_INVALID_ADDRESS, other, "pte-set/slot-of-other-as");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, root_pa(h) + 256 * 8, 0, 0),
+	       SBI_ERR_DENIED, root_pa(h) + 256 * 8,
+	       "pte-set/kernel-half-256-immutable");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, root_pa(h) + 510 * 8, 0, 0),
+	       SBI_ERR_DENIED, root_pa(h) + 510 * 8,
+	       "pte-set/kernel-half-510-immutable");
 	REFUSE(ptm(SECMON_PTM_PTE_SET, h ^ (1UL << 32), pte, good, 0),
 	       SBI_ERR_INVALID_PARAM, pte, "pte-set/stale-generation");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, 1UL << 63, pte, good, 0), SBI_ERR_INVALID_PARAM,
-	       pte, "pte-set/handle-bit-63");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, 0xFFFFFFF, pte, good, 0), SBI_ERR_INVALID_PARAM,
-	       pte, "pte-set/handle-index-beyond-pool");
-	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h2, other, 0, 0).error, 0, "pt-free/other");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, 1UL << 63, pte, good, 0),
+	       SBI_ERR_INVALID_PARAM, pte, "pte-set/handle-bit-63");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, 0xFFFFFFF, pte, good, 0),
+	       SBI_ERR_INVALID_PARAM, pte, "pte-set/handle-index-beyond-pool");
+	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h2, other, 0, 0).error, 0,
+		 "pt-free/other");
 }
 
 static void v0_cases(unsigned long h, unsigned long pte)
 {
 	static const unsigned long v0[] = {
-		0,
-		(0x80600UL << 10) | G | R,       /* PAGE_NONE: G|R, V=0 */
-		0xDEADBEEF00UL,                  /* a swap entry */
-		~0UL & ~V,                       /* every other bit */
+	    0, (0x80600UL << 10) | G | R, /* PAGE_NONE: G|R, V=0 */
+	    0xDEADBEEF00UL, /* a swap entry */
+	    ~0UL & ~V, /* every other bit */
 	};
 
 	for (unsigned i = 0; i < 4; i++) {
@@ -303,15 +321,16 @@ static void link_cases(unsigned long h, unsigned long h2, unsigned long pmd,
 	unsigned long other = ptm(SECMON_PTM_PT_ALLOC, h2, 0, 0, 0).value;
 	unsigned long r5 = root_pa(h) + 5 * 8;
 
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pmd + 8, link(pte), 0), SBI_ERR_INVALID_PARAM,
-	       pmd + 8, "link/already-linked");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, r5, link(spare), 0), SBI_ERR_INVALID_PARAM,
-	       r5, "link/wrong-level");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pmd + 16, link(other), 0), SBI_ERR_INVALID_PARAM,
-	       pmd + 16, "link/other-as-table");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pmd + 8, link(pte), 0),
+	       SBI_ERR_INVALID_PARAM, pmd + 8, "link/already-linked");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, r5, link(spare), 0),
+	       SBI_ERR_INVALID_PARAM, r5, "link/wrong-level");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pmd + 16, link(other), 0),
+	       SBI_ERR_INVALID_PARAM, pmd + 16, "link/other-as-table");
 	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pmd + 16, link(data_pa), 0),
 	       SBI_ERR_INVALID_PARAM, pmd + 16, "link/not-a-pool-page");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pmd + 16, link(pool_base + pool_size - PG), 0),
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pmd + 16,
+		   link(pool_base + pool_size - PG), 0),
 	       SBI_ERR_INVALID_PARAM, pmd + 16, "link/free-pool-page");
 	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pmd + 16, link(spare) | U, 0),
 	       SBI_ERR_INVALID_PARAM, pmd + 16, "link/non-leaf-with-U");
@@ -319,10 +338,10 @@ static void link_cases(unsigned long h, unsigned long h2, unsigned long pmd,
 	       SBI_ERR_INVALID_PARAM, pmd + 16, "link/non-leaf-with-A");
 	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pmd + 16, link(spare) | G, 0),
 	       SBI_ERR_INVALID_PARAM, pmd + 16, "link/non-leaf-with-G");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pte + 8, link(spare), 0), SBI_ERR_INVALID_PARAM,
-	       pte + 8, "link/non-leaf-at-level-0");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, r5, link(root_pa(h)), 0), SBI_ERR_INVALID_PARAM,
-	       r5, "link/root-as-child");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, pte + 8, link(spare), 0),
+	       SBI_ERR_INVALID_PARAM, pte + 8, "link/non-leaf-at-level-0");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, r5, link(root_pa(h)), 0),
+	       SBI_ERR_INVALID_PARAM, r5, "link/root-as-child");
 	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, pmd, link(pte), 0).error, 0,
 		 "link/same-value-again-ok");
 	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, pmd + 16, link(spare), 0).error, 0,
@@ -335,30 +354,36 @@ static void link_cases(unsigned long h, unsigned long h2, unsigned long pmd,
 		 "link/second-pmd");
 	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, spmd, link(spare), 0).error, 0,
 		 "link/spare-under-second-pmd");
-	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, r5, 0, 0).error, 0, "link/unlink-second-pmd");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, r5, 0, 0).error, 0,
+		 "link/unlink-second-pmd");
 	REFUSE(ptm(SECMON_PTM_PT_FREE, h, spmd, 0, 0), SBI_ERR_DENIED, 0,
 	       "pt-free/page-still-linking-a-table");
-	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, spmd, 0, 0).error, 0, "link/unlink-spare");
-	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h, spmd, 0, 0).error, 0, "pt-free/unlinked-pmd");
-	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h, spare, 0, 0).error, 0, "pt-free/unlinked-pte");
-	REFUSE(ptm(SECMON_PTM_PT_FREE, h, spare, 0, 0), SBI_ERR_INVALID_PARAM, 0,
-	       "pt-free/double-free");
-	CHECK_EQ(*VA(spare) | *VA(spare + PG - 8), 0, "pt-free/freed-page-zeroed");
-	REFUSE(ptm(SECMON_PTM_PT_FREE, h, root_pa(h), 0, 0), SBI_ERR_INVALID_PARAM, 0,
-	       "pt-free/root");
-	REFUSE(ptm(SECMON_PTM_PT_FREE, h, pte + 8, 0, 0), SBI_ERR_INVALID_ADDRESS, 0,
-	       "pt-free/misaligned");
-	REFUSE(ptm(SECMON_PTM_PT_FREE, h, data_pa, 0, 0), SBI_ERR_INVALID_ADDRESS, 0,
-	       "pt-free/outside-pool");
-	REFUSE(ptm(SECMON_PTM_PT_FREE, h, other, 0, 0), SBI_ERR_INVALID_PARAM, 0,
-	       "pt-free/other-as-page");
-	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h2, other, 0, 0).error, 0, "pt-free/by-owner");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, spmd, 0, 0).error, 0,
+		 "link/unlink-spare");
+	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h, spmd, 0, 0).error, 0,
+		 "pt-free/unlinked-pmd");
+	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h, spare, 0, 0).error, 0,
+		 "pt-free/unlinked-pte");
+	REFUSE(ptm(SECMON_PTM_PT_FREE, h, spare, 0, 0), SBI_ERR_INVALID_PARAM,
+	       0, "pt-free/double-free");
+	CHECK_EQ(*VA(spare) | *VA(spare + PG - 8), 0,
+		 "pt-free/freed-page-zeroed");
+	REFUSE(ptm(SECMON_PTM_PT_FREE, h, root_pa(h), 0, 0),
+	       SBI_ERR_INVALID_PARAM, 0, "pt-free/root");
+	REFUSE(ptm(SECMON_PTM_PT_FREE, h, pte + 8, 0, 0),
+	       SBI_ERR_INVALID_ADDRESS, 0, "pt-free/misaligned");
+	REFUSE(ptm(SECMON_PTM_PT_FREE, h, data_pa, 0, 0),
+	       SBI_ERR_INVALID_ADDRESS, 0, "pt-free/outside-pool");
+	REFUSE(ptm(SECMON_PTM_PT_FREE, h, other, 0, 0), SBI_ERR_INVALID_PARAM,
+	       0, "pt-free/other-as-page");
+	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h2, other, 0, 0).error, 0,
+		 "pt-free/by-owner");
 	REFUSE(ptm(SECMON_PTM_PT_ALLOC, h, 2, 0, 0), SBI_ERR_INVALID_PARAM, 0,
 	       "pt-alloc/level-2");
 	REFUSE(ptm(SECMON_PTM_PT_ALLOC, h, 3, 0, 0), SBI_ERR_INVALID_PARAM, 0,
 	       "pt-alloc/level-3");
-	REFUSE(ptm(SECMON_PTM_PT_ALLOC, h ^ (3UL << 32), 0, 0, 0), SBI_ERR_INVALID_PARAM,
-	       0, "pt-alloc/stale-handle");
+	REFUSE(ptm(SECMON_PTM_PT_ALLOC, h ^ (3UL << 32), 0, 0, 0),
+	       SBI_ERR_INVALID_PARAM, 0, "pt-alloc/stale-handle");
 }
 
 static void leaf_refused(unsigned long h, unsigned long slot, unsigned long v,
@@ -372,54 +397,72 @@ static void leaf_cases(unsigned long h, unsigned long pmd, unsigned long pte)
 	unsigned long s = pte + 50 * 8;
 	unsigned long kimg = 0x80200000UL;
 
-	leaf_refused(h, s, leaf(data_pa, R), SBI_ERR_INVALID_PARAM, "leaf/u-clear");
-	leaf_refused(h, s, leaf(data_pa, U | R | G), SBI_ERR_INVALID_PARAM, "leaf/global");
-	leaf_refused(h, s, leaf(data_pa, U | W), SBI_ERR_INVALID_PARAM, "leaf/w-without-r");
-	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 63), SBI_ERR_INVALID_PARAM,
-		     "leaf/n-bit");
-	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 61), SBI_ERR_INVALID_PARAM,
-		     "leaf/pbmt");
-	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 54), SBI_ERR_INVALID_PARAM,
-		     "leaf/reserved-bit-54");
+	leaf_refused(h, s, leaf(data_pa, R), SBI_ERR_INVALID_PARAM,
+		     "leaf/u-clear");
+	leaf_refused(h, s, leaf(data_pa, U | R | G), SBI_ERR_INVALID_PARAM,
+		     "leaf/global");
+	leaf_refused(h, s, leaf(data_pa, U | W), SBI_ERR_INVALID_PARAM,
+		     "leaf/w-without-r");
+	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 63),
+		     SBI_ERR_INVALID_PARAM, "leaf/n-bit");
+	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 61),
+		     SBI_ERR_INVALID_PARAM, "leaf/pbmt");
+	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 54),
+		     SBI_ERR_INVALID_PARAM, "leaf/reserved-bit-54");
 	leaf_refused(h, s, leaf(0x10000000UL, U | R), SBI_ERR_INVALID_PARAM,
 		     "leaf/ppn-outside-ram");
 	leaf_refused(h, s, leaf(1UL << 50, U | R), SBI_ERR_INVALID_PARAM,
 		     "leaf/ppn-beyond-memory");
-	leaf_refused(h, s, leaf(pl_env.mon_base, U | R), SBI_ERR_DENIED, "leaf/monitor");
-	leaf_refused(h, s, leaf(pool_base + PG, U | R), SBI_ERR_DENIED, "leaf/pool-page");
-	leaf_refused(h, s, leaf(root_pa(h), U | R), SBI_ERR_DENIED, "leaf/own-root");
-	leaf_refused(h, s, leaf(PA(swapper), U | R), SBI_ERR_DENIED, "leaf/swapper");
-	leaf_refused(h, s, leaf(PA(tramp), U | R), SBI_ERR_DENIED, "leaf/trampoline");
-	leaf_refused(h, s, leaf(kimg, U | R | W), SBI_ERR_DENIED, "leaf/kernel-image-writable");
-	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, s, leaf(kimg, U | R | X), 0).error, 0,
-		 "leaf/kernel-image-read-only-ok");
+	leaf_refused(h, s, leaf(pl_env.mon_base, U | R), SBI_ERR_DENIED,
+		     "leaf/monitor");
+	leaf_refused(h, s, leaf(pool_base + PG, U | R), SBI_ERR_DENIED,
+		     "leaf/pool-page");
+	leaf_refused(h, s, leaf(root_pa(h), U | R), SBI_ERR_DENIED,
+		     "leaf/own-root");
+	leaf_refused(h, s, leaf(PA(swapper), U | R), SBI_ERR_DENIED,
+		     "leaf/swapper");
+	leaf_refused(h, s, leaf(PA(tramp), U | R), SBI_ERR_DENIED,
+		     "leaf/trampoline");
+	leaf_refused(h, s, leaf(kimg, U | R | W), SBI_ERR_DENIED,
+		     "leaf/kernel-image-writable");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, s, leaf(kimg, U | R | X), 0).error,
+		 0, "leaf/kernel-image-read-only-ok");
 	leaf_refused(h, pmd + 8, leaf(0x80000000UL, U | R), SBI_ERR_DENIED,
 		     "leaf/2m-over-monitor");
-	leaf_refused(h, pmd + 8, leaf(0x80801000UL, U | R), SBI_ERR_INVALID_PARAM,
-		     "leaf/2m-misaligned");
+	leaf_refused(h, pmd + 8, leaf(0x80801000UL, U | R),
+		     SBI_ERR_INVALID_PARAM, "leaf/2m-misaligned");
 	leaf_refused(h, pmd + 8, leaf(pool_base, U | R | W), SBI_ERR_DENIED,
 		     "leaf/2m-over-pool");
 	leaf_refused(h, root_pa(h) + 2 * 8, leaf(0x80000000UL, U | R),
 		     SBI_ERR_INVALID_PARAM, "leaf/1g-beyond-ram");
-	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, pmd + 8, leaf(0x80800000UL, U | R | W), 0).error,
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, pmd + 8,
+		     leaf(0x80800000UL, U | R | W), 0)
+		     .error,
 		 0, "leaf/2m-ok");
-	CHECK(*VA(pmd + 8) & A && *VA(pmd + 8) & D, "leaf/2m-installed-young-dirty");
-	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, s, leaf(data_pa, U | R | W), 0).value,
-		 leaf(kimg, U | R | X) | A, "leaf/replace-returns-old");
-	CHECK_EQ(*VA(s), leaf(data_pa, U | R | W) | A | D, "leaf/a-and-d-forced");
+	CHECK(*VA(pmd + 8) & A && *VA(pmd + 8) & D,
+	      "leaf/2m-installed-young-dirty");
+	CHECK_EQ(
+	    ptm(SECMON_PTM_PTE_SET, h, s, leaf(data_pa, U | R | W), 0).value,
+	    leaf(kimg, U | R | X) | A, "leaf/replace-returns-old");
+	CHECK_EQ(*VA(s), leaf(data_pa, U | R | W) | A | D,
+		 "leaf/a-and-d-forced");
 	CHECK_EQ(ptm(SECMON_PTM_PTE_MODIFY, h, s, W | D, 0).value,
 		 leaf(data_pa, U | R | W) | A | D, "modify/wrprotect-old");
 	CHECK_EQ(*VA(s), leaf(data_pa, U | R) | A, "modify/wrprotect-new");
-	CHECK_EQ(ptm(SECMON_PTM_PTE_MODIFY, h, s, A, 0).error, 0, "modify/clear-young");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_MODIFY, h, s, A, 0).error, 0,
+		 "modify/clear-young");
 	CHECK_EQ(*VA(s), leaf(data_pa, U | R), "modify/young-cleared");
 	REFUSE(ptm(SECMON_PTM_PTE_MODIFY, h, s, 0, G), SBI_ERR_INVALID_PARAM, s,
 	       "modify/set-global-refused");
 	REFUSE(ptm(SECMON_PTM_PTE_MODIFY, h, s, U, 0), SBI_ERR_INVALID_PARAM, s,
 	       "modify/clear-user-refused");
-	CHECK_EQ(ptm(SECMON_PTM_PTE_MODIFY, h, s, V, 0).error, 0, "modify/clear-valid");
-	CHECK_EQ(ptm(SECMON_PTM_PTE_MODIFY, h, s, 0, V).error, 0, "modify/set-valid");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_MODIFY, h, s, V, 0).error, 0,
+		 "modify/clear-valid");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_MODIFY, h, s, 0, V).error, 0,
+		 "modify/set-valid");
 	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, s, 0, 0).error, 0, "leaf/clear");
-	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, pmd + 8, 0, 0).error, 0, "leaf/clear-2m");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, pmd + 8, 0, 0).error, 0,
+		 "leaf/clear-2m");
 }
 
 static void batch_cases(unsigned long h, unsigned long pte)
@@ -429,47 +472,49 @@ static void batch_cases(unsigned long h, unsigned long pte)
 
 	for (unsigned i = 0; i < 5; i++) {
 		batch[i] = (struct secmon_batch_entry){
-			SECMON_BATCH_OP_SET, pte + (200 + i) * 8,
-			leaf(data_pa + i * PG, U | R | W), 0 };
+		    SECMON_BATCH_OP_SET, pte + (200 + i) * 8,
+		    leaf(data_pa + i * PG, U | R | W), 0};
 	}
 	batch[3].a = leaf(pl_env.mon_base, U | R);
 	r = ptm(SECMON_PTM_BATCH, h, b, 5, 0);
 	CHECK_EQ(r.error, SBI_ERR_DENIED, "batch/stops-at-refused-entry");
 	CHECK_EQ(r.value, 3, "batch/reports-applied-count");
 	CHECK(*VA(pte + 202 * 8) & V, "batch/entries-before-applied");
-	CHECK_EQ(*VA(pte + 203 * 8) | *VA(pte + 204 * 8), 0, "batch/entries-after-untouched");
+	CHECK_EQ(*VA(pte + 203 * 8) | *VA(pte + 204 * 8), 0,
+		 "batch/entries-after-untouched");
 	batch[3].a = leaf(data_pa + 3 * PG, U | R | W);
-	batch[5] = (struct secmon_batch_entry){ SECMON_BATCH_OP_MODIFY, pte + 200 * 8, W, 0 };
+	batch[5] = (struct secmon_batch_entry){SECMON_BATCH_OP_MODIFY,
+					       pte + 200 * 8, W, 0};
 	r = ptm(SECMON_PTM_BATCH, h, b, 6, 0);
 	CHECK(r.error == 0 && r.value == 6, "batch/set-and-modify");
 	CHECK(!(*VA(pte + 200 * 8) & W), "batch/modify-applied");
 	batch[0].op = 7;
-	REFUSE(ptm(SECMON_PTM_BATCH, h, b, 1, 0), SBI_ERR_INVALID_PARAM, pte + 200 * 8,
-	       "batch/bad-op");
+	REFUSE(ptm(SECMON_PTM_BATCH, h, b, 1, 0), SBI_ERR_INVALID_PARAM,
+	       pte + 200 * 8, "batch/bad-op");
 	batch[0].op = SECMON_BATCH_OP_SET;
 	batch[0].b = 1;
-	REFUSE(ptm(SECMON_PTM_BATCH, h, b, 1, 0), SBI_ERR_INVALID_PARAM, pte + 200 * 8,
-	       "batch/set-with-b");
+	REFUSE(ptm(SECMON_PTM_BATCH, h, b, 1, 0), SBI_ERR_INVALID_PARAM,
+	       pte + 200 * 8, "batch/set-with-b");
 	batch[0].b = 0;
 	CHECK_EQ(ptm(SECMON_PTM_BATCH, h, b, 0, 0).value, 0, "batch/empty");
-	REFUSE(ptm(SECMON_PTM_BATCH, h, b, SECMON_BATCH_MAX + 1, 0), SBI_ERR_INVALID_PARAM,
-	       0, "batch/count-over-max");
+	REFUSE(ptm(SECMON_PTM_BATCH, h, b, SECMON_BATCH_MAX + 1, 0),
+	       SBI_ERR_INVALID_PARAM, 0, "batch/count-over-max");
 	REFUSE(ptm(SECMON_PTM_BATCH, h, b, ~0UL, 0), SBI_ERR_INVALID_PARAM, 0,
 	       "batch/count-overflow");
-	REFUSE(ptm(SECMON_PTM_BATCH, h, pool_base, 1, 0), SBI_ERR_INVALID_ADDRESS, 0,
-	       "batch/buffer-in-pool");
-	REFUSE(ptm(SECMON_PTM_BATCH, h, pl_env.mon_base, 1, 0), SBI_ERR_INVALID_ADDRESS, 0,
-	       "batch/buffer-in-monitor");
-	REFUSE(ptm(SECMON_PTM_BATCH, h, b + 4, 1, 0), SBI_ERR_INVALID_ADDRESS, 0,
-	       "batch/buffer-misaligned");
-	REFUSE(ptm(SECMON_PTM_BATCH, h, 0x1000, 1, 0), SBI_ERR_INVALID_ADDRESS, 0,
-	       "batch/buffer-outside-ram");
-	REFUSE(ptm(SECMON_PTM_BATCH, h, pool_base - 16, 2, 0), SBI_ERR_INVALID_ADDRESS, 0,
-	       "batch/buffer-straddles-pool");
+	REFUSE(ptm(SECMON_PTM_BATCH, h, pool_base, 1, 0),
+	       SBI_ERR_INVALID_ADDRESS, 0, "batch/buffer-in-pool");
+	REFUSE(ptm(SECMON_PTM_BATCH, h, pl_env.mon_base, 1, 0),
+	       SBI_ERR_INVALID_ADDRESS, 0, "batch/buffer-in-monitor");
+	REFUSE(ptm(SECMON_PTM_BATCH, h, b + 4, 1, 0), SBI_ERR_INVALID_ADDRESS,
+	       0, "batch/buffer-misaligned");
+	REFUSE(ptm(SECMON_PTM_BATCH, h, 0x1000, 1, 0), SBI_ERR_INVALID_ADDRESS,
+	       0, "batch/buffer-outside-ram");
+	REFUSE(ptm(SECMON_PTM_BATCH, h, pool_base - 16, 2, 0),
+	       SBI_ERR_INVALID_ADDRESS, 0, "batch/buffer-straddles-pool");
 	for (unsigned i = 0; i < 64; i++) {
 		batch[i] = (struct secmon_batch_entry){
-			SECMON_BATCH_OP_SET, pte + (300 + i) * 8,
-			leaf(data_pa + (i % 8) * PG, U | R), 0 };
+		    SECMON_BATCH_OP_SET, pte + (300 + i) * 8,
+		    leaf(data_pa + (i % 8) * PG, U | R), 0};
 	}
 	r = ptm(SECMON_PTM_BATCH, h, b, 64, 0);
 	CHECK(r.error == 0 && r.value == 64, "batch/64-entries");
@@ -477,8 +522,8 @@ static void batch_cases(unsigned long h, unsigned long pte)
 	CHECK_EQ(st.leaf_entries, 64 + 5, "stats/leaf-entries-after-batch");
 	CHECK_EQ(st.pages_level[0] + st.pages_level[1] + st.pages_level[2], 3,
 		 "stats/three-table-pages");
-	REFUSE(ptm(SECMON_PTM_STATS, h, pool_base, 0, 0), SBI_ERR_INVALID_ADDRESS, 0,
-	       "stats/buffer-in-pool");
+	REFUSE(ptm(SECMON_PTM_STATS, h, pool_base, 0, 0),
+	       SBI_ERR_INVALID_ADDRESS, 0, "stats/buffer-in-pool");
 	REFUSE(ptm(SECMON_PTM_STATS, h ^ (5UL << 32), PA(&st), 0, 0),
 	       SBI_ERR_INVALID_PARAM, 0, "stats/stale-handle");
 }
@@ -493,10 +538,14 @@ static void user_cases(unsigned long h, unsigned long pte)
 	memcpy(ucode, pl_user_prog, n);
 	__asm__ volatile("fence.i");
 	*VA(data_pa + 16 * PG) = 0x5EC0DE;
-	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, pte + 0x10 * 8, leaf(PA(ucode), U | R | X), 0)
-			 .error, 0, "user/map-code");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, pte + 0x10 * 8,
+		     leaf(PA(ucode), U | R | X), 0)
+		     .error,
+		 0, "user/map-code");
 	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, pte + 0x20 * 8,
-		     leaf(data_pa + 16 * PG, U | R | W), 0).error, 0, "user/map-data");
+		     leaf(data_pa + 16 * PG, U | R | W), 0)
+		     .error,
+		 0, "user/map-data");
 	pl_probe_satp(SATP_SV39 | (root_pa(h) >> 12));
 	REFUSE(ptm(SECMON_PTM_AS_DESTROY, h, 0, 0, 0), SBI_ERR_DENIED, 0,
 	       "destroy/refused-while-satp-holds-root");
@@ -504,10 +553,12 @@ static void user_cases(unsigned long h, unsigned long pte)
 	pl_probe_satp(sw);
 	CHECK_EQ(cause, 13, "user/load-page-fault-on-unmapped");
 	CHECK_EQ(pl_user_tval, 0x30000, "user/fault-address");
-	CHECK_EQ(*VA(data_pa + 16 * PG + 8), 0x5EC0DE + 1, "user/read-and-write-worked");
+	CHECK_EQ(*VA(data_pa + 16 * PG + 8), 0x5EC0DE + 1,
+		 "user/read-and-write-worked");
 }
 
-static void teardown_cases(unsigned long h, unsigned long pmd, unsigned long pte)
+static void teardown_cases(unsigned long h, unsigned long pmd,
+			   unsigned long pte)
 {
 	unsigned long straggler = ptm(SECMON_PTM_PT_ALLOC, h, 0, 0, 0).value;
 	unsigned long root = root_pa(h);
@@ -515,22 +566,25 @@ static void teardown_cases(unsigned long h, unsigned long pmd, unsigned long pte
 
 	CHECK(straggler != 0, "destroy/straggler-allocated");
 	CHECK_EQ(ptm(SECMON_PTM_AS_DESTROY, h, 0, 0, 0).error, 0, "destroy/ok");
-	CHECK_EQ(*VA(root) | *VA(root + 2048) | *VA(pmd) | *VA(pte + 0x80),
-		 0, "destroy/linked-pages-scrubbed");
-	CHECK_EQ(global_stats()->zombie_as, 1, "destroy/zombie-kept-for-straggler");
+	CHECK_EQ(*VA(root) | *VA(root + 2048) | *VA(pmd) | *VA(pte + 0x80), 0,
+		 "destroy/linked-pages-scrubbed");
+	CHECK_EQ(global_stats()->zombie_as, 1,
+		 "destroy/zombie-kept-for-straggler");
 	REFUSE(ptm(SECMON_PTM_AS_DESTROY, h, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0,
 	       "destroy/twice");
-	REFUSE(ptm(SECMON_PTM_PTE_SET, h, straggler, 0, 0), SBI_ERR_INVALID_PARAM, 0,
-	       "zombie/pte-set-refused");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, h, straggler, 0, 0),
+	       SBI_ERR_INVALID_PARAM, 0, "zombie/pte-set-refused");
 	REFUSE(ptm(SECMON_PTM_PT_ALLOC, h, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0,
 	       "zombie/pt-alloc-refused");
-	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h, straggler, 0, 0).error, 0, "zombie/pt-free");
+	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h, straggler, 0, 0).error, 0,
+		 "zombie/pt-free");
 	CHECK_EQ(global_stats()->zombie_as, 0, "zombie/gone-after-last-page");
 	h3 = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
 	CHECK(h3 != h, "handle/new-as-new-handle");
 	REFUSE(ptm(SECMON_PTM_PT_ALLOC, h, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0,
 	       "handle/old-handle-refused-after-reuse");
-	CHECK_EQ(ptm(SECMON_PTM_AS_DESTROY, h3, 0, 0, 0).error, 0, "destroy/empty-as");
+	CHECK_EQ(ptm(SECMON_PTM_AS_DESTROY, h3, 0, 0, 0).error, 0,
+		 "destroy/empty-as");
 }
 
 static void exhaustion_cases(void)
@@ -552,13 +606,17 @@ static void exhaustion_cases(void)
 	CHECK_EQ(got, pool_size / PG, "exhaust/every-page-handed-out");
 	REFUSE(ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0), SBI_ERR_NO_SHMEM, 0,
 	       "exhaust/as-create-refused");
-	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h, last, 0, 0).error, 0, "exhaust/free-one");
+	CHECK_EQ(ptm(SECMON_PTM_PT_FREE, h, last, 0, 0).error, 0,
+		 "exhaust/free-one");
 	r = ptm(SECMON_PTM_PT_ALLOC, h, 1, 0, 0);
 	CHECK(r.error == 0 && (unsigned long)r.value == last,
 	      "exhaust/freed-page-reused-after-flush");
-	CHECK_EQ(ptm(SECMON_PTM_AS_DESTROY, h, 0, 0, 0).error, 0, "exhaust/destroy");
-	CHECK_EQ(global_stats()->zombie_as, 1, "exhaust/zombie-with-unlinked-pages");
-	for (unsigned long pa = pool_base; pa < pool_base + pool_size; pa += PG) {
+	CHECK_EQ(ptm(SECMON_PTM_AS_DESTROY, h, 0, 0, 0).error, 0,
+		 "exhaust/destroy");
+	CHECK_EQ(global_stats()->zombie_as, 1,
+		 "exhaust/zombie-with-unlinked-pages");
+	for (unsigned long pa = pool_base; pa < pool_base + pool_size;
+	     pa += PG) {
 		if (ptm(SECMON_PTM_PT_FREE, h, pa, 0, 0).error == 0) {
 			got--;
 		}
@@ -569,7 +627,8 @@ static void exhaustion_cases(void)
 }
 
 /* Worker for the SMP case; runs on a secondary hart in bare mode. */
-volatile unsigned long pl_ptm_worker_errors[PL_MAX_HARTS]; /* polled across harts */
+volatile unsigned long
+    pl_ptm_worker_errors[PL_MAX_HARTS]; /* polled across harts */
 void pl_ptm_worker(unsigned long hartid)
 {
 	unsigned long errs = 0;
@@ -581,20 +640,27 @@ void pl_ptm_worker(unsigned long hartid)
 		unsigned long pte = ptm(SECMON_PTM_PT_ALLOC, h, 0, 0, 0).value;
 		unsigned long root = SECMON_HANDLE_ROOT_PA(pool_base, h);
 
-		errs += ptm(SECMON_PTM_PTE_SET, h, root + it * 8, link(pmd), 0).error != 0;
-		errs += ptm(SECMON_PTM_PTE_SET, h, pmd + 8, link(pte), 0).error != 0;
+		errs += ptm(SECMON_PTM_PTE_SET, h, root + it * 8, link(pmd), 0)
+			    .error != 0;
+		errs +=
+		    ptm(SECMON_PTM_PTE_SET, h, pmd + 8, link(pte), 0).error !=
+		    0;
 		for (unsigned i = 0; i < 16; i++) {
 			errs += ptm(SECMON_PTM_PTE_SET, h, pte + i * 8,
-				    leaf(dpa, U | R | W), 0).error != 0;
-			errs += ptm(SECMON_PTM_PTE_MODIFY, h, pte + i * 8, W, 0).error != 0;
+				    leaf(dpa, U | R | W), 0)
+				    .error != 0;
+			errs += ptm(SECMON_PTM_PTE_MODIFY, h, pte + i * 8, W, 0)
+				    .error != 0;
 		}
 		errs += ptm(SECMON_PTM_PTE_SET, h, pmd + 8, 0, 0).error != 0;
 		if (it & 1) {
-			errs += ptm(SECMON_PTM_PT_FREE, h, pte, 0, 0).error != 0;
+			errs +=
+			    ptm(SECMON_PTM_PT_FREE, h, pte, 0, 0).error != 0;
 		}
 		errs += ptm(SECMON_PTM_AS_DESTROY, h, 0, 0, 0).error != 0;
 		if (!(it & 1)) {
-			errs += ptm(SECMON_PTM_PT_FREE, h, pte, 0, 0).error != 0;
+			errs +=
+			    ptm(SECMON_PTM_PT_FREE, h, pte, 0, 0).error != 0;
 		}
 	}
 	pl_ptm_worker_errors[hartid] = errs + 1; /* +1: done */
@@ -611,7 +677,9 @@ static void smp_cases(void)
 		}
 		pl_harts[h].command = PL_CMD_PTM;
 		CHECK_EQ(SBI3(SBI_EXT_HSM, SBI_HSM_HART_START, h,
-			      PA(pl_secondary_entry), 0).error, 0, "smp/start-worker");
+			      PA(pl_secondary_entry), 0)
+			     .error,
+			 0, "smp/start-worker");
 		n++;
 	}
 	/* The boot hart churns too, at its alias. */
@@ -619,10 +687,12 @@ static void smp_cases(void)
 	for (unsigned long h = 0; h < pl_env.nharts && h < 4; h++) {
 		unsigned long t0 = pl_read_time();
 
-		while (!pl_ptm_worker_errors[h] && pl_read_time() - t0 < 1200000000UL) {
+		while (!pl_ptm_worker_errors[h] &&
+		       pl_read_time() - t0 < 1200000000UL) {
 		}
 		if (pl_ptm_worker_errors[h] != 1) {
-			pl_printf("payload: worker on hart %lu: arrived %lu, saw command %lu, "
+			pl_printf("payload: worker on hart %lu: arrived %lu, "
+				  "saw command %lu, "
 				  "result %lu\n",
 				  h, pl_harts[h].arrived, pl_harts[h].seen,
 				  pl_ptm_worker_errors[h]);
@@ -630,7 +700,8 @@ static void smp_cases(void)
 		CHECK_EQ(pl_ptm_worker_errors[h], 1, "smp/worker-no-errors");
 		pl_harts[h].command = PL_CMD_STOP;
 	}
-	CHECK_EQ(ptm(SECMON_PTM_CHECK, 0, 0, 0, 0).error, 0, "smp/invariants-hold");
+	CHECK_EQ(ptm(SECMON_PTM_CHECK, 0, 0, 0, 0).error, 0,
+		 "smp/invariants-hold");
 	pl_printf("payload: ptm smp churn on %lu harts done in %lu ms\n", n + 1,
 		  (pl_read_time() - t_start) / 10000);
 }
@@ -644,7 +715,8 @@ static void suite_ptm_paged(void)
 	h = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
 	h2 = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
 	CHECK(h && h2 && h != h2, "as-create/two-handles");
-	CHECK_EQ(*VA(root_pa(h) + 510 * 8), swapper[510], "as-create/kernel-half-copied");
+	CHECK_EQ(*VA(root_pa(h) + 510 * 8), swapper[510],
+		 "as-create/kernel-half-copied");
 	CHECK_EQ(*VA(root_pa(h)), 0, "as-create/user-half-empty");
 	enforcement_cases(h);
 	pte = build(h, &pmd);
@@ -654,14 +726,17 @@ static void suite_ptm_paged(void)
 	leaf_cases(h, pmd, pte);
 	batch_cases(h, pte);
 	user_cases(h, pte);
-	CHECK_EQ(ptm(SECMON_PTM_CHECK, 0, 0, 0, 0).error, 0, "check/after-building");
+	CHECK_EQ(ptm(SECMON_PTM_CHECK, 0, 0, 0, 0).error, 0,
+		 "check/after-building");
 	teardown_cases(h, pmd, pte);
-	CHECK_EQ(ptm(SECMON_PTM_AS_DESTROY, h2, 0, 0, 0).error, 0, "destroy/second-as");
+	CHECK_EQ(ptm(SECMON_PTM_AS_DESTROY, h2, 0, 0, 0).error, 0,
+		 "destroy/second-as");
 	exhaustion_cases();
 	smp_cases();
 	CHECK_EQ(ptm(SECMON_PTM_INFO, SECMON_INFO_FREE_PAGES, 0, 0, 0).value,
 		 baseline_free, "pool/back-at-baseline");
-	CHECK_EQ(global_stats()->live_as + st.zombie_as, 0, "pool/no-address-spaces-left");
+	CHECK_EQ(global_stats()->live_as + st.zombie_as, 0,
+		 "pool/no-address-spaces-left");
 	CHECK_EQ(ptm(SECMON_PTM_CHECK, 0, 0, 0, 0).error, 0, "check/final");
 	pl_finish();
 }
@@ -675,7 +750,8 @@ void suite_ptm(void)
 {
 	find_pool();
 	if (!pool_base) {
-		pl_printf("payload: no secmon,pt-pool node: skipping ptm cases\n");
+		pl_printf(
+		    "payload: no secmon,pt-pool node: skipping ptm cases\n");
 		return;
 	}
 	info_cases();
@@ -685,8 +761,8 @@ void suite_ptm(void)
 	tramp[510] = swapper[510];
 	dirty_root[510] = swapper[510];
 	dirty_root[3] = swapper[510];
-	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12), HIGH_BASE - RAM_ALIAS,
-			   suite_ptm_paged);
+	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12),
+			   HIGH_BASE - RAM_ALIAS, suite_ptm_paged);
 }
 
 /* ---- tools/bench: instruction counts of the page-table ABI ---- */
@@ -711,7 +787,8 @@ static void bench_pte_set(unsigned long h, unsigned long pte)
 
 	t0 = insns();
 	for (unsigned long i = 0; i < n; i++) {
-		ptm(SECMON_PTM_PTE_SET, h, pte, (i & 1) ? 0 : leaf(data_pa, U | R | W), 0);
+		ptm(SECMON_PTM_PTE_SET, h, pte,
+		    (i & 1) ? 0 : leaf(data_pa, U | R | W), 0);
 	}
 	report("ptm-pte-set", insns() - t0, n);
 }
@@ -721,18 +798,19 @@ static void bench_batch(unsigned long h, unsigned long pte)
 	unsigned long t0, rounds = 500;
 
 	for (unsigned i = 0; i < 64; i++) {
-		batch[i] = (struct secmon_batch_entry){ SECMON_BATCH_OP_SET,
-							pte + i * 8, 0, 0 };
+		batch[i] = (struct secmon_batch_entry){SECMON_BATCH_OP_SET,
+						       pte + i * 8, 0, 0};
 	}
 	t0 = insns();
 	for (unsigned long r = 0; r < rounds; r++) {
 		for (unsigned i = 0; i < 64; i++) {
-			batch[i].a = (r & 1) ? 0 : leaf(data_pa + i * PG, U | R);
+			batch[i].a =
+			    (r & 1) ? 0 : leaf(data_pa + i * PG, U | R);
 		}
 		ptm(SECMON_PTM_BATCH, h, PA(batch), 64, 0);
 	}
-	report("ptm-batch-64-per-entry (incl. filling the buffer)", insns() - t0,
-	       rounds * 64);
+	report("ptm-batch-64-per-entry (incl. filling the buffer)",
+	       insns() - t0, rounds * 64);
 }
 
 /* AS_CREATE, k table pages linked under it, AS_DESTROY. */
@@ -750,7 +828,8 @@ static void bench_lifecycle(unsigned long k)
 		ptm(SECMON_PTM_PTE_SET, h, pmd + (i - 1) * 8, link(t), 0);
 	}
 	ptm(SECMON_PTM_AS_DESTROY, h, 0, 0, 0);
-	con_snprintf(name, sizeof(name), "ptm-create-destroy-%lu-tables (per table)", k);
+	con_snprintf(name, sizeof(name),
+		     "ptm-create-destroy-%lu-tables (per table)", k);
 	report(name, insns() - t0, k);
 	(void)pmd;
 }
@@ -799,11 +878,12 @@ static void bench_ptm_paged(void)
 void pl_bench_ptm(void)
 {
 	find_pool();
-	if (!pool_base || !SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value) {
+	if (!pool_base ||
+	    !SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value) {
 		return;
 	}
 	swapper[510] = leaf(RAM_ALIAS, R | W | X | G | A | D);
 	tramp[510] = swapper[510];
-	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12), HIGH_BASE - RAM_ALIAS,
-			   bench_ptm_paged);
+	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12),
+			   HIGH_BASE - RAM_ALIAS, bench_ptm_paged);
 }

@@ -50,9 +50,11 @@ static void suspend_errors(void)
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "hsm/suspend-type-upper-bits");
 	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0x80000000UL,
 		 pl_env.mon_base, 0);
-	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS, "hsm/suspend-nonret-in-monitor");
+	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS,
+		 "hsm/suspend-nonret-in-monitor");
 	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0x80000000UL, 0x1000, 0);
-	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS, "hsm/suspend-nonret-outside-ram");
+	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS,
+		 "hsm/suspend-nonret-outside-ram");
 	r = SBI3(SBI_EXT_SUSP, 0, 1, entry, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "susp/reserved-sleep-type");
 	r = SBI3(SBI_EXT_SUSP, 0, 0x80000000UL, entry, 0);
@@ -103,10 +105,12 @@ static void retentive_secondary(void)
 	}
 	CHECK_EQ(st, SBI_HSM_STATE_SUSPENDED, "hsm/secondary-suspended");
 	r = SBI2(SBI_EXT_HSM, SBI_HSM_HART_START, h, 0);
-	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS, "hsm/start-suspended-bad-addr");
+	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS,
+		 "hsm/start-suspended-bad-addr");
 	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_START, h,
 		 (unsigned long)pl_secondary_entry, 0);
-	CHECK_EQ(r.error, SBI_ERR_ALREADY_AVAILABLE, "hsm/start-suspended-hart");
+	CHECK_EQ(r.error, SBI_ERR_ALREADY_AVAILABLE,
+		 "hsm/start-suspended-hart");
 	SBI2(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1UL << h, 0);
 	for (t0 = pl_read_time(); pl_read_time() - t0 < 50000000;) {
 		if (pl_harts[h].woke) {
@@ -121,7 +125,8 @@ static void retentive_secondary(void)
 			break;
 		}
 	}
-	CHECK_EQ(st, SBI_HSM_STATE_STOPPED, "hsm/secondary-stopped-after-suspend");
+	CHECK_EQ(st, SBI_HSM_STATE_STOPPED,
+		 "hsm/secondary-stopped-after-suspend");
 }
 
 /* Runs on a secondary: retentive suspend with only SSIE enabled. */
@@ -164,7 +169,8 @@ static void system_suspend(void)
 		     (unsigned long)pl_secondary_entry, 0);
 		r = SBI3(SBI_EXT_SUSP, 0, 0, (unsigned long)pl_resume_entry,
 			 STAGE_SYSTEM);
-		CHECK_EQ(r.error, SBI_ERR_DENIED, "susp/denied-while-hart-runs");
+		CHECK_EQ(r.error, SBI_ERR_DENIED,
+			 "susp/denied-while-hart-runs");
 		pl_harts[h].command = PL_CMD_STOP;
 		while (SBI1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, h).value !=
 		       SBI_HSM_STATE_STOPPED) {

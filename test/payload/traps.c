@@ -7,7 +7,7 @@ static struct pl_trap_record rec;
 
 void pl_expect_trap(void)
 {
-	rec = (struct pl_trap_record){ -1, 0, 0 };
+	rec = (struct pl_trap_record){-1, 0, 0};
 	expecting = 1;
 }
 
@@ -25,13 +25,14 @@ void pl_trap(void)
 	__asm__ volatile("csrr %0, sepc" : "=r"(epc));
 	__asm__ volatile("csrr %0, stval" : "=r"(tval));
 	if (!expecting) {
-		pl_printf("FAIL payload/unexpected-trap: scause 0x%lx sepc 0x%lx "
-			  "stval 0x%lx\n",
-			  cause, epc, tval);
+		pl_printf(
+		    "FAIL payload/unexpected-trap: scause 0x%lx sepc 0x%lx "
+		    "stval 0x%lx\n",
+		    cause, epc, tval);
 		SBI2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET,
 		     SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_SYSFAIL);
 	}
-	rec = (struct pl_trap_record){ (long)cause, tval, epc };
+	rec = (struct pl_trap_record){(long)cause, tval, epc};
 	expecting = 0;
 	/* Probes are single 4-byte instructions: resume after them. */
 	__asm__ volatile("csrw sepc, %0" ::"r"(epc + 4));

@@ -70,7 +70,7 @@ fake_die(const char *fmt, ...)
 
 void fake_reset(void)
 {
-	static const struct con_uart uart = { FAKE_UART_BASE, 0, 1 };
+	static const struct con_uart uart = {FAKE_UART_BASE, 0, 1};
 
 	memset(&fk, 0, sizeof(fk));
 	memset(fake_ram_buf, 0, sizeof(fake_ram_buf));
@@ -161,7 +161,7 @@ static struct fake_reg *find_reg(uintptr_t addr, bool create)
 	if (fk.nregs == FAKE_REGS) {
 		fake_die("more than %d distinct MMIO registers", FAKE_REGS);
 	}
-	fk.regs[fk.nregs] = (struct fake_reg){ addr, 0 };
+	fk.regs[fk.nregs] = (struct fake_reg){addr, 0};
 	return &fk.regs[fk.nregs++];
 }
 
@@ -210,8 +210,7 @@ static void mmio_write(uintptr_t addr, uint64_t val, unsigned int width)
 	if (fk.nlog == FAKE_MMIO_LOG_MAX) {
 		fake_die("MMIO log full (%d writes)", FAKE_MMIO_LOG_MAX);
 	}
-	fk.log[fk.nlog++] =
-		(struct fake_mmio_write){ addr, val, width, fk.hart };
+	fk.log[fk.nlog++] = (struct fake_mmio_write){addr, val, width, fk.hart};
 	find_reg(addr, true)->val = val;
 	target = msip_owner(addr);
 	if (fk.delivery && val == 1 && target >= 0) {
@@ -524,7 +523,8 @@ void arch_wfi(void)
 	cur()->wfi++;
 	if (++fk.wfi_streak >= FAKE_WFI_LIMIT) {
 		fake_die("hart %u waits for an interrupt forever (no wfi hook "
-			 "that raises one? see fake_set_wfi_hook)", fk.hart);
+			 "that raises one? see fake_set_wfi_hook)",
+			 fk.hart);
 	}
 	if (fk.wfi_hook) {
 		fk.wfi_hook(fk.hart);
@@ -535,6 +535,7 @@ void arch_relax(void)
 {
 	if (++fk.relax_streak >= FAKE_RELAX_LIMIT) {
 		fake_die("hart %u spins forever (no delivery to the hart it "
-			 "waits for? see fake_set_delivery)", fk.hart);
+			 "waits for? see fake_set_delivery)",
+			 fk.hart);
 	}
 }

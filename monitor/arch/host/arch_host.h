@@ -75,30 +75,30 @@ struct fake_mmio_write {
 	uintptr_t addr;
 	uint64_t val;
 	unsigned int width; /* bytes: 1, 4 or 8 */
-	unsigned int hart;  /* current hart at the time of the write */
+	unsigned int hart; /* current hart at the time of the write */
 };
 
 struct fake_hart_state {
 	unsigned long fence_i;
 	unsigned long sfence_all;
-	unsigned long sfence_va;       /* sfence.vma va */
-	unsigned long sfence_asid;     /* sfence.vma zero, asid */
-	unsigned long sfence_va_asid;  /* sfence.vma va, asid */
+	unsigned long sfence_va; /* sfence.vma va */
+	unsigned long sfence_asid; /* sfence.vma zero, asid */
+	unsigned long sfence_va_asid; /* sfence.vma va, asid */
 	uintptr_t last_va;
 	unsigned long last_asid;
-	unsigned long ssip_set;        /* arch_set_ssip() calls */
-	bool ssip;                     /* mip.SSIP; tests clear it */
-	bool mtip;                     /* mip.MTIP; tests set it */
-	bool stip;                     /* mip.STIP as the fake tracks it */
+	unsigned long ssip_set; /* arch_set_ssip() calls */
+	bool ssip; /* mip.SSIP; tests clear it */
+	bool mtip; /* mip.MTIP; tests set it */
+	bool stip; /* mip.STIP as the fake tracks it */
 	unsigned long stip_set, stip_clear;
-	bool mtie;                     /* mie.MTIE */
+	bool mtie; /* mie.MTIE */
 	unsigned long mtimer_calls;
 	uint64_t stimecmp;
 	unsigned long stimecmp_writes;
-	unsigned long satp;            /* what arch_read_satp() returns */
-	unsigned long resyncs;         /* hart_resync_hook() calls */
-	unsigned long ptm_flushes;     /* ptm_hook_flush_all_harts() calls */
-	unsigned long ptm_locks;       /* ptm_hook_locked() calls */
+	unsigned long satp; /* what arch_read_satp() returns */
+	unsigned long resyncs; /* hart_resync_hook() calls */
+	unsigned long ptm_flushes; /* ptm_hook_flush_all_harts() calls */
+	unsigned long ptm_locks; /* ptm_hook_locked() calls */
 	unsigned long wfi;
 };
 

@@ -142,9 +142,9 @@ void arch_relax(void)
 	__asm__ volatile(".insn i 0x0F, 0, x0, x0, 0x010" ::: "memory");
 }
 
-#define PMPADDR_CASE(n)                    \
-	case n:                            \
-		csr_write(pmpaddr##n, addr); \
+#define PMPADDR_CASE(n)                                                        \
+	case n:                                                                \
+		csr_write(pmpaddr##n, addr);                                   \
 		break
 
 void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
@@ -154,11 +154,21 @@ void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
 	unsigned long val = (unsigned long)cfg << shift;
 
 	switch (i) {
-		PMPADDR_CASE(0); PMPADDR_CASE(1); PMPADDR_CASE(2);
-		PMPADDR_CASE(3); PMPADDR_CASE(4); PMPADDR_CASE(5);
-		PMPADDR_CASE(6); PMPADDR_CASE(7); PMPADDR_CASE(8);
-		PMPADDR_CASE(9); PMPADDR_CASE(10); PMPADDR_CASE(11);
-		PMPADDR_CASE(12); PMPADDR_CASE(13); PMPADDR_CASE(14);
+		PMPADDR_CASE(0);
+		PMPADDR_CASE(1);
+		PMPADDR_CASE(2);
+		PMPADDR_CASE(3);
+		PMPADDR_CASE(4);
+		PMPADDR_CASE(5);
+		PMPADDR_CASE(6);
+		PMPADDR_CASE(7);
+		PMPADDR_CASE(8);
+		PMPADDR_CASE(9);
+		PMPADDR_CASE(10);
+		PMPADDR_CASE(11);
+		PMPADDR_CASE(12);
+		PMPADDR_CASE(13);
+		PMPADDR_CASE(14);
 		PMPADDR_CASE(15);
 	default:
 		return;
@@ -178,12 +188,12 @@ void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
  * instructions stay with the monitor (it will emulate satp/sfence.vma under
  * TVM) and are redirected; so is anything else not listed here.
  */
-#define MEDELEG_LINUX                                                     \
-	((1UL << CAUSE_MISALIGNED_FETCH) | (1UL << CAUSE_FETCH_ACCESS) |  \
-	 (1UL << CAUSE_BREAKPOINT) | (1UL << CAUSE_MISALIGNED_LOAD) |     \
-	 (1UL << CAUSE_LOAD_ACCESS) | (1UL << CAUSE_MISALIGNED_STORE) |   \
-	 (1UL << CAUSE_STORE_ACCESS) | (1UL << CAUSE_USER_ECALL) |        \
-	 (1UL << CAUSE_FETCH_PAGE_FAULT) | (1UL << CAUSE_LOAD_PAGE_FAULT) | \
+#define MEDELEG_LINUX                                                          \
+	((1UL << CAUSE_MISALIGNED_FETCH) | (1UL << CAUSE_FETCH_ACCESS) |       \
+	 (1UL << CAUSE_BREAKPOINT) | (1UL << CAUSE_MISALIGNED_LOAD) |          \
+	 (1UL << CAUSE_LOAD_ACCESS) | (1UL << CAUSE_MISALIGNED_STORE) |        \
+	 (1UL << CAUSE_STORE_ACCESS) | (1UL << CAUSE_USER_ECALL) |             \
+	 (1UL << CAUSE_FETCH_PAGE_FAULT) | (1UL << CAUSE_LOAD_PAGE_FAULT) |    \
 	 (1UL << CAUSE_STORE_PAGE_FAULT))
 #define MIDELEG_LINUX (MIP_SSIP | MIP_STIP | MIP_SEIP)
 
@@ -218,7 +228,7 @@ void rv_hart_setup(unsigned int isa)
 		csr_write(CSR_STIMECMP, ~0UL); /* no S timer until asked */
 	}
 	csr_clear(mstatus, MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR |
-				   MSTATUS_MPRV | MSTATUS_MIE);
+			       MSTATUS_MPRV | MSTATUS_MIE);
 	csr_write(mie, MIP_MSIP);
 	csr_clear(mip, MIP_SSIP | MIP_STIP);
 }

@@ -13,7 +13,7 @@
 struct trap_frame {
 	unsigned long x[32]; /* x[0] unused; x[2] is the interrupted sp */
 	unsigned long hartid;
-	unsigned long ecalls;    /* SBI calls served on this hart */
+	unsigned long ecalls; /* SBI calls served on this hart */
 	unsigned long redirects; /* exceptions handed back to S-mode */
 	unsigned long pad;
 };
@@ -43,9 +43,8 @@ void rv_write_satp(unsigned long v);
 void rv_mie_clear(unsigned long bit);
 
 /* Leave M-mode for S-mode at addr with a0, a1 (satp = 0, SIE = 0). */
-__attribute__((noreturn)) void rv_enter_smode(unsigned long addr,
-					      unsigned long a0,
-					      unsigned long a1);
+__attribute__((noreturn)) void
+rv_enter_smode(unsigned long addr, unsigned long a0, unsigned long a1);
 /* Drop the current stack and continue in boot_stopped_loop(hartid). */
 __attribute__((noreturn)) void rv_park(unsigned long hartid);
 /* Stop forever (wfi loop, interrupts masked). */

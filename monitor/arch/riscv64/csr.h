@@ -74,29 +74,30 @@
 #ifndef __ASSEMBLER__
 #define CSR_STR_(x) #x
 #define CSR_STR(x) CSR_STR_(x)
-#define csr_read(csr)                                                     \
-	({                                                                \
-		unsigned long __v;                                        \
-		__asm__ volatile("csrr %0, " CSR_STR(csr) : "=r"(__v)::"memory"); \
-		__v;                                                      \
+#define csr_read(csr)                                                          \
+	({                                                                     \
+		unsigned long __v;                                             \
+		__asm__ volatile("csrr %0, " CSR_STR(csr)                      \
+				 : "=r"(__v)::"memory");                       \
+		__v;                                                           \
 	})
-#define csr_write(csr, val)                                          \
-	({                                                           \
-		unsigned long __v = (unsigned long)(val);            \
-		__asm__ volatile("csrw " CSR_STR(csr) ", %0" ::"rK"(__v)     \
-				 : "memory");                        \
+#define csr_write(csr, val)                                                    \
+	({                                                                     \
+		unsigned long __v = (unsigned long)(val);                      \
+		__asm__ volatile("csrw " CSR_STR(csr) ", %0" ::"rK"(__v)       \
+				 : "memory");                                  \
 	})
-#define csr_set(csr, val)                                            \
-	({                                                           \
-		unsigned long __v = (unsigned long)(val);            \
-		__asm__ volatile("csrs " CSR_STR(csr) ", %0" ::"rK"(__v)     \
-				 : "memory");                        \
+#define csr_set(csr, val)                                                      \
+	({                                                                     \
+		unsigned long __v = (unsigned long)(val);                      \
+		__asm__ volatile("csrs " CSR_STR(csr) ", %0" ::"rK"(__v)       \
+				 : "memory");                                  \
 	})
-#define csr_clear(csr, val)                                          \
-	({                                                           \
-		unsigned long __v = (unsigned long)(val);            \
-		__asm__ volatile("csrc " CSR_STR(csr) ", %0" ::"rK"(__v)     \
-				 : "memory");                        \
+#define csr_clear(csr, val)                                                    \
+	({                                                                     \
+		unsigned long __v = (unsigned long)(val);                      \
+		__asm__ volatile("csrc " CSR_STR(csr) ", %0" ::"rK"(__v)       \
+				 : "memory");                                  \
 	})
 #endif
 

@@ -6,12 +6,12 @@
 /* The monitor's window: one NAPOT PMP region, reserved (no-map) in the
  * FDT. The FDT handed to the OS follows it, outside the window. */
 #define MONITOR_WINDOW_SIZE 0x40000 /* 256 KiB */
-#define FDT_HANDOFF_SIZE 0x10000    /* 64 KiB */
+#define FDT_HANDOFF_SIZE 0x10000 /* 64 KiB */
 
 #define HART_STACK_SIZE 8192
 /* struct trap_frame: x0..x31, hartid, two counters, padding to 16 bytes. */
 #define TRAP_FRAME_SIZE 288
 #define TF_HARTID 256
-#define TF_REG(n) ((n) * 8)
+#define TF_REG(n) ((n)*8)
 
 #endif

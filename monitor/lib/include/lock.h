@@ -12,7 +12,10 @@ struct lock {
 	int held;
 };
 
-#define LOCK_INIT { 0 }
+#define LOCK_INIT                                                              \
+	{                                                                      \
+		0                                                              \
+	}
 
 static inline void lock_acquire(struct lock *l)
 {
