@@ -426,7 +426,9 @@ static long as_destroy_locked(unsigned long handle)
 		return SBI_ERR_DENIED;
 	}
 	release_tree(slot, as->root, true);
-	cut_leftover_links(slot);
+	if (as->pages) {
+		cut_leftover_links(slot); /* only when something is left */
+	}
 	as->state = AS_ZOMBIE;
 	as_retire_if_empty(slot);
 	return SBI_SUCCESS;
