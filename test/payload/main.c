@@ -191,6 +191,9 @@ void pl_main(unsigned long hartid, const void *fdt)
 		     SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);
 		return;
 	}
+	if (pl_bootargs_has("secmon.payload=gdb")) {
+		pl_gdb_mode(); /* stops for the debugger; never returns */
+	}
 	if (pl_bootargs_has("secmon.payload=reboot")) {
 		pl_reboot_test();
 	}

@@ -115,6 +115,9 @@ void pl_bench(void);
 void suite_suspend(void);
 void suite_ptm(void);
 void pl_bench_ptm(void);
+/* secmon.payload=gdb: build a known address space, stop in pl_gdb_stop(). */
+void pl_gdb_mode(void);
+void pl_gdb_stop(void);
 void pl_ptm_worker(unsigned long hartid);
 extern unsigned long pl_voff;
 void pl_secondary_suspend(unsigned long hartid);

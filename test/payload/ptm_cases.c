@@ -887,3 +887,107 @@ void pl_bench_ptm(void)
 	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12),
 			   HIGH_BASE - RAM_ALIAS, bench_ptm_paged);
 }
+
+/*
+ * secmon.payload=gdb: a known address space for the gdb extension's test
+ * (test/qemu/gdb_cases.sh). The payload builds it, prints its handle, root
+ * and STATS, loads its root into satp and stops in pl_gdb_stop(), where
+ * the test breaks and compares the extension's output with these lines.
+ */
+__attribute__((noinline)) void pl_gdb_stop(void)
+{
+	for (;;) {
+		__asm__ volatile("nop");
+	}
+}
+
+/* n 4 KiB user leaves in table pte from slot first, over the data pages. */
+static void gdb_fill(unsigned long h, unsigned long pte, unsigned first,
+		     unsigned n)
+{
+	for (unsigned i = first; i < first + n; i++) {
+		ptm(SECMON_PTM_PTE_SET, h, pte + i * 8,
+		    leaf(data_pa + (i % 64) * PG, U | R | W), 0);
+	}
+}
+
+static unsigned long gdb_table(unsigned long h, unsigned long parent_pa,
+			       unsigned slot, unsigned level)
+{
+	unsigned long t = ptm(SECMON_PTM_PT_ALLOC, h, level, 0, 0).value;
+
+	ptm(SECMON_PTM_PTE_SET, h, parent_pa + slot * 8, link(t), 0);
+	return t;
+}
+
+static void gdb_print_stats(unsigned long h)
+{
+	ptm(SECMON_PTM_STATS, h, PA(&st), 0, 0);
+	pl_printf("payload: gdb stats handle 0x%lx level2 %lu level1 %lu "
+		  "level0 %lu tables %lu leaf_entries %lu leaf_pages %lu "
+		  "user_leaf_pages %lu\n",
+		  h, (unsigned long)st.pages_level[2],
+		  (unsigned long)st.pages_level[1],
+		  (unsigned long)st.pages_level[0],
+		  (unsigned long)st.table_pages,
+		  (unsigned long)st.leaf_entries, (unsigned long)st.leaf_pages,
+		  (unsigned long)st.user_leaf_pages);
+}
+
+static void gdb_paged(void)
+{
+	unsigned long h, h2, pmd_a, pmd_b, t, spare;
+	struct secmon_stats *g;
+
+	pl_voff = HIGH_BASE - RAM_ALIAS;
+	lock(PA(swapper), PA(tramp));
+	/* h: root -> 2 PMDs -> 4 PTE tables, 4 KiB leaves and one 2 MiB. */
+	h = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
+	pmd_a = gdb_table(h, root_pa(h), 0, 1);
+	pmd_b = gdb_table(h, root_pa(h), 3, 1);
+	gdb_fill(h, gdb_table(h, pmd_a, 0, 0), 16, 10);
+	gdb_fill(h, gdb_table(h, pmd_a, 1, 0), 0, 100);
+	gdb_fill(h, gdb_table(h, pmd_a, 5, 0), 500, 3);
+	gdb_fill(h, gdb_table(h, pmd_b, 0, 0), 7, 7);
+	ptm(SECMON_PTM_PTE_SET, h, pmd_a + 8 * 8,
+	    leaf(pl_env.ram_base + 0x800000, U | R), 0);
+	/* h2: a small second AS, and one freed table in quarantine. */
+	h2 = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
+	t = gdb_table(h2, gdb_table(h2, root_pa(h2), 1, 1), 2, 0);
+	gdb_fill(h2, t, 0, 1);
+	spare = ptm(SECMON_PTM_PT_ALLOC, h2, 0, 0, 0).value;
+	ptm(SECMON_PTM_PT_FREE, h2, spare, 0, 0);
+	pl_printf("payload: gdb as handle 0x%lx root 0x%lx\n", h, root_pa(h));
+	pl_printf("payload: gdb as handle 0x%lx root 0x%lx\n", h2,
+		  root_pa(h2));
+	gdb_print_stats(h);
+	gdb_print_stats(h2);
+	g = global_stats();
+	pl_printf("payload: gdb global pool %lu free %lu quarantine %lu roots "
+		  "%lu tables %lu live %lu zombie %lu\n",
+		  (unsigned long)g->pool_pages, (unsigned long)g->free_pages,
+		  (unsigned long)g->quarantine_pages,
+		  (unsigned long)g->root_pages,
+		  (unsigned long)g->table_pages_all, (unsigned long)g->live_as,
+		  (unsigned long)g->zombie_as);
+	pl_probe_satp(SATP_SV39 | (root_pa(h) >> 12));
+	pl_printf("payload: gdb check %ld; satp 0x%lx; stopping in "
+		  "pl_gdb_stop\n",
+		  ptm(SECMON_PTM_CHECK, 0, 0, 0, 0).error,
+		  SATP_SV39 | (root_pa(h) >> 12));
+	pl_gdb_stop();
+}
+
+void pl_gdb_mode(void)
+{
+	find_pool();
+	if (!pool_base ||
+	    !SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value) {
+		pl_printf("FAIL gdb mode: no page-table pool\n");
+		pl_finish();
+	}
+	swapper[510] = leaf(RAM_ALIAS, R | W | X | G | A | D);
+	tramp[510] = swapper[510];
+	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12),
+			   HIGH_BASE - RAM_ALIAS, gdb_paged);
+}
