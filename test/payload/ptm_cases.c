@@ -962,6 +962,8 @@ static void gdb_paged(void)
 		  root_pa(h2));
 	gdb_print_stats(h);
 	gdb_print_stats(h2);
+	pl_printf("payload: gdb va 0x%x pa 0x%lx\n", 0x10000,
+		  data_pa + 16 * PG);
 	g = global_stats();
 	pl_printf("payload: gdb global pool %lu free %lu quarantine %lu roots "
 		  "%lu tables %lu live %lu zombie %lu\n",

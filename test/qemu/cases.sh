@@ -223,8 +223,13 @@ case_gdb() {
 	report qemu/gdb-attach-break-boot_main "$why" "$logf"
 }
 
+# shellcheck source=test/qemu/gdb_cases.sh
+source "$SECMON_REPO/test/qemu/gdb_cases.sh"
+
 run_qemu_cases() {
 	case_gdb
+	case_gdbext_model
+	case_gdbext_payload
 	case_payload 1
 	case_payload 4
 	case_payload 2 no-sstc -cpu rv64,sstc=off

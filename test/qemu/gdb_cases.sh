@@ -1,0 +1,167 @@
+# QEMU + gdb cases for the gdb extension (tools/gdb/secmon.py), and its
+# model's unit tests. Sourced by test/qemu/cases.sh (same conventions: one
+# fresh boot per case, under timeout, PASS/FAIL lines through report).
+# shellcheck shell=bash
+
+GDB_TIMEOUT=${SECMON_GDB_TIMEOUT:-180}
+
+# wait_listen PORT: until something listens on TCP PORT (QEMU's gdbstub).
+wait_listen() {
+	local hex
+	hex=$(printf ':%04X ' "$1")
+	for _ in $(seq 1 100); do
+		grep -q "$hex.* 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# section LOG NAME: the lines a gdb script printed after 'echo ==== NAME\n'.
+section() {
+	awk -v want="==== $2" '/^==== / { on = ($0 == want); next } on' "$1"
+}
+
+# expect_in TEXT PATTERN...: every extended regex matches a line of TEXT.
+expect_in() {
+	local text=$1 pat
+	shift
+	for pat in "$@"; do
+		grep -Eq -- "$pat" <<<"$text" || {
+			echo "missing /$pat/"
+			return 1
+		}
+	done
+}
+
+# The summary lines ptwalk must print for STATS words "level2 A level1 B
+# level0 C tables T ... leaf_pages P user_leaf_pages U".
+stats_to_ptwalk() {
+	sed -E 's/.*level2 ([0-9]+) level1 ([0-9]+) level0 ([0-9]+) tables ([0-9]+) leaf_entries ([0-9]+) leaf_pages ([0-9]+) user_leaf_pages ([0-9]+).*/\1 \2 \3 \4 \5 \6 \7/' <<<"$1" |
+		while read -r l2 l1 l0 t e p u; do
+			printf '%s\n' "^Level 2 \\(VPN\\[2\\]\\) pages: $l2\$" \
+				"^Level 1 \\(VPN\\[1\\]\\) pages: $l1\$" "^Level 0 \\(VPN\\[0\\]\\) pages: $l0\$" \
+				"^Total page table pages: $t \\(size = $((t * 4)) KiB\\)\$" \
+				"^Total leaf data pages: $p \\(bitmap size = $(((p + 7) / 8)) bytes\\)\$" \
+				"^Total user leaf pages: $u\$" "^Leaf entries: $e\$"
+		done
+}
+
+# The payload's gdb mode (test/payload, secmon.payload=gdb): break in the
+# monitor's ABI handler, continue to pl_gdb_stop, run every command and
+# compare with what the payload printed in the same run.
+case_gdbext_payload() {
+	local port=$((20000 + RANDOM % 20000)) qlog="$LOGDIR/gdbext-payload-serial.log"
+	local logf="$LOGDIR/gdbext-payload.log" script="$LOGDIR/gdbext-payload.gdb"
+	local name=qemu/gdbext-payload-commands-match-stats why="" qpid
+	rm -f "$qlog"
+	timeout "$QEMU_TIMEOUT" qemu-system-riscv64 -M virt -m 256M -smp 2 -nographic \
+		-monitor none -serial "file:$qlog" -bios "$BIOS" -kernel "$PAYLOAD" \
+		-append secmon.payload=gdb -gdb "tcp::$port" -S </dev/null >/dev/null 2>&1 &
+	qpid=$!
+	cat >"$script" <<EOF
+set architecture riscv:rv64
+source $SECMON_REPO/tools/gdb/secmon.py
+target remote localhost:$port
+add-symbol-file $PAYLOAD -o 0xffffffff00000000
+break sbi_ptm
+continue
+delete
+break pl_gdb_stop
+continue
+echo ==== harts\n
+secmon harts
+echo ==== pool\n
+secmon pool
+echo ==== as\n
+secmon as
+echo ==== ptwalk-satp\n
+secmon ptwalk satp --va 0x10000
+echo ==== ptwalk-hart0\n
+secmon ptwalk 0 --verbose
+echo ==== check\n
+secmon check
+echo ==== corrupt\n
+python
+st = State()
+last = st.mon.base + (st.mon.npages - 1) * 4096
+with physical_memory():
+    gdb.selected_inferior().write_memory(last + 8, b"\x01")
+end
+secmon check
+python
+with physical_memory():
+    gdb.selected_inferior().write_memory(last + 8, b"\x00")
+end
+echo ==== check-again\n
+secmon check
+echo ==== fault\n
+secmon fault
+echo ==== catch\n
+secmon catch
+echo ==== phys-mode\n
+maintenance packet qqemu.PhyMemMode
+echo ==== end\n
+kill
+EOF
+	wait_listen "$port" || why="QEMU's gdbstub never listened on $port"
+	if [ -z "$why" ]; then
+		timeout "$GDB_TIMEOUT" gdb-multiarch -q -batch "${BIOS%.bin}.elf" -x "$script" >"$logf" 2>&1 ||
+			why="gdb failed or timed out (status $?)"
+	fi
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	[ -n "$why" ] || why=$(expect_lines "$logf" 'Breakpoint 1, sbi_ptm' \
+		'Breakpoint 2, pl_gdb_stop') || true
+	[ -n "$why" ] || why=$(gdbext_payload_compare "$qlog" "$logf") || true
+	report "$name" "$why" "$logf"
+}
+
+# Every key line of the gdb log against the payload's serial output.
+gdbext_payload_compare() {
+	local qlog=$1 logf=$2 nharts global stats h root h1 r1 va pa want
+	nharts=$(sed -nE 's/^payload: ([0-9]+) harts,.*/\1/p' "$qlog")
+	global=$(sed -n 's/^payload: gdb global //p' "$qlog")
+	stats=$(grep -m1 '^payload: gdb stats ' "$qlog")
+	read -r h root < <(sed -nE 's/^payload: gdb as handle (0x[0-9a-f]+) root (0x[0-9a-f]+)/\1 \2/p' "$qlog" | head -1)
+	read -r h1 r1 < <(sed -nE 's/^payload: gdb as handle (0x[0-9a-f]+) root (0x[0-9a-f]+)/\1 \2/p' "$qlog" | sed -n 2p)
+	read -r va pa < <(sed -nE 's/^payload: gdb va (0x[0-9a-f]+) pa (0x[0-9a-f]+)/\1 \2/p' "$qlog")
+	if [ -z "$nharts" ] || [ -z "$global" ] || [ -z "$stats" ] || [ -z "$h1" ] || [ "$va" != 0x10000 ] ||
+		! grep -q '^payload: gdb check 0;' "$qlog"; then
+		echo "the payload did not print its gdb-mode lines (see ${qlog#"$SECMON_REPO"/})"
+		return 1
+	fi
+	expect_in "$(section "$logf" harts)" "^harts: $nharts present" \
+		"^hart 0 \\(thread 1\\): HSM STARTED, priv S, satp 0x[0-9a-f]+ Sv39 ASID [0-9]+ root $root: AS slot [0-9]+ handle $h" \
+		'^hart 1 \(thread 2\): HSM STOPPED, priv M' || return 1
+	expect_in "$(section "$logf" pool)" "^$global\$" || return 1
+	expect_in "$(section "$logf" as)" "^address spaces: 2 live, 0 zombie" \
+		"handle $h LIVE root $root " "handle $h1 LIVE root $r1 " || return 1
+	mapfile -t want < <(stats_to_ptwalk "$stats")
+	expect_in "$(section "$logf" ptwalk-satp)" "${want[@]}" \
+		"^ptwalk: root is pool page [0-9]+: address space slot [0-9]+, handle $h\$" \
+		'^Invariant violations: 0$' "^  => PA $pa \\(leaf at level 0\\)" || return 1
+	expect_in "$(section "$logf" ptwalk-hart0)" "${want[@]}" \
+		"^  level 2 table $root: " || return 1
+	expect_in "$(section "$logf" check)" '^secmon check: OK' || return 1
+	expect_in "$(section "$logf" corrupt)" '^secmon check: FAILED' \
+		'unowned but not clean' || return 1
+	expect_in "$(section "$logf" check-again)" '^secmon check: OK' || return 1
+	expect_in "$(section "$logf" fault)" '^mcause 0x[0-9a-f]+ \(' \
+		'^scause 0x[0-9a-f]+ \(' '^hart 0 \(thread 1\), priv S, pc 0x[0-9a-f]+ <pl_gdb_stop' || return 1
+	expect_in "$(section "$logf" catch)" 'breakpoint [0-9]+ on trap_entry' || return 1
+	# Every command put QEMU's gdbstub back in virtual-address mode.
+	expect_in "$(section "$logf" phys-mode)" '^received: "0"' || return 1
+}
+
+# The model's unit tests (fake memory; no QEMU): their own PASS/FAIL lines.
+case_gdbext_model() {
+	local logf="$LOGDIR/gdbext-model.log" rc
+	set +e
+	python3 "$SECMON_REPO/test/gdb/test_secmon_model.py" >"$logf" 2>&1
+	rc=$?
+	set -e
+	grep -E '^(PASS|FAIL) ' "$logf"
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$logf"; then
+		report gdbext/model "python3 exited $rc" "$logf"
+	fi
+}
