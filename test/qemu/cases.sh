@@ -230,6 +230,7 @@ run_qemu_cases() {
 	case_gdb
 	case_gdbext_model
 	case_gdbext_payload
+	case_gdbext_linux
 	case_payload 1
 	case_payload 4
 	case_payload 2 no-sstc -cpu rv64,sstc=off

@@ -165,3 +165,113 @@ case_gdbext_model() {
 		report gdbext/model "python3 exited $rc" "$logf"
 	fi
 }
+
+# check_walk_summary TEXT LEVELS: the ptwalk summary in TEXT adds up (levels
+# listed top-down, one root, total = sum, KiB = 4 x total, bitmap = one bit
+# per leaf page rounded up, some leaves, user leaves <= leaves). Prints why not.
+check_walk_summary() {
+	awk -v levels="$2" '
+	/^Level [0-9] \(VPN\[[0-9]\]\) pages: [0-9]+$/ { n++; sum += $NF; if (n == 1) top = $NF; if ($2 != levels - n) bad = "level lines out of order: " $0 }
+	/^Total page table pages: / { total = $5; kib = $8 }
+	/^Total leaf data pages: / { leaf = $5; bitmap = $9 }
+	/^Total user leaf pages: / { user = $5 }
+	END {
+		if (bad == "" && n != levels) bad = n " level lines for " levels " levels"
+		if (bad == "" && top != 1) bad = "top level has " top " pages, not 1"
+		if (bad == "" && (total != sum || kib != 4 * total)) bad = "total " total " (" kib " KiB) but levels sum to " sum
+		if (bad == "" && (leaf < 1 || bitmap != int((leaf + 7) / 8))) bad = "leaf pages " leaf ", bitmap " bitmap " bytes"
+		if (bad == "" && (user < 1 || user > leaf)) bad = "user leaf pages " user " of " leaf
+		if (bad != "") { print bad; exit 1 }
+	}' <<<"$1"
+}
+
+# The plain kernel (build/linux: not under the monitor's page-table
+# protection) through ./tools/run --gdb's own command: break on do_exit of a
+# process, then secmon harts and ptwalk satp must agree and add up, and an
+# address in Linux's linear map must decode to its physical page.
+case_gdbext_linux() {
+	local port=$((20000 + RANDOM % 20000)) qlog="$LOGDIR/gdbext-linux-qemu.log"
+	local logf="$LOGDIR/gdbext-linux.log" script="$LOGDIR/gdbext-linux.gdb"
+	local name=qemu/gdbext-linux-do_exit-harts-ptwalk why="" qpid cmd
+	timeout "$QEMU_TIMEOUT" "$SECMON_REPO/tools/run" --gdb --gdb-port "$port" --smp 2 \
+		--kernel "$KERNEL" --initrd "$INITRD" --suite basic </dev/null >"$qlog" 2>&1 &
+	qpid=$!
+	cat >"$script" <<'EOF2'
+break do_exit
+python
+# The first do_exit may be a kernel thread's (no user mappings): go on to
+# a process's, up to 30 stops.
+for _ in range(30):
+    gdb.execute("continue")
+    if ptwalk("satp")[4].user_leaf_pages:
+        break
+end
+echo ==== harts\n
+secmon harts
+echo ==== ptwalk\n
+secmon ptwalk satp
+echo ==== pool\n
+secmon pool
+echo ==== linear\n
+python
+lin = linux_linear_map(State())
+mon = State().mon
+print("page_offset 0x%x" % lin[0])
+gdb.execute("secmon fault 0x%x" % ((mon.base + 0x10 + lin[1]) & MASK64))
+end
+echo ==== fault\n
+secmon fault
+echo ==== catch\n
+secmon catch
+echo ==== phys-mode\n
+maintenance packet qqemu.PhyMemMode
+echo ==== end\n
+kill
+EOF2
+	for _ in $(seq 1 600); do # tools/run may rebuild first
+		cmd=$(grep -m1 '^  gdb-multiarch ' "$qlog" || true)
+		[ -n "$cmd" ] && break
+		sleep 0.2
+	done
+	if [ -z "$cmd" ]; then
+		why="tools/run --gdb printed no gdb-multiarch command"
+	elif ! wait_listen "$port"; then
+		why="QEMU's gdbstub never listened on $port"
+	else
+		eval "timeout $GDB_TIMEOUT $cmd -batch -x $(printf %q "$script")" >"$logf" 2>&1 ||
+			why="gdb failed or timed out (status $?)"
+	fi
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	[ -n "$why" ] || why=$(expect_lines "$logf" 'add symbol table from file ".*vmlinux"' \
+		'Breakpoint 1, 0x[0-9a-f]+ in do_exit \(\)') || true
+	[ -n "$why" ] || why=$(gdbext_linux_compare "$logf") || true
+	report "$name" "$why" "$logf"
+}
+
+gdbext_linux_compare() {
+	local logf=$1 walk mode satp hart levels offset base pool
+	walk=$(section "$logf" ptwalk)
+	read -r satp mode hart < <(sed -nE 's/^ptwalk: root 0x[0-9a-f]+, (Sv[0-9]+), from hart ([0-9]+) satp (0x[0-9a-f]+) .*/\3 \1 \2/p' <<<"$walk")
+	case "$mode" in
+	Sv39) levels=3 offset=0xffffffd600000000 ;;
+	Sv48) levels=4 offset=0xffffaf8000000000 ;;
+	Sv57) levels=5 offset=0xff60000000000000 ;; # arch/riscv/include/asm/page.h
+	*) echo "ptwalk satp named no paging mode"; return 1 ;;
+	esac
+	expect_in "$(section "$logf" harts)" '^harts: 2 present' \
+		"^hart $hart \\(thread $((hart + 1))\\): HSM STARTED, priv S, satp $satp $mode ASID [0-9]+ root 0x[0-9a-f]+: not a pool page \\(unprotected\\)" || return 1
+	expect_in "$walk" '^ptwalk: root is not a pool page: unprotected address space; ownership checks skipped$' \
+		'^Invariant violations: 0$' || return 1
+	check_walk_summary "$walk" "$levels" || return 1
+	base=$(section "$logf" pool | sed -nE 's/^pool: (0x[0-9a-f]+)-.*/\1/p')
+	pool=$(sed -nE 's/^  Linux linear map \(PAGE_OFFSET (0x[0-9a-f]+)\): PA (0x[0-9a-f]+): pool page 0 .*/\1 \2/p' "$logf")
+	if [ -z "$base" ] || [ "$pool" != "$offset $(printf '0x%x' $((base + 0x10)))" ]; then
+		echo "linear-map address of the pool decoded as '$pool', want '$offset' and pool base '$base' + 0x10"
+		return 1
+	fi
+	expect_in "$(section "$logf" fault)" '^scause 0x[0-9a-f]+ \(' \
+		'^hart [0-9]+ \(thread [0-9]+\), priv S, pc 0x[0-9a-f]+ <do_exit in vmlinux>' || return 1
+	expect_in "$(section "$logf" catch)" 'breakpoint [0-9]+ on handle_exception' || return 1
+	expect_in "$(section "$logf" phys-mode)" '^received: "0"' || return 1
+}

@@ -630,7 +630,7 @@ code would run under S-mode paging and PMP there."""
 
 
 class Fault(gdb.Command):
-    """secmon fault: decode the selected hart's last trap.
+    """secmon fault [ADDR]: decode the selected hart's last trap (or ADDR).
 
 Prints mcause/mepc/mtval (the last trap into the monitor) and
 scause/sepc/stval (the last trap into S-mode) with cause names and
@@ -638,7 +638,9 @@ symbols from every loaded symbol file (monitor, vmlinux, payload). For a
 faulting address it says what it is: a pool page (state, level, owner
 address space), monitor memory, a PA in Linux's linear map (PAGE_OFFSET
 from kernel_map, when vmlinux is loaded), or a user address, translated
-through the hart's satp with each table's owner named."""
+through the hart's satp with each table's owner named. With ADDR (say,
+the address of an oops' "Unable to handle kernel paging request"), only
+that address is described, the same way."""
 
     def __init__(self):
         super().__init__("secmon fault", gdb.COMMAND_USER)
@@ -646,6 +648,12 @@ through the hart's satp with each table's owner named."""
     def invoke(self, arg, from_tty):
         st = State()
         hart = current_hart()
+        if arg.strip():
+            addr = parse_int(arg)
+            print("address 0x%x %s" % (addr, symbolize(addr)))
+            for line in describe_address(st, hart, addr, True):
+                print("  " + line)
+            return
         priv = read_reg("priv")
         print("hart %d (thread %d), priv %s, pc 0x%x %s" % (
             hart, hart + 1, PRIV.get(priv, "?"), read_reg("pc") or 0,
