@@ -33,6 +33,13 @@ expect_in() {
 	done
 }
 
+# The end of every case's gdb script: fault, catch, then whether the
+# commands left QEMU's gdbstub in virtual-address mode, as they found it.
+gdb_script_tail() {
+	printf '%s\n' 'echo ==== fault\n' 'secmon fault' 'echo ==== catch\n' 'secmon catch' \
+		'echo ==== phys-mode\n' 'maintenance packet qqemu.PhyMemMode' 'echo ==== end\n' kill
+}
+
 # The summary lines ptwalk must print for STATS words "level2 A level1 B
 # level0 C tables T ... leaf_pages P user_leaf_pages U".
 stats_to_ptwalk() {
@@ -94,15 +101,8 @@ with physical_memory():
 end
 echo ==== check-again\n
 secmon check
-echo ==== fault\n
-secmon fault
-echo ==== catch\n
-secmon catch
-echo ==== phys-mode\n
-maintenance packet qqemu.PhyMemMode
-echo ==== end\n
-kill
 EOF
+	gdb_script_tail >>"$script"
 	wait_listen "$port" || why="QEMU's gdbstub never listened on $port"
 	if [ -z "$why" ]; then
 		timeout "$GDB_TIMEOUT" gdb-multiarch -q -batch "${BIOS%.bin}.elf" -x "$script" >"$logf" 2>&1 ||
@@ -219,15 +219,8 @@ mon = State().mon
 print("page_offset 0x%x" % lin[0])
 gdb.execute("secmon fault 0x%x" % ((mon.base + 0x10 + lin[1]) & MASK64))
 end
-echo ==== fault\n
-secmon fault
-echo ==== catch\n
-secmon catch
-echo ==== phys-mode\n
-maintenance packet qqemu.PhyMemMode
-echo ==== end\n
-kill
 EOF2
+	gdb_script_tail >>"$script"
 	for _ in $(seq 1 600); do # tools/run may rebuild first
 		cmd=$(grep -m1 '^  gdb-multiarch ' "$qlog" || true)
 		[ -n "$cmd" ] && break
