@@ -141,7 +141,7 @@ gdbext_payload_compare() {
 		"^ptwalk: root is pool page [0-9]+: address space slot [0-9]+, handle $h\$" \
 		'^Invariant violations: 0$' "^  => PA $pa \\(leaf at level 0\\)" || return 1
 	expect_in "$(section "$logf" ptwalk-hart0)" "${want[@]}" \
-		"^  level 2 table $root: " || return 1
+		"^  level 2 table $root \\(root\\): " || return 1
 	expect_in "$(section "$logf" check)" '^secmon check: OK' || return 1
 	expect_in "$(section "$logf" corrupt)" '^secmon check: FAILED' \
 		'unowned but not clean' || return 1

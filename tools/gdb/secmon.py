@@ -557,10 +557,13 @@ pool. --va VA prints the translation of VA with every entry decoded;
             print(line)
         print("Leaf entries: %d" % w.leaf_entries)
         if "--verbose" in flags:
-            for level, pa, nvalid, nleaf in w.table_list:
+            for level, pa, va, nvalid, nleaf in w.table_list:
                 owner = st.mon.owner_text(pa) or "not a pool page"
-                print("  level %d table 0x%x: %d valid, %d leaves; %s"
-                      % (level, pa, nvalid, nleaf, owner))
+                end = va + (M.PAGE << (9 * (level + 1))) - 1
+                span = "root" if level == levels - 1 else \
+                    "VA 0x%x-0x%x" % (va, end & MASK64)
+                print("  level %d table 0x%x (%s): %d valid, %d leaves; %s"
+                      % (level, pa, span, nvalid, nleaf, owner))
         print("Invariant violations: %d" % len(w.violations))
         for v in w.violations:
             print("  VIOLATION: " + v)

@@ -299,7 +299,7 @@ class Walk:
         self.user_leaf_pages = 0
         self.violations = []
         self.notes = []
-        self.table_list = []  # (level, pa, valid entries, leaves)
+        self.table_list = []  # (level, pa, first VA, valid entries, leaves)
 
     @property
     def table_pages(self):
@@ -345,7 +345,7 @@ def walk(read_table, root, levels, mon=None, kernel_half=False):
                            "handle 0x%x" % (ridx, slot, mon.handle(slot)))
     seen = set()
 
-    def visit(pa, level, user):
+    def visit(pa, level, user, va):
         if pa in seen:
             w.violations.append("table 0x%x is linked twice" % pa)
             return
@@ -373,7 +373,8 @@ def walk(read_table, root, levels, mon=None, kernel_half=False):
                 if level == 0:
                     w.violations.append("%s: table pointer at level 0" % where)
                     continue
-                visit(pte_pa(pte), level - 1, in_user)
+                visit(pte_pa(pte), level - 1, in_user,
+                      sign_extend(va + (i << (12 + 9 * level)), levels))
                 continue
             nleaf += 1
             pages = 1 << (9 * level)
@@ -385,10 +386,18 @@ def walk(read_table, root, levels, mon=None, kernel_half=False):
                 why = leaf_problem(mon, level, pte, levels)
                 if why:
                     w.violations.append("%s: leaf 0x%x %s" % (where, pte, why))
-        w.table_list[entry] = (level, pa, nvalid, nleaf)
+        w.table_list[entry] = (level, pa, va, nvalid, nleaf)
 
-    visit(root, levels - 1, True)
+    visit(root, levels - 1, True, 0)
     return w
+
+
+def sign_extend(va, levels):
+    """The canonical form of a VA of 12 + 9 * levels bits."""
+    bits = 12 + 9 * levels
+    va &= (1 << bits) - 1
+    return va | (((1 << 64) - 1) & ~((1 << bits) - 1)) if va >> (bits - 1) \
+        else va
 
 
 def owner_problem(mon, pa, level, slot, levels):
