@@ -582,7 +582,7 @@ def show_translation(st, root, levels, va):
         owner = st.mon.owner_text(epa & ~0xFFF) or "not a pool page"
         kind = ("leaf" if M.is_leaf(pte) else
                 "table" if M.is_table(pte) else "invalid")
-        print("  L%d [%3d] @0x%x = 0x%016x %s %s PPN 0x%x -> 0x%x  (in %s)"
+        print("  L%d [%3d] @0x%x = 0x%016x %s %s PPN 0x%x -> 0x%x  (%s)"
               % (level, index, epa, pte, M.pte_flags(pte), kind,
                  pte_ppn(pte), M.pte_pa(pte), owner))
     print("  => %s" % ("PA 0x%x (%s)" % (pa, why) if pa is not None else why))
@@ -712,7 +712,7 @@ def describe_address(st, hart, addr, maybe_physical):
             "PA 0x%x" % pa if pa is not None else why))
         for level, index, epa, pte in steps:
             owner = mon.owner_text(epa & ~0xFFF) or "not a pool page"
-            out.append("  L%d [%d] entry 0x%x = 0x%x %s in %s" % (
+            out.append("  L%d [%d] entry 0x%x = 0x%x %s (%s)" % (
                 level, index, epa, pte, M.pte_flags(pte), owner))
     return out
 
