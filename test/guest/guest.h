@@ -96,6 +96,9 @@ int suite_basic(void);
 int suite_hotplug(void);
 int suite_suspend(void);
 int suite_trace(void);
+int suite_protected(void);
+/* The protected suite's time limit: longer for secmon.tier=full. */
+unsigned protected_timeout_s(void);
 int worker_main(int argc, char **argv);
 int job_main(int argc, char **argv);
 

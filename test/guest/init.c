@@ -306,6 +306,7 @@ static void __attribute__((noreturn)) init_main(void)
 		{ "hotplug", suite_hotplug, 200 },
 		{ "suspend", suite_suspend, 150 },
 		{ "trace", suite_trace, 120 },
+		{ "protected", suite_protected, 0 }, /* by tier, see below */
 	};
 	const char *name, *t;
 	unsigned timeout_s = 120;
@@ -330,6 +331,8 @@ static void __attribute__((noreturn)) init_main(void)
 			timeout_s = suites[i].timeout_s;
 		}
 	}
+	if (fn == suite_protected)
+		timeout_s = protected_timeout_s();
 	t = cmdline_get("secmon.timeout");
 	if (t && atoi(t) > 0) {
 		timeout_s = (unsigned)atoi(t);
@@ -342,7 +345,7 @@ static void __attribute__((noreturn)) init_main(void)
 		       timeout_s);
 		rc = run_suite(name, fn, timeout_s);
 	} else {
-		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace)\n",
+		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected)\n",
 		       name);
 		rc = 1;
 	}

@@ -1,0 +1,140 @@
+/*
+ * Suite "protected", case 7: CPU hotplug while cases 3 and 4 run.
+ *
+ * Two load processes repeat copy-on-write rounds and churn runs while every
+ * secondary CPU goes offline and online through
+ * /sys/devices/system/cpu/cpuN/online.  A hart that leaves must leave no
+ * stale satp or TLB entry behind for the tables the loads keep changing,
+ * and one that comes back must pick up the current ones.  The loads stop
+ * on SIGUSR1 and must have checked at least one round each without error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "guest.h"
+#include "prot.h"
+
+#define CHURN_STEPS_PER_RUN 60
+#define LOAD_STOP_S 120
+
+static volatile sig_atomic_t load_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	load_stop = 1;
+}
+
+static int cow_load(long arg)
+{
+	unsigned long i;
+
+	(void)arg;
+	for (i = 0; !load_stop; i++)
+		if (prot_cow_round(100000 + i))
+			return 1;
+	printf("hotplug: copy-on-write load: %lu rounds\n", i);
+	return i ? 0 : prot_fail("the copy-on-write load did no round");
+}
+
+static int churn_load(long seed)
+{
+	unsigned long i;
+
+	for (i = 0; !load_stop; i++)
+		if (prot_churn_run((unsigned long)seed + i, CHURN_STEPS_PER_RUN))
+			return 1;
+	printf("hotplug: churn load: %lu runs of %d steps from seed %ld\n", i,
+	       CHURN_STEPS_PER_RUN, seed);
+	return i ? 0 : prot_fail("the churn load did no run");
+}
+
+/* Takes cpu off or on and checks the number of CPUs online. */
+static int set_cpu(int cpu, int on, int want)
+{
+	char path[64], list[64] = "";
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online",
+		 cpu);
+	if (write_text(path, on ? "1" : "0") < 0)
+		return prot_fail("%s cpu%d: %s", on ? "onlining" : "offlining",
+				 cpu, strerror(errno));
+	n = sysfs_online_cpus(list, sizeof(list));
+	if (n != want)
+		return prot_fail("after %s cpu%d, CPUs online: \"%s\"",
+				 on ? "onlining" : "offlining", cpu, list);
+	return 0;
+}
+
+/* Each secondary off and on again; odd rounds go from the top down. */
+static int cycle(int ncpu, int round)
+{
+	for (int i = 1; i < ncpu; i++) {
+		int cpu = round % 2 ? ncpu - i : i;
+
+		if (set_cpu(cpu, 0, ncpu - 1) || set_cpu(cpu, 1, ncpu))
+			return 1;
+	}
+	return 0;
+}
+
+/* After a failure: bring every CPU back so the loads can be judged. */
+static void restore_cpus(int ncpu)
+{
+	char path[64];
+
+	for (int cpu = 1; cpu < ncpu; cpu++) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/online", cpu);
+		write_text(path, "1");
+	}
+}
+
+static int stop_load(pid_t pid, const char *what)
+{
+	int st;
+
+	kill(pid, SIGUSR1);
+	if (prot_wait(pid, &st, LOAD_STOP_S) < 0)
+		return prot_fail("the %s load did not stop", what);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return prot_fail("the %s load: %s", what, prot_status(st));
+	return 0;
+}
+
+int prot_case_hotplug(void)
+{
+	int ncpu = sysfs_online_cpus(NULL, 0), rounds = prot_scale(10, 100);
+	struct sigaction sa;
+	pid_t cow, churn;
+	int rc = 0, r;
+
+	if (ncpu < 2)
+		return prot_skip("needs more than one CPU online");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGUSR1, &sa, NULL);
+	cow = prot_spawn(cow_load, 0);
+	churn = prot_spawn(churn_load, (long)prot_churn_seed() + 1000);
+	if (cow < 0 || churn < 0)
+		return prot_fail("fork: %s", strerror(errno));
+	for (r = 0; r < rounds && !rc; r++)
+		rc = cycle(ncpu, r);
+	if (rc)
+		restore_cpus(ncpu);
+	printf("hotplug: %d rounds over cpu1..cpu%d, %d transitions\n", r,
+	       ncpu - 1, 2 * r * (ncpu - 1));
+	if (stop_load(cow, "copy-on-write"))
+		rc = 1;
+	if (stop_load(churn, "churn"))
+		rc = 1;
+	if (!rc && sysfs_online_cpus(NULL, 0) != ncpu)
+		rc = prot_fail("not all CPUs came back online");
+	return rc;
+}

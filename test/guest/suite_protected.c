@@ -1,0 +1,305 @@
+/*
+ * Suite "protected": the integration suite of issue 5, Linux user page
+ * tables owned by the monitor (the glue's /sys/kernel/secmon interface).
+ *
+ * Command line: secmon.tier=ci (default, bounded counts) or
+ * secmon.tier=full (the issue's counts); secmon.seed=N repeats a churn
+ * run; secmon.bomb_cap=N caps the fork bomb (default 4000);
+ * secmon.pool_force=1 runs the pool case without the monitor (to test the
+ * case itself; it then fails, as the pool never runs out).
+ *
+ * Each case runs in its own process group and prints PASS, FAIL or SKIP;
+ * after it the kernel log must hold no oops, warning or the like.  With the
+ * monitor protecting (mode "protected") the suite also checks the pool,
+ * zombies, refusals and the invariant checker, and prints the statistics
+ * before and after.  It ends with "N passed, M failed, K skipped".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "guest.h"
+#include "prot.h"
+
+#define CI_TIMEOUT_S 220	/* below the 240 s QEMU limit of test/qemu */
+#define FULL_TIMEOUT_S 900
+#define REAP_S 10
+#define POOL_POLL_MS 10000	/* an RCU grace period and then some */
+#define ZOMBIE_POLL_MS 5000
+
+struct pcase {
+	const char *name;
+	int (*fn)(void);
+	int refuses;		/* the monitor's refusals are the point */
+	int pool_baseline;	/* afterwards the pool must be back, exactly */
+};
+
+static const struct pcase cases[] = {
+	{ "exit_futex", prot_case_exit_futex, 0, 0 },
+	{ "exec_thread", prot_case_exec_thread, 0, 0 },
+	{ "fork_storm", prot_case_fork_storm, 0, 0 },
+	{ "cow", prot_case_cow, 0, 0 },
+	{ "churn", prot_case_churn, 0, 0 },
+	{ "walk_pagemap", prot_case_pagemap, 0, 0 },
+	{ "walk_vm_readv", prot_case_vm_readv, 0, 0 },
+	{ "walk_ptrace", prot_case_ptrace, 0, 0 },
+	{ "pool_exhaustion", prot_case_pool_exhaustion, 1, 1 },
+	{ "hotplug_cow_churn", prot_case_hotplug, 0, 0 },
+	{ "direct_write", prot_case_direct_write, 1, 0 },
+};
+
+/* Cases that made the monitor refuse calls though they should not have. */
+static char unexpected_refusals[256];
+
+unsigned protected_timeout_s(void)
+{
+	const char *tier = cmdline_get("secmon.tier");
+
+	return tier && strcmp(tier, "full") == 0 ? FULL_TIMEOUT_S : CI_TIMEOUT_S;
+}
+
+static void pick_tier(void)
+{
+	const char *tier = cmdline_get("secmon.tier");
+
+	prot_full = tier && strcmp(tier, "full") == 0;
+	if (tier && !prot_full && strcmp(tier, "ci") != 0)
+		printf("protected: unknown secmon.tier=%s, using ci\n", tier);
+	printf("protected: tier %s, mode %s\n", prot_full ? "full" : "ci",
+	       prot_mode());
+}
+
+/* ---- kernel log ------------------------------------------------------------- */
+
+/* What the pool case may log: its OOM reports carry "Call Trace" and its
+ * SIGBUS deaths "unhandled signal"; a crash is still a crash. */
+static int line_fatal(const char *line)
+{
+	static const char *const fatal[] = { "Oops", "Unable to handle kernel",
+		"Kernel panic", "BUG:", "WARNING:", "stall" };
+
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		if (strstr(line, fatal[i]))
+			return 1;
+	return 0;
+}
+
+/* Returns 1 and the line if the kernel logged trouble since kfd opened. */
+static int kernel_trouble(int kfd, int lenient, char *line, size_t len)
+{
+	while (kfd >= 0 && kmsg_next(kfd, line, len) > 0) {
+		if (line_fatal(line))
+			return 1;
+		if (!lenient && kmsg_line_bad(line))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- running a case --------------------------------------------------------- */
+
+/* Kills whatever the case left and reaps it: orphans come back to us as
+ * the subreaper, so ECHILD means everything is gone. */
+static void reap_all(pid_t pgid)
+{
+	long long deadline = now_ns() + REAP_S * 1000000000LL;
+	pid_t got;
+
+	kill(-pgid, SIGKILL);
+	while ((got = waitpid(-1, NULL, WNOHANG)) >= 0 && now_ns() < deadline)
+		if (got == 0)
+			usleep(10000);
+}
+
+static pid_t start_case(const struct pcase *c, int fd[2])
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		close(fd[0]);
+		prot_reason_fd = fd[1];
+		_exit(c->fn());
+	}
+	if (pid > 0)
+		setpgid(pid, pid);
+	close(fd[1]);
+	return pid;
+}
+
+/* Runs one case to its end; returns 0, 1 or SKIPPED with the reason. */
+static int run_case(const struct pcase *c, char *why, size_t len)
+{
+	int fd[2], st, limit = prot_scale(90, 800);
+	ssize_t n = 0;
+	pid_t pid;
+
+	why[0] = '\0';
+	if (pipe(fd) < 0)
+		return snprintf(why, len, "pipe: %s", strerror(errno)), 1;
+	pid = start_case(c, fd);
+	if (pid < 0)
+		return snprintf(why, len, "fork: %s", strerror(errno)), 1;
+	if (prot_wait(pid, &st, limit) < 0) {
+		reap_all(pid);
+		close(fd[0]);
+		return snprintf(why, len, "did not end within %d s", limit), 1;
+	}
+	reap_all(pid);
+	fcntl(fd[0], F_SETFL, O_NONBLOCK);
+	n = read(fd[0], why, len - 1);
+	while (n > 0 && (why[n - 1] == ' ' || why[n - 1] == ';'))
+		n--;
+	why[n > 0 ? n : 0] = '\0';
+	close(fd[0]);
+	if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == SKIPPED))
+		return WEXITSTATUS(st);
+	if (!why[0])
+		snprintf(why, len, "case process: %s", prot_status(st));
+	return 1;
+}
+
+/* ---- statistics --------------------------------------------------------------- */
+
+struct snapshot {
+	long long in_use, live, zombies, calls, refused;
+};
+
+static void snapshot(struct snapshot *s)
+{
+	s->in_use = prot_stat("pool_in_use");
+	s->live = prot_stat("live");
+	s->zombies = prot_stat("zombies");
+	if (prot_calls_total(&s->calls, &s->refused) < 0)
+		s->calls = s->refused = -1;
+}
+
+static void print_snapshot(const char *when, const struct snapshot *s)
+{
+	if (!prot_is_protected()) {
+		printf("secmon stats %s: mode %s, no statistics\n", when,
+		       prot_mode());
+		return;
+	}
+	printf("secmon stats %s: pool_in_use %lld live %lld zombies %lld calls %lld refused %lld\n",
+	       when, s->in_use, s->live, s->zombies, s->calls, s->refused);
+}
+
+/* Notes a case that made the monitor refuse calls it should not have. */
+static void note_refusals(const struct pcase *c, long long before)
+{
+	struct snapshot s;
+
+	if (c->refuses || !prot_is_protected())
+		return;
+	snapshot(&s);
+	if (s.refused == before)
+		return;
+	printf("protected: %s: refused calls %lld -> %lld\n", c->name, before,
+	       s.refused);
+	snprintf(unexpected_refusals + strlen(unexpected_refusals),
+		 sizeof(unexpected_refusals) - strlen(unexpected_refusals),
+		 " %s(+%lld)", c->name, s.refused - before);
+}
+
+/* After the pool case: the pool in use is back where it was, exactly. */
+static void check_pool_baseline(struct tally *t, const char *name,
+				long long baseline)
+{
+	long long now = prot_poll_stat("pool_in_use", baseline, POOL_POLL_MS);
+	char why[128];
+
+	printf("%s: pool_in_use baseline %lld, now %lld\n", name, baseline, now);
+	snprintf(why, sizeof(why), "pool_in_use is %lld, baseline %lld", now,
+		 baseline);
+	tally_record(t, name, now == baseline ? 0 : 1, why);
+}
+
+static void one_case(struct tally *t, const struct pcase *c)
+{
+	char why[512], line[512];
+	struct snapshot before;
+	int kfd = kmsg_open(1), rc;
+	long long t0 = now_ns();
+
+	snapshot(&before);
+	rc = run_case(c, why, sizeof(why));
+	if (rc != 1 && kernel_trouble(kfd, c->refuses, line, sizeof(line))) {
+		snprintf(why, sizeof(why), "kernel logged \"%.400s\"", line);
+		rc = 1;
+	}
+	if (kfd >= 0)
+		close(kfd);
+	tally_record(t, c->name, rc, why);
+	printf("protected: %s took %.1f s\n", c->name, (now_ns() - t0) / 1e9);
+	note_refusals(c, before.refused);
+	if (c->pool_baseline && rc != SKIPPED && prot_is_protected())
+		check_pool_baseline(t, "pool_baseline", before.in_use);
+}
+
+/* ---- after all cases ---------------------------------------------------------- */
+
+static int final_check(void)
+{
+	char text[64] = "";
+
+	if (read_text(PROT_SYSFS "/check", text, sizeof(text)) < 0)
+		return 1;
+	return strcmp(text, "ok") == 0 ? 0 : 1;
+}
+
+static void finals(struct tally *t, const struct snapshot *start)
+{
+	const char *off = "needs mode protected";
+	long long z, in_use;
+	char why[320];
+
+	if (!prot_is_protected()) {
+		tally_record(t, "final_check", SKIPPED, off);
+		tally_record(t, "final_zombies", SKIPPED, off);
+		tally_record(t, "final_pool_baseline", SKIPPED, off);
+		tally_record(t, "final_refusals", SKIPPED, off);
+		return;
+	}
+	tally_record(t, "final_check", final_check(), "the invariant checker did not say ok");
+	z = prot_poll_stat("zombies", 0, ZOMBIE_POLL_MS);
+	snprintf(why, sizeof(why), "%lld zombies left", z);
+	tally_record(t, "final_zombies", z == 0 ? 0 : 1, why);
+	in_use = prot_poll_stat("pool_in_use", start->in_use, POOL_POLL_MS);
+	snprintf(why, sizeof(why), "pool_in_use %lld, %lld at the start",
+		 in_use, start->in_use);
+	tally_record(t, "final_pool_baseline", in_use == start->in_use ? 0 : 1, why);
+	snprintf(why, sizeof(why), "calls refused during:%s", unexpected_refusals);
+	tally_record(t, "final_refusals", unexpected_refusals[0] ? 1 : 0, why);
+}
+
+int suite_protected(void)
+{
+	struct snapshot start, end;
+	struct tally t = { 0 };
+
+	pick_tier();
+	/* Orphans of a case come back here to be reaped before the pool is
+	 * measured; the OOM killer must pick the pool case's processes. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	write_text("/proc/self/oom_score_adj", "-1000");
+	snapshot(&start);
+	print_snapshot("before", &start);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		one_case(&t, &cases[i]);
+	finals(&t, &start);
+	snapshot(&end);
+	print_snapshot("after", &end);
+	printf("%d passed, %d failed, %d skipped\n", t.passed, t.failed,
+	       t.skipped);
+	fflush(stdout);
+	return t.failed ? 1 : 0;
+}
