@@ -271,7 +271,7 @@ def linux_linear_map(state):
         return None
     try:
         raw = bytes(gdb.selected_inferior().read_memory(va, 48))
-    except gdb.MemoryError:
+    except (gdb.MemoryError, gdb.error):
         satp, _ = hart_satp(state, current_hart())
         mode, levels, _, root = M.decode_satp(satp)
         if not levels:
