@@ -30,7 +30,9 @@ typedef uint64_t secmon_u64;
 
 /* Function IDs */
 #define SECMON_PTM_INFO 0 /* (field) -> value */
-#define SECMON_PTM_LOCK 1 /* (swapper_pa, trampoline_pa, kstart, kend) */
+#define SECMON_PTM_LOCK                                                        \
+	1 /* (swapper_pa, trampoline_pa, kstart, kend,                         \
+	   hole_start, hole_end) */
 #define SECMON_PTM_AS_CREATE 2 /* () -> handle */
 #define SECMON_PTM_PT_ALLOC 3 /* (handle, level) -> table PA */
 #define SECMON_PTM_PTE_SET 4 /* (handle, pte_pa, new) -> old */
@@ -76,7 +78,7 @@ typedef uint64_t secmon_u64;
 #define SECMON_LEVEL_PMD 1
 #define SECMON_LEVEL_PTE 0
 
-/* BATCH entries: 24 bytes, 8-byte aligned, read once each. */
+/* BATCH entries: 32 bytes, 8-byte aligned, read once each. */
 #define SECMON_BATCH_OP_SET 0
 #define SECMON_BATCH_OP_MODIFY 1
 #define SECMON_BATCH_MAX 128

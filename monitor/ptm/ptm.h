@@ -33,6 +33,11 @@ uint64_t ptm_kernel_root(int i); /* i = 0: swapper, 1: trampoline */
 long ptm_info(unsigned long field, unsigned long *value);
 long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t trampoline,
 		     uint64_t kstart, uint64_t kend, uint64_t caller_satp);
+/* LOCK with a hole [hole[0], hole[1]) in the image that user leaves may map
+ * writable (memory the kernel freed); hole = {0, 0}: none. */
+long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper,
+			  uint64_t trampoline, uint64_t kstart, uint64_t kend,
+			  const uint64_t hole[2], uint64_t caller_satp);
 long ptm_as_create(unsigned long self, unsigned long *handle);
 long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
 		  unsigned long *pa);

@@ -96,7 +96,7 @@ static bool root_page_ok(uint64_t pa)
 }
 
 static long lock_check(uint64_t swapper, uint64_t tramp, uint64_t kstart,
-		       uint64_t kend, uint64_t satp)
+		       uint64_t kend, const uint64_t hole[2], uint64_t satp)
 {
 	if (ptm.locked) {
 		return SBI_ERR_ALREADY_AVAILABLE;
@@ -110,6 +110,12 @@ static long lock_check(uint64_t swapper, uint64_t tramp, uint64_t kstart,
 	if (kstart >= kend || !plat_in_ram(&plat, kstart, kend - kstart)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
+	/* The hole (memory the kernel freed, e.g. its init sections) lies
+	 * inside the image; 0, 0 means none. */
+	if ((hole[0] || hole[1]) &&
+	    (hole[0] < kstart || hole[0] > hole[1] || hole[1] > kend)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
 	if (satp >> SATP_MODE_SHIFT != SATP_MODE_SV39) {
 		return SBI_ERR_DENIED;
 	}
@@ -119,11 +125,21 @@ static long lock_check(uint64_t swapper, uint64_t tramp, uint64_t kstart,
 long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t tramp,
 		     uint64_t kstart, uint64_t kend, uint64_t caller_satp)
 {
+	const uint64_t no_hole[2] = {0, 0};
+
+	return ptm_lock_kernel_hole(self, swapper, tramp, kstart, kend, no_hole,
+				    caller_satp);
+}
+
+long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper, uint64_t tramp,
+			  uint64_t kstart, uint64_t kend,
+			  const uint64_t hole[2], uint64_t caller_satp)
+{
 	long rc;
 
 	db_lock(self);
 	ptm.calls++;
-	rc = lock_check(swapper, tramp, kstart, kend, caller_satp);
+	rc = lock_check(swapper, tramp, kstart, kend, hole, caller_satp);
 	if (!rc) {
 		memcpy(ptm.kernel_half,
 		       (uint64_t *)arch_phys_ptr(swapper, PTM_PAGE_SIZE) + 256,
@@ -132,6 +148,8 @@ long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t tramp,
 		ptm.kroot[1] = tramp;
 		ptm.kstart = kstart;
 		ptm.kend = kend;
+		ptm.khole[0] = hole[0] || hole[1] ? hole[0] : kend;
+		ptm.khole[1] = hole[0] || hole[1] ? hole[1] : kend;
 		ptm.hart_satp[self] = caller_satp;
 		ptm.locked = true;
 		ptm_hook_locked(self);

@@ -69,6 +69,7 @@ struct ptm_db {
 	bool locked;
 	uint64_t kroot[2];
 	uint64_t kstart, kend;
+	uint64_t khole[2]; /* freed part of the image: [0], [1]; kend if none */
 	uint64_t kernel_half[256]; /* swapper's entries 256..511 at LOCK */
 	uint64_t hart_satp[SECMON_MAX_HARTS];
 	struct ptm_page page[PTM_MAX_POOL_PAGES];

@@ -42,7 +42,7 @@ static uint64_t leaf_size(unsigned level)
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
-	return a < b + blen && b < a + alen;
+	return alen && blen && a < b + blen && b < a + alen;
 }
 
 static long check_leaf(unsigned level, uint64_t val)
@@ -71,7 +71,8 @@ static long check_leaf(unsigned level, uint64_t val)
 		return SBI_ERR_DENIED;
 	}
 	if ((val & W) &&
-	    overlaps(pa, size, ptm.kstart, ptm.kend - ptm.kstart)) {
+	    (overlaps(pa, size, ptm.kstart, ptm.khole[0] - ptm.kstart) ||
+	     overlaps(pa, size, ptm.khole[1], ptm.kend - ptm.khole[1]))) {
 		return SBI_ERR_DENIED;
 	}
 	return SBI_SUCCESS;

@@ -89,11 +89,11 @@ static void test_lock_refusals(void)
 
 	pt_boot(PT_POOL, PT_POOL_PAGES);
 	REFUSED(ptm_as_create(SELF, &h), SBI_ERR_DENIED);
-	lock_root_refusals(PT_SWAPPER + 8);           /* misaligned */
-	lock_root_refusals(0x1000);                   /* not RAM */
-	lock_root_refusals(PT_RAM_END);               /* just past RAM */
-	lock_root_refusals(TEST_MON_BASE + 0x1000);   /* the monitor */
-	lock_root_refusals(PT_POOL);                  /* the pool */
+	lock_root_refusals(PT_SWAPPER + 8); /* misaligned */
+	lock_root_refusals(0x1000); /* not RAM */
+	lock_root_refusals(PT_RAM_END); /* just past RAM */
+	lock_root_refusals(TEST_MON_BASE + 0x1000); /* the monitor */
+	lock_root_refusals(PT_POOL); /* the pool */
 	lock_root_refusals(PT_POOL + 0x3000);
 	/* A root whose user half maps anything, even with V=0. */
 	pt_write(PT_USER, 0);
@@ -135,6 +135,47 @@ static void test_lock_refusals(void)
 	    lock(PT_SWAPPER, PT_TRAMP, PT_KSTART, PT_KEND, SATP(PT_SWAPPER)),
 	    SBI_ERR_ALREADY_AVAILABLE);
 	REFUSED(lock(0, 0, 0, 0, 0), SBI_ERR_ALREADY_AVAILABLE);
+}
+
+static long lock_hole(uint64_t hs, uint64_t he)
+{
+	const uint64_t hole[2] = {hs, he};
+
+	return ptm_lock_kernel_hole(SELF, PT_SWAPPER, PT_TRAMP, PT_KSTART,
+				    PT_KEND, hole, SATP(PT_SWAPPER));
+}
+
+/* LOCK's hole: freed image memory (Linux's init sections) that user leaves
+ * may map writable; the rest of the image stays read-only to users. */
+static void test_lock_hole(void)
+{
+	const uint64_t hs = PT_KSTART + 0x10000, he = PT_KSTART + 0x20000;
+	unsigned long h;
+	uint64_t root, pmd, pte;
+
+	pt_boot(PT_POOL, PT_POOL_PAGES);
+	REFUSED(lock_hole(PT_KSTART - 0x1000, he), SBI_ERR_INVALID_PARAM);
+	REFUSED(lock_hole(hs, PT_KEND + 0x1000), SBI_ERR_INVALID_PARAM);
+	REFUSED(lock_hole(he, hs), SBI_ERR_INVALID_PARAM);
+	REFUSED(lock_hole(0, he), SBI_ERR_INVALID_PARAM);
+	CHECK(!ptm_locked());
+	CHECK_EQ(lock_hole(hs, he), SBI_SUCCESS);
+	h = pt_create();
+	root = SECMON_HANDLE_ROOT_PA(PT_POOL, h);
+	pmd = pt_alloc(h, 1);
+	pte = pt_alloc(h, 0);
+	pt_set(h, slot(root, 1), link_to(pmd));
+	pt_set(h, slot(pmd, 0), link_to(pte));
+	pt_set(h, slot(pte, 0), leaf(hs, R | W | U));
+	pt_set(h, slot(pte, 1), leaf(he - 0x1000, R | W | U));
+	pt_set(h, slot(pte, 2), leaf(hs - 0x1000, R | U));
+	REFUSED(ptm_pte_set(SELF, h, slot(pte, 3), leaf(hs - 0x1000, R | W | U),
+			    &(uint64_t){0}),
+		SBI_ERR_DENIED);
+	REFUSED(ptm_pte_set(SELF, h, slot(pte, 3), leaf(he, R | W | U),
+			    &(uint64_t){0}),
+		SBI_ERR_DENIED);
+	CHECK_PTM_OK();
 }
 
 static void test_lock_without_pool(void)
@@ -279,7 +320,7 @@ static void bad_handles(unsigned long *list, unsigned long live)
 	list[1] = live | (1UL << 63);
 	list[2] = live + (1UL << 32); /* another generation */
 	list[3] = live - (1UL << 32); /* generation 0 */
-	list[4] = live + 1;           /* another page */
+	list[4] = live + 1; /* another page */
 	list[5] = (live & ~0xffffffffUL) | PT_POOL_PAGES; /* past the pool */
 	list[6] = ~0UL;
 	list[7] = (live & ~0xffffffffUL) | 0xffffffffUL;
@@ -429,8 +470,8 @@ static void test_zombie(void)
 	h = pt_create();
 	root = SECMON_HANDLE_ROOT_PA(PT_POOL, h);
 	pte = pt_chain(h, &pmd);
-	lone = pt_alloc(h, 0);    /* never linked */
-	lone2 = pt_alloc(h, 1);   /* linked, then unlinked (RCU-deferred) */
+	lone = pt_alloc(h, 0); /* never linked */
+	lone2 = pt_alloc(h, 1); /* linked, then unlinked (RCU-deferred) */
 	pt_set(h, slot(root, 9), link_to(lone2));
 	pt_set(h, slot(lone, 4), leaf(PT_USER, R | W | U));
 	pt_set(h, slot(lone2, 4), leaf(PT_USER, R | U));
@@ -554,14 +595,14 @@ static void test_stale_handles(void)
 	pt_lock();
 	h1 = pt_create();
 	t1 = pt_alloc(h1, 0);
-	pt_destroy(h1);                  /* zombie: t1 left */
+	pt_destroy(h1); /* zombie: t1 left */
 	h2 = pt_create();
-	pt_alloc(h2, 0);                 /* pool now empty but quarantine */
-	h3 = pt_create();                /* flush: h1's old root page */
+	pt_alloc(h2, 0); /* pool now empty but quarantine */
+	h3 = pt_create(); /* flush: h1's old root page */
 	CHECK_EQ(SECMON_HANDLE_ROOT_INDEX(h3), SECMON_HANDLE_ROOT_INDEX(h1));
 	CHECK(h3 != h1);
 	CHECK(h3 != h2);
-	pt_free(h1, t1);                 /* the zombie goes */
+	pt_free(h1, t1); /* the zombie goes */
 	REFUSED(ptm_pt_alloc(SELF, h1, 0, &pa), SBI_ERR_INVALID_PARAM);
 	REFUSED(ptm_as_destroy(SELF, h1), SBI_ERR_INVALID_PARAM);
 	pt_destroy(h3);
@@ -633,15 +674,15 @@ static void test_satp(void)
 	satp_ok(2, SATP(PT_TRAMP) | (0xffffUL << 44));
 	satp_ok(3, SATP(root) | (1UL << 44));
 	satp_ok(0, SATP(SECMON_HANDLE_ROOT_PA(PT_POOL, h2)));
-	satp_refused(1, 0);                          /* bare */
-	satp_refused(1, PT_SWAPPER >> 12);           /* bare, with a PPN */
+	satp_refused(1, 0); /* bare */
+	satp_refused(1, PT_SWAPPER >> 12); /* bare, with a PPN */
 	satp_refused(1, SATP_SV48 | (PT_SWAPPER >> 12));
 	satp_refused(1, SATP_SV57 | (root >> 12));
 	satp_refused(1, (15UL << 60) | (root >> 12));
-	satp_refused(1, SATP(t));                    /* a table, not a root */
+	satp_refused(1, SATP(t)); /* a table, not a root */
 	satp_refused(1, SATP(lone));
 	satp_refused(1, SATP(PT_POOL + (PT_POOL_PAGES - 1) * PTM_PAGE_SIZE));
-	satp_refused(1, SATP(PT_USER));              /* unregistered */
+	satp_refused(1, SATP(PT_USER)); /* unregistered */
 	satp_refused(1, SATP(PT_SWAPPER + 0x1000000)); /* not RAM */
 	satp_refused(1, SATP(PT_KSTART));
 
@@ -671,8 +712,8 @@ static void test_stats(void)
 	pt_set(h, slot(pte, 0), leaf(PT_USER, R | U));
 	pt_set(h, slot(pte, 1), leaf(PT_USER + 0x1000, R | W | U));
 	pt_set(h, slot(pte, 2), 0x3000 | G | R); /* PAGE_NONE: not a leaf */
-	pt_set(h, slot(pmd, 3), leaf(PT_USER, R | X | U));   /* 2 MiB */
-	pt_set(h, slot(root, 4), leaf(PT_HIGH, R | U));      /* 1 GiB */
+	pt_set(h, slot(pmd, 3), leaf(PT_USER, R | X | U)); /* 2 MiB */
+	pt_set(h, slot(root, 4), leaf(PT_HIGH, R | U)); /* 1 GiB */
 	ptm_count_sfence();
 	ptm_count_sfence();
 
@@ -722,21 +763,21 @@ static void test_stats(void)
 static void test_stats_refusals(void)
 {
 	static const uint64_t bad_buf[] = {
-		PT_BUF + 4,
-		PT_BUF + 1,
-		PT_POOL,
-		PT_POOL - 8,                      /* runs into the pool */
-		PT_POOL + PT_POOL_PAGES * PTM_PAGE_SIZE - 8,
-		TEST_MON_BASE + 0x1000,
-		TEST_MON_BASE + TEST_MON_SIZE - 8, /* runs out of it */
-		PT_RAM_END - 8,                   /* runs out of RAM */
-		PT_RAM_END,
-		0x1000,
-		0x10000000,
-		~0UL - 7,                         /* wraps */
-		PT_SWAPPER,                       /* locked kernel roots */
-		PT_TRAMP + 0x800,
-		PT_SWAPPER - 8,
+	    PT_BUF + 4,
+	    PT_BUF + 1,
+	    PT_POOL,
+	    PT_POOL - 8, /* runs into the pool */
+	    PT_POOL + PT_POOL_PAGES * PTM_PAGE_SIZE - 8,
+	    TEST_MON_BASE + 0x1000,
+	    TEST_MON_BASE + TEST_MON_SIZE - 8, /* runs out of it */
+	    PT_RAM_END - 8, /* runs out of RAM */
+	    PT_RAM_END,
+	    0x1000,
+	    0x10000000,
+	    ~0UL - 7, /* wraps */
+	    PT_SWAPPER, /* locked kernel roots */
+	    PT_TRAMP + 0x800,
+	    PT_SWAPPER - 8,
 	};
 	unsigned long h;
 
@@ -784,8 +825,7 @@ static void test_sbi_decoding(void)
 	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED);
 	r = ecall(SECMON_EXT_PTM, ~0UL, 0, 0, 0, 0, 0);
 	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED);
-	r = ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM, 0, 0, 0,
-		  0);
+	r = ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM, 0, 0, 0, 0);
 	CHECK_EQ(r.value, 1);
 	/* Corruption is reported through CHECK, with a message. */
 	ptm.page[(h & 0xffffffff)].count++;
@@ -801,6 +841,7 @@ int main(void)
 	RUN(test_init_args);
 	RUN(test_info);
 	RUN(test_lock_refusals);
+	RUN(test_lock_hole);
 	RUN(test_lock_without_pool);
 	RUN(test_root_kernel_half);
 	RUN(test_exhaustion);
