@@ -7,12 +7,17 @@
  * stale satp or TLB entry behind for the tables the loads keep changing,
  * and one that comes back must pick up the current ones.  The loads stop
  * on SIGUSR1 and must have checked at least one round each without error.
+ * Hotplug rounds go on past the tier's count until each load has done
+ * MIN_LOAD_RUNS (up to MAX_EXTRA_S after the start), so the loads overlap
+ * the transitions even when stop_machine slows them down.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,8 +26,13 @@
 
 #define CHURN_STEPS_PER_RUN 60
 #define LOAD_STOP_S 120
+#define MIN_LOAD_RUNS 3
+#define MAX_EXTRA_S 60
 
 static volatile sig_atomic_t load_stop;
+
+/* Runs done by the copy-on-write [0] and churn [1] loads (shared page). */
+static _Atomic unsigned long *load_runs;
 
 static void on_stop(int sig)
 {
@@ -35,9 +45,11 @@ static int cow_load(long arg)
 	unsigned long i;
 
 	(void)arg;
-	for (i = 0; !load_stop; i++)
+	for (i = 0; !load_stop; i++) {
 		if (prot_cow_round(100000 + i))
 			return 1;
+		atomic_fetch_add(&load_runs[0], 1);
+	}
 	printf("hotplug: copy-on-write load: %lu rounds\n", i);
 	return i ? 0 : prot_fail("the copy-on-write load did no round");
 }
@@ -46,9 +58,11 @@ static int churn_load(long seed)
 {
 	unsigned long i;
 
-	for (i = 0; !load_stop; i++)
+	for (i = 0; !load_stop; i++) {
 		if (prot_churn_run((unsigned long)seed + i, CHURN_STEPS_PER_RUN))
 			return 1;
+		atomic_fetch_add(&load_runs[1], 1);
+	}
 	printf("hotplug: churn load: %lu runs of %d steps from seed %ld\n", i,
 	       CHURN_STEPS_PER_RUN, seed);
 	return i ? 0 : prot_fail("the churn load did no run");
@@ -96,6 +110,17 @@ static void restore_cpus(int ncpu)
 	}
 }
 
+/* Whether another round is due: the tier's count, then until both loads
+ * have done MIN_LOAD_RUNS or the extra time is up. */
+static int more_rounds(int r, int rounds, long long extra_end)
+{
+	if (r < rounds)
+		return 1;
+	return now_ns() < extra_end &&
+	       (atomic_load(&load_runs[0]) < MIN_LOAD_RUNS ||
+		atomic_load(&load_runs[1]) < MIN_LOAD_RUNS);
+}
+
 static int stop_load(pid_t pid, const char *what)
 {
 	int st;
@@ -112,11 +137,16 @@ int prot_case_hotplug(void)
 {
 	int ncpu = sysfs_online_cpus(NULL, 0), rounds = prot_scale(10, 100);
 	struct sigaction sa;
+	long long extra_end;
 	pid_t cow, churn;
 	int rc = 0, r;
 
 	if (ncpu < 2)
 		return prot_skip("needs more than one CPU online");
+	load_runs = mmap(NULL, PROT_PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (load_runs == MAP_FAILED)
+		return prot_fail("mmap: %s", strerror(errno));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGUSR1, &sa, NULL);
@@ -124,7 +154,8 @@ int prot_case_hotplug(void)
 	churn = prot_spawn(churn_load, (long)prot_churn_seed() + 1000);
 	if (cow < 0 || churn < 0)
 		return prot_fail("fork: %s", strerror(errno));
-	for (r = 0; r < rounds && !rc; r++)
+	extra_end = now_ns() + MAX_EXTRA_S * 1000000000LL;
+	for (r = 0; more_rounds(r, rounds, extra_end) && !rc; r++)
 		rc = cycle(ncpu, r);
 	if (rc)
 		restore_cpus(ncpu);

@@ -54,7 +54,8 @@ static int bomb_cap(void)
 
 /* ---- the storm -------------------------------------------------------------- */
 
-/* Waits for the go (EOF on fd), then touches one byte per 2 MiB. */
+/* Waits for its go byte on fd (not EOF: the bomb processes, forked
+ * later, hold the write end too), then touches one byte per 2 MiB. */
 static int storm_child(int fd)
 {
 	char *p;
@@ -98,6 +99,8 @@ static int storm_finish(const pid_t *pids, int n, int go)
 {
 	int bus = 0, killed = 0, done = 0, st;
 
+	for (int i = 0; i < n; i++)
+		prot_send_byte(go);
 	close(go);
 	for (int i = 0; i < n; i++) {
 		if (prot_wait(pids[i], &st, STORM_ALARM_S + 30) < 0)
