@@ -3,7 +3,9 @@
  * tables owned by the monitor (the glue's /sys/kernel/secmon interface).
  *
  * Command line: secmon.tier=ci (default, bounded counts) or
- * secmon.tier=full (the issue's counts); secmon.seed=N repeats a churn
+ * secmon.tier=full (the issue's counts); secmon.expect_mode=MODE adds a
+ * case "mode" that fails unless /sys/kernel/secmon/mode reads MODE (so a
+ * run meant to be protected cannot pass on skips); secmon.seed=N repeats a churn
  * run; secmon.bomb_cap=N caps the fork bomb (default 4000);
  * secmon.pool_force=1 runs the pool case without the monitor (to test the
  * case itself; it then fails, as the pool never runs out).
@@ -256,6 +258,34 @@ static int final_check(void)
 	return strcmp(text, "ok") == 0 ? 0 : 1;
 }
 
+/* The processes file has a row for us: one root table, and at least one
+ * table on each lower level (our text, data and stack are mapped). */
+static int own_process_row(void)
+{
+	static char text[16384];
+	int pid, l2, l1, l0;
+	char *line;
+
+	if (read_text(PROT_SYSFS "/processes", text, sizeof(text)) <= 0)
+		return 1;
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (sscanf(line, "%d %*s %d %d %d", &pid, &l2, &l1, &l0) == 4 &&
+		    pid == getpid())
+			return l2 == 1 && l1 >= 1 && l0 >= 1 ? 0 : 1;
+	return 1;
+}
+
+static void check_mode(struct tally *t)
+{
+	const char *want = cmdline_get("secmon.expect_mode");
+	char why[96];
+
+	if (!want)
+		return;
+	snprintf(why, sizeof(why), "mode is %s, expected %s", prot_mode(), want);
+	tally_record(t, "mode", strcmp(prot_mode(), want) ? 1 : 0, why);
+}
+
 static void finals(struct tally *t, const struct snapshot *start)
 {
 	const char *off = "needs mode protected";
@@ -267,6 +297,7 @@ static void finals(struct tally *t, const struct snapshot *start)
 		tally_record(t, "final_zombies", SKIPPED, off);
 		tally_record(t, "final_pool_baseline", SKIPPED, off);
 		tally_record(t, "final_refusals", SKIPPED, off);
+		tally_record(t, "final_processes_row", SKIPPED, off);
 		return;
 	}
 	tally_record(t, "final_check", final_check(), "the invariant checker did not say ok");
@@ -279,6 +310,8 @@ static void finals(struct tally *t, const struct snapshot *start)
 	tally_record(t, "final_pool_baseline", in_use == start->in_use ? 0 : 1, why);
 	snprintf(why, sizeof(why), "calls refused during:%s", unexpected_refusals);
 	tally_record(t, "final_refusals", unexpected_refusals[0] ? 1 : 0, why);
+	tally_record(t, "final_processes_row", own_process_row(),
+		     "no row \"PID COMM 1 L1>=1 L0>=1 ...\" for the suite in processes");
 }
 
 int suite_protected(void)
@@ -291,6 +324,7 @@ int suite_protected(void)
 	 * measured; the OOM killer must pick the pool case's processes. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	write_text("/proc/self/oom_score_adj", "-1000");
+	check_mode(&t);
 	snapshot(&start);
 	print_snapshot("before", &start);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
