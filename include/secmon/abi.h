@@ -30,9 +30,7 @@ typedef uint64_t secmon_u64;
 
 /* Function IDs */
 #define SECMON_PTM_INFO 0 /* (field) -> value */
-#define SECMON_PTM_LOCK                                                        \
-	1 /* (swapper_pa, trampoline_pa, kstart, kend,                         \
-	   hole_start, hole_end) */
+#define SECMON_PTM_LOCK 1 /* (swapper, trampoline, kstart, kend, hole) */
 #define SECMON_PTM_AS_CREATE 2 /* () -> handle */
 #define SECMON_PTM_PT_ALLOC 3 /* (handle, level) -> table PA */
 #define SECMON_PTM_PTE_SET 4 /* (handle, pte_pa, new) -> old */

@@ -100,6 +100,8 @@ int prot_calls_total(long long *calls, long long *refused);
 /* Polls PROT_SYSFS/name until it reads want, for up to timeout_ms.
  * Returns the last value read. */
 long long prot_poll_stat(const char *name, long long want, int timeout_ms);
+/* Runs the caller once on every CPU, so idle CPUs drop lazily held dead mms. */
+void prot_settle_cpus(void);
 
 /* ---- the cases (each returns 0, 1 or SKIPPED) ---------------------------- */
 

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -287,13 +288,38 @@ int prot_calls_total(long long *calls, long long *refused)
 	return -1;
 }
 
+/*
+ * An idle CPU keeps the last user mm it ran as its lazy active_mm, so a
+ * dead process's root stays in the pool until that CPU switches mm. Running
+ * this process once on every CPU makes each drop the dead mm (it then holds
+ * ours, which is live anyway), so pool counts compare exactly.
+ */
+void prot_settle_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	cpu_set_t saved, one;
+
+	if (sched_getaffinity(0, sizeof(saved), &saved) != 0)
+		return;
+	for (long cpu = 0; cpu < n && cpu < CPU_SETSIZE; cpu++) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) == 0)
+			sched_yield();
+	}
+	sched_setaffinity(0, sizeof(saved), &saved);
+}
+
 long long prot_poll_stat(const char *name, long long want, int timeout_ms)
 {
 	long long deadline = now_ns() + timeout_ms * 1000000LL;
-	long long v = prot_stat(name);
+	long long v;
 
+	prot_settle_cpus();
+	v = prot_stat(name);
 	while (v != want && now_ns() < deadline) {
 		usleep(50000);
+		prot_settle_cpus();
 		v = prot_stat(name);
 	}
 	return v;

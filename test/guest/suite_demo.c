@@ -63,7 +63,8 @@ static int show_sbi_log(void)
 	}
 	buf[n] = '\0';
 	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		if (!strstr(line, "SBI") && !strstr(line, "sbi"))
+		if (!strstr(line, "SBI") && !strstr(line, "sbi") &&
+		    !strstr(line, "secmon"))
 			continue;
 		/* Drop the "<level>" prefix. */
 		if (line[0] == '<' && strchr(line, '>'))
@@ -73,6 +74,28 @@ static int show_sbi_log(void)
 	}
 	free(buf);
 	return shown;
+}
+
+/* The glue's statistics (/sys/kernel/secmon), when the kernel has them. */
+static void show_secmon(const char *when)
+{
+	static const char *const files[] = { "mode",	  "pool_pages", "pool_in_use",
+					     "live",	  "zombies",	"calls",
+					     "processes" };
+	char path[64], text[4096];
+
+	if (access("/sys/kernel/secmon/mode", F_OK) != 0)
+		return;
+	printf("demo: /sys/kernel/secmon %s:\n", when);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/secmon/%s", files[i]);
+		if (read_text(path, text, sizeof(text)) < 0)
+			continue;
+		if (strchr(text, '\n'))
+			printf("  %s:\n%s\n", files[i], text);
+		else
+			printf("  %s: %s\n", files[i], text);
+	}
 }
 
 struct thread_job {
@@ -107,6 +130,7 @@ int suite_demo(void)
 		failures++;
 	}
 
+	show_secmon("before the workers");
 	printf("demo: starting %d worker processes\n", N_WORKERS);
 	fflush(stdout);
 	for (int i = 0; i < N_WORKERS; i++) {
@@ -154,6 +178,7 @@ int suite_demo(void)
 		       jobs[i].steps);
 	}
 
+	show_secmon("after the workers and threads");
 	printf("demo: %s\n", failures ? "something went wrong" : "all done");
 	return failures ? 1 : 0;
 }

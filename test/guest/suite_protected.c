@@ -177,6 +177,9 @@ struct snapshot {
 
 static void snapshot(struct snapshot *s)
 {
+	/* Dead processes' tables wait for an RCU grace period (zombies). */
+	if (prot_is_protected())
+		prot_poll_stat("zombies", 0, 2000);
 	s->in_use = prot_stat("pool_in_use");
 	s->live = prot_stat("live");
 	s->zombies = prot_stat("zombies");

@@ -10,7 +10,7 @@ boot() {
 	local logf=$1 rcvar=$2
 	shift 2
 	set +e
-	timeout "$QEMU_TIMEOUT" qemu-system-riscv64 -M "${MACHINE:-virt}" -m 256M -nographic \
+	timeout "$QEMU_TIMEOUT" qemu-system-riscv64 -M "${MACHINE:-virt}" -m "${MEM:-256M}" -nographic \
 		-monitor none -serial stdio "$@" </dev/null >"$logf" 2>&1
 	printf -v "$rcvar" '%s' $?
 	set -e
@@ -225,6 +225,8 @@ case_gdb() {
 
 # shellcheck source=test/qemu/gdb_cases.sh
 source "$SECMON_REPO/test/qemu/gdb_cases.sh"
+# shellcheck source=test/qemu/protected_cases.sh
+source "$SECMON_REPO/test/qemu/protected_cases.sh"
 
 run_qemu_cases() {
 	case_gdb
@@ -247,4 +249,5 @@ run_qemu_cases() {
 	case_no_kernel
 	case_too_many_harts
 	case_no_uart
+	run_protected_cases
 }
