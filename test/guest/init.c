@@ -307,6 +307,7 @@ static void __attribute__((noreturn)) init_main(void)
 		{ "suspend", suite_suspend, 150 },
 		{ "trace", suite_trace, 120 },
 		{ "protected", suite_protected, 0 }, /* by tier, see below */
+		{ "gluebench", suite_gluebench, 200 },
 	};
 	const char *name, *t;
 	unsigned timeout_s = 120;
@@ -345,7 +346,7 @@ static void __attribute__((noreturn)) init_main(void)
 		       timeout_s);
 		rc = run_suite(name, fn, timeout_s);
 	} else {
-		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected)\n",
+		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected, gluebench)\n",
 		       name);
 		rc = 1;
 	}

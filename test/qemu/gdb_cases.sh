@@ -16,6 +16,26 @@ wait_listen() {
 	return 1
 }
 
+# run_printed_gdb QLOG PORT SCRIPT LOG: wait for the gdb-multiarch command
+# `tools/run --gdb` printed to QLOG, then run it in batch mode with SCRIPT,
+# output to LOG. Prints why it could not, or nothing.
+run_printed_gdb() {
+	local qlog=$1 port=$2 script=$3 logf=$4 cmd
+	for _ in $(seq 1 600); do # tools/run may rebuild first
+		cmd=$(grep -m1 '^  gdb-multiarch ' "$qlog" || true)
+		[ -n "$cmd" ] && break
+		sleep 0.2
+	done
+	if [ -z "$cmd" ]; then
+		echo "tools/run --gdb printed no gdb-multiarch command"
+	elif ! wait_listen "$port"; then
+		echo "QEMU's gdbstub never listened on $port"
+	else
+		eval "timeout $GDB_TIMEOUT $cmd -batch -x $(printf %q "$script")" >"$logf" 2>&1 ||
+			echo "gdb failed or timed out (status $?)"
+	fi
+}
+
 # section LOG NAME: the lines a gdb script printed after 'echo ==== NAME\n'.
 section() {
 	awk -v want="==== $2" '/^==== / { on = ($0 == want); next } on' "$1"
@@ -221,19 +241,7 @@ gdb.execute("secmon fault 0x%x" % ((mon.base + 0x10 + lin[1]) & MASK64))
 end
 EOF2
 	gdb_script_tail >>"$script"
-	for _ in $(seq 1 600); do # tools/run may rebuild first
-		cmd=$(grep -m1 '^  gdb-multiarch ' "$qlog" || true)
-		[ -n "$cmd" ] && break
-		sleep 0.2
-	done
-	if [ -z "$cmd" ]; then
-		why="tools/run --gdb printed no gdb-multiarch command"
-	elif ! wait_listen "$port"; then
-		why="QEMU's gdbstub never listened on $port"
-	else
-		eval "timeout $GDB_TIMEOUT $cmd -batch -x $(printf %q "$script")" >"$logf" 2>&1 ||
-			why="gdb failed or timed out (status $?)"
-	fi
+	why=$(run_printed_gdb "$qlog" "$port" "$script" "$logf")
 	kill "$qpid" 2>/dev/null || true
 	wait "$qpid" 2>/dev/null || true
 	[ -n "$why" ] || why=$(expect_lines "$logf" 'add symbol table from file ".*vmlinux"' \

@@ -46,9 +46,64 @@ case_glue_series() {
 
 run_protected_cases() {
 	case_glue_series
+	case_gdbext_linux_protected
 	case_protected monitor "$BIOS" protected
 	case_protected opensbi "$(opensbi_fw)" absent
 	case_protected secmon-off "$BIOS" off secmon=off
 	# The unmodified kernel's foundation suite still passes with the
 	# monitor: run above by case_linux_smp with $KERNEL.
+}
+
+# gdb on the protected kernel: stop in a process's do_exit, then the
+# monitor's books for that address space (secmon as, the numbers STATS and
+# /sys/kernel/secmon/processes report) must equal what ptwalk counts by
+# walking the tables through physical memory, and secmon check passes.
+case_gdbext_linux_protected() {
+	local port=$((20000 + RANDOM % 20000)) qlog="$LOGDIR/gdbext-protected-qemu.log"
+	local logf="$LOGDIR/gdbext-protected.log" script="$LOGDIR/gdbext-protected.gdb"
+	local name=qemu/gdbext-protected-do_exit-ptwalk-matches-monitor why="" qpid walk books
+	timeout "$QEMU_TIMEOUT" "$SECMON_REPO/tools/run" --gdb --gdb-port "$port" --smp 2 \
+		--kernel "$PKERNEL" --initrd "$INITRD" --suite basic </dev/null >"$qlog" 2>&1 &
+	qpid=$!
+	cat >"$script" <<'EOF2'
+break do_exit
+python
+import re
+for _ in range(60):
+    gdb.execute("continue")
+    if ptwalk("satp")[4].user_leaf_pages:
+        break
+out = gdb.execute("secmon ptwalk satp", to_string=True)
+print("==== ptwalk\n" + out, end="")
+m = re.search(r"handle (0x[0-9a-f]+)", out)
+print("==== books")
+if m:
+    gdb.execute("secmon as " + m.group(1))
+print("==== harts")
+gdb.execute("secmon harts")
+print("==== check")
+gdb.execute("secmon check")
+end
+echo ==== end\n
+kill
+EOF2
+	why=$(run_printed_gdb "$qlog" "$port" "$script" "$logf")
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	walk=$(section "$logf" ptwalk)
+	books=$(section "$logf" books | sed -E 's/^  //')
+	[ -n "$why" ] || why=$(expect_in "$walk" '^ptwalk: root is pool page [0-9]+: address space slot [0-9]+, handle 0x' \
+		'^Invariant violations: 0$') || true
+	[ -n "$why" ] || why=$(expect_in "$(section "$logf" check)" '^secmon check: OK') || true
+	if [ -z "$why" ]; then
+		local line
+		while IFS= read -r line; do
+			grep -qxF -- "$line" <<<"$books" || {
+				why="ptwalk says '$line', the monitor's books for that address space do not"
+				break
+			}
+		done < <(grep -E '^(Level [012] |Total )' <<<"$walk")
+		[ -n "$(grep -E '^Total user leaf pages: [1-9]' <<<"$walk")" ] || why=${why:-"ptwalk found no user leaf pages"}
+	fi
+	report "$name" "$why" "$logf"
 }
