@@ -127,6 +127,32 @@ def _():
         "maps monitor memory")
 
 
+def with_hole(m):
+    """The image 0x80200000-0x80226000 with LOCK's hole 0x80210000-0x80212000,
+    and a writable leaf inside the hole (allowed)."""
+    m.mon.khole = [0x80210000, 0x80212000]
+    m.mem[POOL + 2 * M.PAGE][9] = leaf(0x80211000)
+    m.mon.pages[2].count += 1
+    m.mon.spaces[0].leaf_entries += 1
+    m.mon.spaces[0].leaf_pages += 1
+
+
+@test("check-writable-leaf-in-lock-hole-passes")
+def _():
+    m = Machine()
+    with_hole(m)
+    bad = m.check()
+    return "unexpected: %s" % bad if bad else None
+
+
+@test("check-writable-leaf-outside-lock-hole")
+def _():
+    def change(m):
+        with_hole(m)
+        m.mem[POOL + 2 * M.PAGE][9] = leaf(0x80212000)
+    return corrupted(change, "maps the kernel image writable 0x80212000")
+
+
 @test("check-leaf-maps-pool")
 def _():
     return corrupted(

@@ -169,7 +169,8 @@ class State:
             bool(db["locked"]), db["kroot"], db["kstart"], db["kend"],
             db["kernel_half"],
             [(m["base"], m["size"]) for m in plat["mem"][:plat["nmem"]]],
-            (window["base"], window["size"]), db["hart_satp"], counters)
+            (window["base"], window["size"]), db["hart_satp"], counters,
+            db["khole"])
 
     def present(self):
         return [h for h, rec in enumerate(self.plat["harts"])

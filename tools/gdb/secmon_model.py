@@ -79,11 +79,14 @@ class Monitor:
 
     def __init__(self, base, pages, spaces, nfree, nquarantine, locked=False,
                  kroot=(0, 0), kstart=0, kend=0, kernel_half=None,
-                 ram=(), monitor=(0, 0), hart_satp=(), counters=None):
+                 ram=(), monitor=(0, 0), hart_satp=(), counters=None,
+                 khole=None):
         self.base, self.pages, self.spaces = base, pages, spaces
         self.npages = len(pages)
         self.nfree, self.nquarantine, self.locked = nfree, nquarantine, locked
         self.kroot, self.kstart, self.kend = list(kroot), kstart, kend
+        # LOCK's hole: freed image memory users may map writable (abi.md)
+        self.khole = list(khole) if khole else [kend, kend]
         self.kernel_half = kernel_half or [0] * 256
         self.ram, self.monitor = list(ram), monitor
         self.hart_satp = list(hart_satp)
@@ -138,7 +141,7 @@ class Monitor:
 
 
 def overlaps(a, alen, b, blen):
-    return a < b + blen and b < a + alen
+    return alen > 0 and blen > 0 and a < b + blen and b < a + alen
 
 
 # --- the PTE rules (monitor/ptm/ptm_pte.c) --------------------------------
@@ -160,7 +163,9 @@ def check_leaf(mon, level, val):
         return "maps the page-table pool 0x%x" % pa
     if any(overlaps(pa, size, k, PAGE) for k in mon.kroot if k):
         return "maps a kernel root 0x%x" % pa
-    if val & PTE_W and overlaps(pa, size, mon.kstart, mon.kend - mon.kstart):
+    if val & PTE_W and (
+            overlaps(pa, size, mon.kstart, mon.khole[0] - mon.kstart) or
+            overlaps(pa, size, mon.khole[1], mon.kend - mon.khole[1])):
         return "maps the kernel image writable 0x%x" % pa
     return None
 
