@@ -48,7 +48,10 @@ run_protected_cases() {
 	case_glue_series
 	case_gdbext_linux_protected
 	case_protected monitor "$BIOS" protected
-	case_protected opensbi "$(opensbi_fw)" absent
+	# Debian's OpenSBI 1.1 loses a hart while CPUs go on and offline under
+	# load (RCU stall, then an OOM panic); seen in 3 of 4 runs, on the plain
+	# kernel too. Hotplug under load is tested on the monitor.
+	case_protected opensbi "$(opensbi_fw)" absent secmon.skip=hotplug_cow_churn
 	case_protected secmon-off "$BIOS" off secmon=off
 	# The unmodified kernel's foundation suite still passes with the
 	# monitor: run above by case_linux_smp with $KERNEL.
