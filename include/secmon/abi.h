@@ -33,7 +33,7 @@ typedef uint64_t secmon_u64;
 #define SECMON_PTM_LOCK 1 /* (swapper, trampoline, kstart, kend, hole) */
 #define SECMON_PTM_AS_CREATE 2 /* () -> handle */
 #define SECMON_PTM_PT_ALLOC 3 /* (handle, level) -> table PA */
-#define SECMON_PTM_PTE_SET 4 /* (handle, pte_pa, new) -> old */
+#define SECMON_PTM_PTE_SET 4 /* (handle, pte_pa, new, fence_va) -> old */
 #define SECMON_PTM_PTE_MODIFY 5 /* (handle, pte_pa, clear, set) -> old */
 #define SECMON_PTM_BATCH 6 /* (handle, buf_pa, n) -> applied */
 #define SECMON_PTM_PT_FREE 7 /* (handle, pt_pa) */
@@ -62,6 +62,7 @@ typedef uint64_t secmon_u64;
 /* INFO_FEATURES bits */
 #define SECMON_FEAT_BATCH (1UL << 0)
 #define SECMON_FEAT_ZOMBIE (1UL << 1)
+#define SECMON_FEAT_FENCE_VA (1UL << 2) /* PTE_SET's a3: VA to fence */
 
 /*
  * Address-space handle: bits 0-31 are the pool page index of the root,

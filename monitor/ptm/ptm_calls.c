@@ -61,7 +61,8 @@ long ptm_info(unsigned long field, unsigned long *value)
 		*value = ptm.nfree + ptm.nquarantine;
 		return SBI_SUCCESS;
 	case SECMON_INFO_FEATURES:
-		*value = SECMON_FEAT_BATCH | SECMON_FEAT_ZOMBIE;
+		*value = SECMON_FEAT_BATCH | SECMON_FEAT_ZOMBIE |
+			 SECMON_FEAT_FENCE_VA;
 		return SBI_SUCCESS;
 	case SECMON_INFO_LOCKED:
 		*value = ptm.locked;

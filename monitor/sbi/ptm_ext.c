@@ -58,6 +58,12 @@ struct sbi_ret sbi_ptm(struct sbi_call *c)
 	switch (c->fid) {
 	case SECMON_PTM_PTE_SET:
 		rc = ptm_pte_set(c->hartid, c->a[0], c->a[1], c->a[2], &old);
+		/* a3: the VA the entry maps, fenced here once the store is
+		 * done, so the kernel needs no trapped sfence.vma after it
+		 * (docs/abi.md, SECMON_FEAT_FENCE_VA). */
+		if (!rc && c->a[3]) {
+			arch_sfence_vma_va(c->a[3]);
+		}
 		return pair(rc, old);
 	case SECMON_PTM_PTE_MODIFY:
 		rc = ptm_pte_modify(c->hartid, c->a[0], c->a[1], c->a[2],

@@ -54,7 +54,8 @@ static void test_info(void)
 	CHECK_EQ(v, PT_POOL_PAGES * PTM_PAGE_SIZE);
 	CHECK_EQ(pt_free_pages(), PT_POOL_PAGES);
 	CHECK_EQ(ptm_info(SECMON_INFO_FEATURES, &v), SBI_SUCCESS);
-	CHECK_EQ(v, SECMON_FEAT_BATCH | SECMON_FEAT_ZOMBIE);
+	CHECK_EQ(v,
+		 SECMON_FEAT_BATCH | SECMON_FEAT_ZOMBIE | SECMON_FEAT_FENCE_VA);
 	CHECK_EQ(ptm_info(SECMON_INFO_LOCKED, &v), SBI_SUCCESS);
 	CHECK_EQ(v, 0);
 	CHECK_EQ(ptm_info(SECMON_INFO_BATCH_MAX, &v), SBI_SUCCESS);
@@ -799,6 +800,29 @@ static void test_stats_refusals(void)
 }
 
 /* The SBI extension decodes arguments and hides values on error. */
+static void fence_va_after_store(unsigned long h)
+{
+	uint64_t root = SECMON_HANDLE_ROOT_PA(PT_POOL, h);
+	uint64_t pmd = pt_alloc(h, 1);
+	struct fake_hart_state *me = fake_hart_state(0);
+	unsigned long fences = me->sfence_va;
+	struct sbi_ret r;
+
+	r = ecall(SECMON_EXT_PTM, SECMON_PTM_PTE_SET, h, slot(root, 256), 0,
+		  0x40000000UL, 0);
+	CHECK_EQ(r.error, SBI_ERR_DENIED);
+	CHECK_EQ(me->sfence_va, fences);
+	r = ecall(SECMON_EXT_PTM, SECMON_PTM_PTE_SET, h, slot(root, 1),
+		  link_to(pmd), 0x40000000UL, 0);
+	CHECK_EQ(r.error, 0);
+	CHECK_EQ(me->sfence_va, fences + 1);
+	CHECK_EQ(me->last_va, 0x40000000UL);
+	r = ecall(SECMON_EXT_PTM, SECMON_PTM_PTE_SET, h, slot(root, 1), 0, 0,
+		  0);
+	CHECK_EQ(r.error, 0);
+	CHECK_EQ(me->sfence_va, fences + 1);
+}
+
 static void test_sbi_decoding(void)
 {
 	struct sbi_ret r;
@@ -819,6 +843,8 @@ static void test_sbi_decoding(void)
 		  SECMON_HANDLE_ROOT_PA(PT_POOL, h) + 256 * 8, 0, 0, 0);
 	CHECK_EQ(r.error, SBI_ERR_DENIED);
 	CHECK_EQ(r.value, 0);
+	/* a3 fences that VA on this hart, after a store that was done only. */
+	fence_va_after_store(h);
 	r = ecall(SECMON_EXT_PTM, SECMON_PTM_CHECK, 0, 0, 0, 0, 0);
 	CHECK_EQ(r.error, 0);
 	r = ecall(SECMON_EXT_PTM, 99, 0, 0, 0, 0, 0);
