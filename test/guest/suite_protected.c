@@ -5,8 +5,8 @@
  * Command line: secmon.tier=ci (default, bounded counts) or
  * secmon.tier=full (the issue's counts); secmon.expect_mode=MODE adds a
  * case "mode" that fails unless /sys/kernel/secmon/mode reads MODE (so a
- * run meant to be protected cannot pass on skips); secmon.seed=N repeats a churn
- * run; secmon.bomb_cap=N caps the fork bomb (default 4000);
+ * run meant to be protected cannot pass on skips); secmon.seed=N repeats a
+ * churn run; secmon.bomb_cap=N caps the fork bomb (default 4000);
  * secmon.pool_force=1 runs the pool case without the monitor (to test the
  * case itself; it then fails, as the pool never runs out).
  *
@@ -29,31 +29,31 @@
 #include "guest.h"
 #include "prot.h"
 
-#define CI_TIMEOUT_S 220	/* below the 240 s QEMU limit of test/qemu */
+#define CI_TIMEOUT_S 220 /* below the 240 s QEMU limit of test/qemu */
 #define FULL_TIMEOUT_S 900
 #define REAP_S 10
-#define POOL_POLL_MS 10000	/* an RCU grace period and then some */
+#define POOL_POLL_MS 10000 /* an RCU grace period and then some */
 #define ZOMBIE_POLL_MS 5000
 
 struct pcase {
 	const char *name;
 	int (*fn)(void);
-	int refuses;		/* the monitor's refusals are the point */
-	int pool_baseline;	/* afterwards the pool must be back, exactly */
+	int refuses; /* the monitor's refusals are the point */
+	int pool_baseline; /* afterwards the pool must be back, exactly */
 };
 
 static const struct pcase cases[] = {
-	{ "exit_futex", prot_case_exit_futex, 0, 0 },
-	{ "exec_thread", prot_case_exec_thread, 0, 0 },
-	{ "fork_storm", prot_case_fork_storm, 0, 0 },
-	{ "cow", prot_case_cow, 0, 0 },
-	{ "churn", prot_case_churn, 0, 0 },
-	{ "walk_pagemap", prot_case_pagemap, 0, 0 },
-	{ "walk_vm_readv", prot_case_vm_readv, 0, 0 },
-	{ "walk_ptrace", prot_case_ptrace, 0, 0 },
-	{ "pool_exhaustion", prot_case_pool_exhaustion, 1, 1 },
-	{ "hotplug_cow_churn", prot_case_hotplug, 0, 0 },
-	{ "direct_write", prot_case_direct_write, 1, 0 },
+    {"exit_futex", prot_case_exit_futex, 0, 0},
+    {"exec_thread", prot_case_exec_thread, 0, 0},
+    {"fork_storm", prot_case_fork_storm, 0, 0},
+    {"cow", prot_case_cow, 0, 0},
+    {"churn", prot_case_churn, 0, 0},
+    {"walk_pagemap", prot_case_pagemap, 0, 0},
+    {"walk_vm_readv", prot_case_vm_readv, 0, 0},
+    {"walk_ptrace", prot_case_ptrace, 0, 0},
+    {"pool_exhaustion", prot_case_pool_exhaustion, 1, 1},
+    {"hotplug_cow_churn", prot_case_hotplug, 0, 0},
+    {"direct_write", prot_case_direct_write, 1, 0},
 };
 
 /* Cases that made the monitor refuse calls though they should not have. */
@@ -63,7 +63,8 @@ unsigned protected_timeout_s(void)
 {
 	const char *tier = cmdline_get("secmon.tier");
 
-	return tier && strcmp(tier, "full") == 0 ? FULL_TIMEOUT_S : CI_TIMEOUT_S;
+	return tier && strcmp(tier, "full") == 0 ? FULL_TIMEOUT_S
+						 : CI_TIMEOUT_S;
 }
 
 static void pick_tier(void)
@@ -77,14 +78,17 @@ static void pick_tier(void)
 	       prot_mode());
 }
 
-/* ---- kernel log ------------------------------------------------------------- */
+/* ---- kernel log -------------------------------------------------------------
+ */
 
 /* What the pool case may log: its OOM reports carry "Call Trace" and its
  * SIGBUS deaths "unhandled signal"; a crash is still a crash. */
 static int line_fatal(const char *line)
 {
-	static const char *const fatal[] = { "Oops", "Unable to handle kernel",
-		"Kernel panic", "BUG:", "WARNING:", "stall" };
+	static const char *const fatal[] = {
+	    "Oops",	    "Unable to handle kernel",
+	    "Kernel panic", "BUG:",
+	    "WARNING:",	    "stall"};
 
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		if (strstr(line, fatal[i]))
@@ -104,7 +108,8 @@ static int kernel_trouble(int kfd, int lenient, char *line, size_t len)
 	return 0;
 }
 
-/* ---- running a case --------------------------------------------------------- */
+/* ---- running a case ---------------------------------------------------------
+ */
 
 /* Kills whatever the case left and reaps it: orphans come back to us as
  * the subreaper, so ECHILD means everything is gone. */
@@ -169,14 +174,16 @@ static int run_case(const struct pcase *c, char *why, size_t len)
 		n--;
 	why[n > 0 ? n : 0] = '\0';
 	close(fd[0]);
-	if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == SKIPPED))
+	if (WIFEXITED(st) &&
+	    (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == SKIPPED))
 		return WEXITSTATUS(st);
 	if (!why[0])
 		snprintf(why, len, "case process: %s", prot_status(st));
 	return 1;
 }
 
-/* ---- statistics --------------------------------------------------------------- */
+/* ---- statistics
+ * --------------------------------------------------------------- */
 
 struct snapshot {
 	long long in_use, live, zombies, calls, refused;
@@ -201,7 +208,8 @@ static void print_snapshot(const char *when, const struct snapshot *s)
 		       prot_mode());
 		return;
 	}
-	printf("secmon stats %s: pool_in_use %lld live %lld zombies %lld calls %lld refused %lld\n",
+	printf("secmon stats %s: pool_in_use %lld live %lld zombies %lld calls "
+	       "%lld refused %lld\n",
 	       when, s->in_use, s->live, s->zombies, s->calls, s->refused);
 }
 
@@ -229,7 +237,8 @@ static void check_pool_baseline(struct tally *t, const char *name,
 	long long now = prot_poll_stat("pool_in_use", baseline, POOL_POLL_MS);
 	char why[128];
 
-	printf("%s: pool_in_use baseline %lld, now %lld\n", name, baseline, now);
+	printf("%s: pool_in_use baseline %lld, now %lld\n", name, baseline,
+	       now);
 	snprintf(why, sizeof(why), "pool_in_use is %lld, baseline %lld", now,
 		 baseline);
 	tally_record(t, name, now == baseline ? 0 : 1, why);
@@ -257,7 +266,8 @@ static void one_case(struct tally *t, const struct pcase *c)
 		check_pool_baseline(t, "pool_baseline", before.in_use);
 }
 
-/* ---- after all cases ---------------------------------------------------------- */
+/* ---- after all cases
+ * ---------------------------------------------------------- */
 
 static int final_check(void)
 {
@@ -292,7 +302,8 @@ static void check_mode(struct tally *t)
 
 	if (!want)
 		return;
-	snprintf(why, sizeof(why), "mode is %s, expected %s", prot_mode(), want);
+	snprintf(why, sizeof(why), "mode is %s, expected %s", prot_mode(),
+		 want);
 	tally_record(t, "mode", strcmp(prot_mode(), want) ? 1 : 0, why);
 }
 
@@ -310,24 +321,28 @@ static void finals(struct tally *t, const struct snapshot *start)
 		tally_record(t, "final_processes_row", SKIPPED, off);
 		return;
 	}
-	tally_record(t, "final_check", final_check(), "the invariant checker did not say ok");
+	tally_record(t, "final_check", final_check(),
+		     "the invariant checker did not say ok");
 	z = prot_poll_stat("zombies", 0, ZOMBIE_POLL_MS);
 	snprintf(why, sizeof(why), "%lld zombies left", z);
 	tally_record(t, "final_zombies", z == 0 ? 0 : 1, why);
 	in_use = prot_poll_stat("pool_in_use", start->in_use, POOL_POLL_MS);
 	snprintf(why, sizeof(why), "pool_in_use %lld, %lld at the start",
 		 in_use, start->in_use);
-	tally_record(t, "final_pool_baseline", in_use == start->in_use ? 0 : 1, why);
-	snprintf(why, sizeof(why), "calls refused during:%s", unexpected_refusals);
+	tally_record(t, "final_pool_baseline", in_use == start->in_use ? 0 : 1,
+		     why);
+	snprintf(why, sizeof(why), "calls refused during:%s",
+		 unexpected_refusals);
 	tally_record(t, "final_refusals", unexpected_refusals[0] ? 1 : 0, why);
-	tally_record(t, "final_processes_row", own_process_row(),
-		     "no row \"PID COMM 1 L1>=1 L0>=1 ...\" for the suite in processes");
+	tally_record(
+	    t, "final_processes_row", own_process_row(),
+	    "no row \"PID COMM 1 L1>=1 L0>=1 ...\" for the suite in processes");
 }
 
 int suite_protected(void)
 {
 	struct snapshot start, end;
-	struct tally t = { 0 };
+	struct tally t = {0};
 
 	pick_tier();
 	/* Orphans of a case come back here to be reaped before the pool is
