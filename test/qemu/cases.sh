@@ -200,26 +200,12 @@ case_reboot() {
 # ./tools/run --gdb: run the exact gdb command it prints, break in the
 # monitor, and see the breakpoint hit with symbols.
 case_gdb() {
-	local port=$((20000 + RANDOM % 20000)) qlog="$LOGDIR/gdb-qemu.log" logf="$LOGDIR/gdb.log"
-	local cmd why="" qpid
-	"$SECMON_REPO/tools/run" --gdb --gdb-port "$port" --smp 2 --kernel "$KERNEL" \
-		--initrd "$INITRD" </dev/null >"$qlog" 2>&1 &
-	qpid=$!
-	for _ in $(seq 1 600); do # tools/run may rebuild first
-		cmd=$(grep -m1 '^  gdb-multiarch ' "$qlog" || true)
-		[ -n "$cmd" ] && break
-		sleep 0.2
-	done
-	if [ -z "$cmd" ]; then
-		why="tools/run --gdb printed no gdb-multiarch command"
-	else
-		sleep 1
-		eval "timeout 60 $cmd -batch -ex 'break boot_main' -ex continue \
-			-ex 'info registers pc' -ex 'bt 2' -ex kill" >"$logf" 2>&1 || true
-		why=$(expect_lines "$logf" 'Breakpoint 1, boot_main' '^pc[[:space:]]+0x8000[0-9a-f]+[[:space:]]+0x8000[0-9a-f]+ <boot_main>' 'in _start \(\) at .*entry.S') || true
-	fi
-	kill "$qpid" 2>/dev/null || true
-	wait "$qpid" 2>/dev/null || true
+	local qlog="$LOGDIR/gdb-qemu.log" logf="$LOGDIR/gdb.log" script="$LOGDIR/gdb.gdb" why
+	printf '%s\n' 'break boot_main' continue 'info registers pc' 'bt 2' kill >"$script"
+	why=$(gdb_session "$qlog" "$script" "$logf" --smp 2 --kernel "$KERNEL" --initrd "$INITRD")
+	[ -n "$why" ] || why=$(expect_lines "$logf" 'Breakpoint 1, boot_main' \
+		'^pc[[:space:]]+0x8000[0-9a-f]+[[:space:]]+0x8000[0-9a-f]+ <boot_main>' \
+		'in _start \(\) at .*entry.S') || true
 	report qemu/gdb-attach-break-boot_main "$why" "$logf"
 }
 

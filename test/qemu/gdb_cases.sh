@@ -16,11 +16,16 @@ wait_listen() {
 	return 1
 }
 
-# run_printed_gdb QLOG PORT SCRIPT LOG: wait for the gdb-multiarch command
-# `tools/run --gdb` printed to QLOG, then run it in batch mode with SCRIPT,
-# output to LOG. Prints why it could not, or nothing.
-run_printed_gdb() {
-	local qlog=$1 port=$2 script=$3 logf=$4 cmd
+# gdb_session QLOG SCRIPT LOG TOOLS-RUN-ARGS...: start `tools/run --gdb`
+# with the arguments (QEMU halted, its output to QLOG), run the exact
+# gdb-multiarch command it prints in batch mode with SCRIPT (output to LOG),
+# then stop QEMU. Prints why it could not, or nothing.
+gdb_session() {
+	local qlog=$1 script=$2 logf=$3 port=$((20000 + RANDOM % 20000)) qpid cmd
+	shift 3
+	timeout "$QEMU_TIMEOUT" "$SECMON_REPO/tools/run" --gdb --gdb-port "$port" "$@" \
+		</dev/null >"$qlog" 2>&1 &
+	qpid=$!
 	for _ in $(seq 1 600); do # tools/run may rebuild first
 		cmd=$(grep -m1 '^  gdb-multiarch ' "$qlog" || true)
 		[ -n "$cmd" ] && break
@@ -34,6 +39,8 @@ run_printed_gdb() {
 		eval "timeout $GDB_TIMEOUT $cmd -batch -x $(printf %q "$script")" >"$logf" 2>&1 ||
 			echo "gdb failed or timed out (status $?)"
 	fi
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
 }
 
 # section LOG NAME: the lines a gdb script printed after 'echo ==== NAME\n'.
@@ -210,12 +217,8 @@ check_walk_summary() {
 # process, then secmon harts and ptwalk satp must agree and add up, and an
 # address in Linux's linear map must decode to its physical page.
 case_gdbext_linux() {
-	local port=$((20000 + RANDOM % 20000)) qlog="$LOGDIR/gdbext-linux-qemu.log"
-	local logf="$LOGDIR/gdbext-linux.log" script="$LOGDIR/gdbext-linux.gdb"
-	local name=qemu/gdbext-linux-do_exit-harts-ptwalk why="" qpid cmd
-	timeout "$QEMU_TIMEOUT" "$SECMON_REPO/tools/run" --gdb --gdb-port "$port" --smp 2 \
-		--kernel "$KERNEL" --initrd "$INITRD" --suite basic </dev/null >"$qlog" 2>&1 &
-	qpid=$!
+	local qlog="$LOGDIR/gdbext-linux-qemu.log" logf="$LOGDIR/gdbext-linux.log"
+	local script="$LOGDIR/gdbext-linux.gdb" name=qemu/gdbext-linux-do_exit-harts-ptwalk why=""
 	cat >"$script" <<'EOF2'
 break do_exit
 python
@@ -241,9 +244,8 @@ gdb.execute("secmon fault 0x%x" % ((mon.base + 0x10 + lin[1]) & MASK64))
 end
 EOF2
 	gdb_script_tail >>"$script"
-	why=$(run_printed_gdb "$qlog" "$port" "$script" "$logf")
-	kill "$qpid" 2>/dev/null || true
-	wait "$qpid" 2>/dev/null || true
+	why=$(gdb_session "$qlog" "$script" "$logf" --smp 2 --kernel "$KERNEL" \
+		--initrd "$INITRD" --suite basic)
 	[ -n "$why" ] || why=$(expect_lines "$logf" 'add symbol table from file ".*vmlinux"' \
 		'Breakpoint 1, 0x[0-9a-f]+ in do_exit \(\)') || true
 	[ -n "$why" ] || why=$(gdbext_linux_compare "$logf") || true

@@ -62,12 +62,9 @@ run_protected_cases() {
 # /sys/kernel/secmon/processes report) must equal what ptwalk counts by
 # walking the tables through physical memory, and secmon check passes.
 case_gdbext_linux_protected() {
-	local port=$((20000 + RANDOM % 20000)) qlog="$LOGDIR/gdbext-protected-qemu.log"
-	local logf="$LOGDIR/gdbext-protected.log" script="$LOGDIR/gdbext-protected.gdb"
-	local name=qemu/gdbext-protected-do_exit-ptwalk-matches-monitor why="" qpid walk books
-	timeout "$QEMU_TIMEOUT" "$SECMON_REPO/tools/run" --gdb --gdb-port "$port" --smp 2 \
-		--kernel "$PKERNEL" --initrd "$INITRD" --suite basic </dev/null >"$qlog" 2>&1 &
-	qpid=$!
+	local qlog="$LOGDIR/gdbext-protected-qemu.log" logf="$LOGDIR/gdbext-protected.log"
+	local script="$LOGDIR/gdbext-protected.gdb" why="" walk books
+	local name=qemu/gdbext-protected-do_exit-ptwalk-matches-monitor
 	cat >"$script" <<'EOF2'
 break do_exit
 python
@@ -90,9 +87,8 @@ end
 echo ==== end\n
 kill
 EOF2
-	why=$(run_printed_gdb "$qlog" "$port" "$script" "$logf")
-	kill "$qpid" 2>/dev/null || true
-	wait "$qpid" 2>/dev/null || true
+	why=$(gdb_session "$qlog" "$script" "$logf" --smp 2 --kernel "$PKERNEL" \
+		--initrd "$INITRD" --suite basic)
 	walk=$(section "$logf" ptwalk)
 	books=$(section "$logf" books | sed -E 's/^  //')
 	[ -n "$why" ] || why=$(expect_in "$walk" '^ptwalk: root is pool page [0-9]+: address space slot [0-9]+, handle 0x' \
