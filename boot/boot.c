@@ -14,6 +14,8 @@
 #include "console.h"
 #include "hart.h"
 #include "hsm.h"
+#include "lock.h"
+#include "memmap.h"
 #include "platform.h"
 #include "pmp.h"
 #include "ptm.h"
@@ -35,11 +37,19 @@ __attribute__((
 __attribute__((section(".data"))) static int boot_stage = STAGE_RESET;
 __attribute__((section(".data"))) static int boot_lottery = 0;
 
+/* The PMP plan every hart applies, and the regions it encodes (banner).
+ * LOCK rewrites it while other harts may be applying it: plan_lock. */
+#define PMP_REGIONS_MAX (MEMMAP_MAX_DEVICES + 5)
 static struct pmp_plan pmp;
-static struct pmp_region pmp_regions[5]; /* what pmp encodes, for the banner */
+static struct pmp_region pmp_regions[PMP_REGIONS_MAX];
+static const char *pmp_what[PMP_REGIONS_MAX];
 static int pmp_nregions;
+static struct lock plan_lock = LOCK_INIT;
 static unsigned long boot_hartid;
-static bool tvm_on; /* set once by LOCK, read by every hart */
+static bool tvm_on; /* set by LOCK (and cleared by a refused one) */
+/* The satp each hart saw when it last acted on a RESYNC request; read by
+ * the LOCK hart after that hart's acknowledgement. */
+static unsigned long resync_satp[SECMON_MAX_HARTS];
 static struct plat_reserve pool;
 static void plan_pmp(void);
 
@@ -120,12 +130,13 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		    (unsigned long)(plat.mem[i].base + plat.mem[i].size - 1),
 		    (unsigned long)(plat.mem[i].size >> 20));
 	}
-	con_printf("  monitor  0x%lx-0x%lx (%lu KiB window, image %lu KiB), "
-		   "S/U: no access\n",
-		   (unsigned long)plat_monitor.base,
-		   (unsigned long)(plat_monitor.base + plat_monitor.size - 1),
-		   (unsigned long)(plat_monitor.size >> 10),
-		   (unsigned long)((_image_end - _monitor_start) >> 10));
+	con_printf(
+	    "  monitor  0x%lx-0x%lx (%lu KiB window, image %lu KiB), "
+	    "S/U: no access\n",
+	    (unsigned long)memmap_monitor().base,
+	    (unsigned long)(memmap_monitor().base + memmap_monitor().size - 1),
+	    (unsigned long)(memmap_monitor().size >> 10),
+	    (unsigned long)((_image_end - _monitor_start) >> 10));
 	con_printf("  fdt      0x%lx (%u bytes, handed to the OS)\n",
 		   (unsigned long)(uintptr_t)fdt, fdt_totalsize(fdt));
 	for (int i = 0; i < pmp_nregions; i++) {
@@ -136,9 +147,10 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 				   perm_str(r->perm));
 			continue;
 		}
-		con_printf(
-		    "  pmp      0x%lx-0x%lx %s\n", (unsigned long)r->base,
-		    (unsigned long)(r->base + r->size - 1), perm_str(r->perm));
+		con_printf("  pmp      0x%lx-0x%lx %s %s\n",
+			   (unsigned long)r->base,
+			   (unsigned long)(r->base + r->size - 1),
+			   perm_str(r->perm), pmp_what[i]);
 	}
 	con_printf("  console  ns16550a @ 0x%lx\n",
 		   (unsigned long)plat.uart.base);
@@ -169,27 +181,27 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 /* The FDT copy for the OS sits right after the monitor window. */
 static void *handoff_fdt(void)
 {
-	return (void *)(uintptr_t)(plat_monitor.base + plat_monitor.size);
+	return (void *)(uintptr_t)(memmap_monitor().base +
+				   memmap_monitor().size);
 }
 
 static void check_layout(const struct fw_dynamic_info *fi)
 {
-	uint64_t fdt = plat_monitor.base + plat_monitor.size;
+	struct memmap_range mon = memmap_monitor();
+	uint64_t fdt = mon.base + mon.size;
 	char msg[128];
 
-	if (!plat_in_ram(&plat, plat_monitor.base,
-			 plat_monitor.size + FDT_HANDOFF_SIZE)) {
+	if (!plat_in_ram(&plat, mon.base, mon.size + FDT_HANDOFF_SIZE)) {
 		boot_fail("memory map", "the monitor and its FDT window are "
 					"not inside /memory");
 	}
 	if (!plat_in_ram(&plat, fi->next_addr, 4) ||
-	    overlaps(fi->next_addr, 1, plat_monitor.base,
-		     plat_monitor.size + FDT_HANDOFF_SIZE)) {
+	    overlaps(fi->next_addr, 1, mon.base, mon.size + FDT_HANDOFF_SIZE)) {
 		con_snprintf(
 		    msg, sizeof(msg),
 		    "next stage address 0x%lx is outside RAM or inside "
 		    "the monitor (0x%lx + 0x%x)",
-		    fi->next_addr, (unsigned long)plat_monitor.base,
+		    fi->next_addr, (unsigned long)mon.base,
 		    MONITOR_WINDOW_SIZE + FDT_HANDOFF_SIZE);
 		boot_fail("fw_dynamic_info", msg);
 	}
@@ -201,17 +213,34 @@ static void check_layout(const struct fw_dynamic_info *fi)
 	}
 }
 
-/* PMP plan and TVM: applied at hart setup, on every start, and on LOCK. */
+/* PMP plan and TVM: applied at hart setup, on every entry into S-mode,
+ * and whenever LOCK asks (RESYNC). */
 static void apply_protection(void)
 {
-	pmp_apply(&pmp);
+	struct pmp_plan p;
+
+	lock_acquire(&plan_lock);
+	p = pmp;
+	lock_release(&plan_lock);
+	pmp_apply(&p);
 	rv_set_tvm(__atomic_load_n(&tvm_on, __ATOMIC_ACQUIRE));
 }
 
+/*
+ * RESYNC: this hart was running S-mode (or is on its way there) when LOCK
+ * changed the protection. Apply it and report the satp this hart runs on;
+ * with TVM on it cannot change that satp any more without the PTM lock,
+ * which the LOCK hart holds. A hart still bare then may not reach U-mode
+ * before it loads a root: the sret gate (TSR, trap/emulate.c).
+ */
 void hart_resync_hook(unsigned long self)
 {
-	(void)self;
+	unsigned long satp = arch_read_satp();
+	bool on = __atomic_load_n(&tvm_on, __ATOMIC_ACQUIRE);
+
 	apply_protection();
+	rv_set_tsr(on && satp >> 60 == 0);
+	resync_satp[self] = satp;
 }
 
 static void setup_this_hart(unsigned long hartid)
@@ -220,21 +249,26 @@ static void setup_this_hart(unsigned long hartid)
 	apply_protection();
 }
 
-/* Ask every other running hart to act on bits, and wait for all. */
-static void all_other_harts(unsigned long self, unsigned long bits)
+/* Ask every other running hart to act on bits, and wait for those asked;
+ * returns the set asked. A hart that starts meanwhile is not waited for:
+ * it applies the protection itself on its way into S-mode. */
+static unsigned long all_other_harts(unsigned long self, unsigned long bits)
 {
-	unsigned long ticket[SECMON_MAX_HARTS];
+	unsigned long ticket[SECMON_MAX_HARTS] = {0};
+	unsigned long asked = 0;
 
 	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
 		if (h != self && hsm_running(h)) {
 			ticket[h] = hart_post(h, bits);
+			asked |= 1UL << h;
 		}
 	}
 	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
-		if (h != self && hsm_running(h)) {
+		if (asked & (1UL << h)) {
 			hart_wait(self, h, ticket[h]);
 		}
 	}
+	return asked;
 }
 
 void ptm_hook_flush_all_harts(unsigned long self)
@@ -243,16 +277,36 @@ void ptm_hook_flush_all_harts(unsigned long self)
 	arch_sfence_vma_all();
 }
 
-void ptm_hook_locked(unsigned long self)
+/*
+ * Ordering against harts that start now (boot_enter_os): this hart
+ * publishes tvm_on and then reads the HSM states; a starting hart
+ * publishes STARTED and then takes the PTM lock (held here) before it
+ * reads tvm_on. Either the state read here sees it running, and it gets
+ * a RESYNC, or it sees LOCK's outcome once the lock is free. The full
+ * fence keeps the store of tvm_on before the loads of the states.
+ */
+void ptm_hook_protect(unsigned long self, bool on,
+		      uint64_t satp[SECMON_MAX_HARTS])
 {
+	unsigned long asked;
+
 	plan_pmp();
-	__atomic_store_n(&tvm_on, true, __ATOMIC_RELEASE);
-	all_other_harts(self, HART_MSG_RESYNC);
+	__atomic_store_n(&tvm_on, on, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	asked = all_other_harts(self, HART_MSG_RESYNC);
 	apply_protection();
-	con_printf("secmon: page tables locked by hart %lu: swapper 0x%lx, "
-		   "trampoline 0x%lx; PMP and TVM on for every hart\n",
-		   self, (unsigned long)ptm_kernel_root(0),
-		   (unsigned long)ptm_kernel_root(1));
+	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
+		satp[h] = asked & (1UL << h) ? resync_satp[h] : 0;
+	}
+	satp[self] = arch_read_satp();
+	if (on) {
+		con_printf("secmon: hart %lu locks page tables: swapper 0x%lx, "
+			   "trampoline 0x%lx; PMP and TVM on for every hart\n",
+			   self, (unsigned long)ptm_kernel_root(0),
+			   (unsigned long)ptm_kernel_root(1));
+	} else {
+		con_printf("secmon: LOCK refused; protection taken back\n");
+	}
 }
 
 /* Kernel extent from the RISC-V Linux Image header, when there is one. */
@@ -278,14 +332,14 @@ static void place_pool(const struct fw_dynamic_info *fi)
 	uint64_t size = plat.pool_size ? plat.pool_size : POOL_DEFAULT_SIZE;
 	uint64_t base = plat.pool_base;
 	uint64_t ksize = next_stage_size(fi->next_addr);
+	struct memmap_range mon = memmap_monitor();
 	char msg[160];
 
 	if (!base && size <= m->size) {
 		base = (m->base + m->size - size) & ~(size - 1);
 	}
-	if (!plat_in_ram(&plat, base, size) || plat_in_monitor(base, size) ||
-	    overlaps(base, size, plat_monitor.base,
-		     plat_monitor.size + FDT_HANDOFF_SIZE) ||
+	if (!plat_in_ram(&plat, base, size) ||
+	    overlaps(base, size, mon.base, mon.size + FDT_HANDOFF_SIZE) ||
 	    overlaps(base, size, fi->next_addr, ksize) ||
 	    (plat.initrd_end > plat.initrd_start &&
 	     overlaps(base, size, plat.initrd_start,
@@ -302,28 +356,63 @@ static void place_pool(const struct fw_dynamic_info *fi)
 	pool = (struct plat_reserve){base, size};
 }
 
-/* Monitor: no access; pool and (after LOCK) kernel roots: read-only;
- * everything else: RWX for S/U. First match wins. */
+/* The memory map's guarded ranges in its priority order (first match
+ * wins), then RWX for S/U everywhere else. */
 static void plan_pmp(void)
 {
-	struct pmp_region *r = pmp_regions;
+	struct pmp_region r[PMP_REGIONS_MAX];
+	const char *what[PMP_REGIONS_MAX];
+	struct memmap_guard g;
+	struct pmp_plan p;
 	int n = 0;
 
-	r[n++] = (struct pmp_region){plat_monitor.base, plat_monitor.size, 0};
-	r[n++] = (struct pmp_region){pool.base, pool.size, PMP_PERM_R};
-	if (ptm_locked()) {
-		r[n++] =
-		    (struct pmp_region){ptm_kernel_root(0), 4096, PMP_PERM_R};
-		if (ptm_kernel_root(1) != ptm_kernel_root(0)) {
-			r[n++] = (struct pmp_region){ptm_kernel_root(1), 4096,
-						     PMP_PERM_R};
-		}
+	for (unsigned int i = 0; n < PMP_REGIONS_MAX - 1 && memmap_guard(i, &g);
+	     i++) {
+		what[n] = g.what;
+		r[n++] = (struct pmp_region){
+		    g.base, g.size,
+		    g.s_access == MEMMAP_S_READ ? PMP_PERM_R : 0};
 	}
+	what[n] = "OS";
 	r[n++] =
 	    (struct pmp_region){0, 0, PMP_PERM_R | PMP_PERM_W | PMP_PERM_X};
-	pmp_nregions = n;
-	if (pmp_plan(r, n, &pmp)) {
+	if (pmp_plan(r, n, &p)) {
 		boot_fail("pmp", "cannot encode the protected regions");
+	}
+	lock_acquire(&plan_lock);
+	pmp = p;
+	memcpy(pmp_regions, r, sizeof(r));
+	memcpy(pmp_what, what, sizeof(what));
+	pmp_nregions = n;
+	lock_release(&plan_lock);
+}
+
+/* Fill the memory map from the parsed tree: RAM, the monitor, and every
+ * CLINT / ACLINT register the monitor relies on (MSIP, mtimecmp, mtime). */
+static void fill_memmap(const struct plat_reserve *mon)
+{
+	bool ok = !memmap_set_monitor(mon->base, mon->size);
+
+	for (unsigned int i = 0; i < plat.nmem; i++) {
+		ok = ok && !memmap_add_ram(plat.mem[i].base, plat.mem[i].size);
+	}
+	for (unsigned int i = 0; i < plat.nmdev; i++) {
+		ok = ok && !memmap_add_device(plat.mdev[i].base,
+					      plat.mdev[i].size, "clint");
+	}
+	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
+		const struct plat_hart *ph = &plat.harts[h];
+
+		if (ph->present) {
+			ok = ok && !memmap_add_device(ph->msip, 4, "mswi");
+			ok = ok &&
+			     !memmap_add_device(ph->mtimecmp, 8, "mtimecmp");
+		}
+	}
+	ok = ok && !memmap_add_device(plat.mtime, 8, "mtime");
+	if (!ok) {
+		boot_fail("memory map", "too many RAM ranges or CLINT/ACLINT "
+					"register blocks to protect");
 	}
 }
 
@@ -339,13 +428,15 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 	memset(_bss_start, 0, (size_t)(_bss_end - _bss_start));
 	__atomic_store_n(&boot_stage, STAGE_BSS_CLEAR, __ATOMIC_RELEASE);
 	boot_hartid = hartid;
-	plat_monitor = mon;
+	memmap_reset();
+	memmap_set_monitor(mon.base, mon.size);
 	if (plat_fdt_copy(fdt_in, handoff_fdt(), FDT_HANDOFF_SIZE, err,
 			  sizeof(err)) ||
 	    plat_parse(handoff_fdt(), &plat, err, sizeof(err))) {
 		boot_fail("device tree", err);
 	}
 	con_init(&plat.uart);
+	fill_memmap(&mon);
 	if (boot_check_info(fi, err, sizeof(err))) {
 		boot_fail("fw_dynamic_info", err);
 	}
@@ -364,18 +455,38 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 	rv_enter_smode(fi->next_addr, hartid, (uintptr_t)handoff_fdt());
 }
 
+/*
+ * Every entry into S-mode after cold boot (HSM start, non-retentive and
+ * system-suspend resume) comes here, with the hart's HSM state already
+ * STARTED. The PTM lock orders this against LOCK (ptm_hook_protect):
+ * once ptm_hart_entering() returns, LOCK's outcome is final, so the
+ * protection applied next is the one that holds. The hart starts bare
+ * (satp = 0); after LOCK, TSR gates its first sret to U-mode.
+ */
+void boot_enter_os(unsigned long hartid, unsigned long addr, unsigned long arg)
+{
+	bool locked;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	locked = ptm_hart_entering(hartid);
+	apply_protection();
+	rv_set_tsr(locked);
+	rv_enter_smode(addr, hartid, arg);
+}
+
 void boot_stopped_loop(unsigned long hartid)
 {
 	unsigned long addr, arg;
 
+	/* A stopped hart holds no root: AS_DESTROY may take the one it ran
+	 * on, and a LOCK meanwhile sees it bare. */
+	rv_write_satp(0);
+	ptm_satp_note(hartid, 0);
 	hsm_stopped(hartid);
 	arch_mtimer_irq(false);
 	for (;;) {
 		if (hsm_take_start(hartid, &addr, &arg)) {
-			/* STARTED first: a LOCK from now on resyncs us. */
-			apply_protection();
-			ptm_satp_note(hartid, 0);
-			rv_enter_smode(addr, hartid, arg);
+			boot_enter_os(hartid, addr, arg);
 		}
 		arch_wfi();
 		hart_serve(hartid);

@@ -59,6 +59,15 @@ bool arch_mtip_pending(void);
 /* Write PMP entry i (0..15): pmpaddr_i = addr, pmpcfg byte i = cfg. */
 void arch_pmp_write(int i, uint8_t cfg, unsigned long addr);
 
+/*
+ * A point between two steps of a monitor call where, on the host, a unit
+ * test may run another hart's call: a deterministic interleaving of what
+ * real harts do concurrently. The firmware's version does nothing.
+ */
+#define ARCH_WINDOW_STATS_GATHERED 1 /* STATS: numbers taken, not written */
+#define ARCH_WINDOW_BATCH_CHECKED 2 /* BATCH: buffer checked, not read */
+void arch_window(unsigned int point);
+
 /* Idle until an interrupt is pending (mstatus.MIE stays 0 in M-mode). */
 void arch_wfi(void);
 /* Spin-wait hint. */

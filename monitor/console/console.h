@@ -19,7 +19,10 @@ struct con_uart {
 
 void con_init(const struct con_uart *uart);
 int con_ready(void);
+/* One byte out; waits a bounded time for the transmitter, else drops it. */
 void con_putc(char c);
+/* Bytes dropped so far because S-mode held the transmitter busy. */
+unsigned long con_dropped(void);
 /* Returns the next received byte, or -1 if none is waiting. */
 int con_getc(void);
 void con_write(const char *s, size_t len);

@@ -5,6 +5,7 @@
 
 #include "arch.h"
 #include "hart.h"
+#include "memmap.h"
 #include "platform.h"
 
 /*
@@ -57,7 +58,7 @@ bool hsm_running(unsigned long hartid)
 
 bool hsm_entry_valid(unsigned long addr)
 {
-	return plat_in_ram(&plat, addr, 4) && !plat_in_monitor(addr, 4);
+	return memmap_in_ram(addr, 4) && !memmap_in_monitor(addr, 4);
 }
 
 long hsm_start(unsigned long hartid, unsigned long addr, unsigned long arg)

@@ -10,7 +10,6 @@
 #include "platform.h"
 
 struct plat_info plat;
-struct plat_reserve plat_monitor;
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -304,6 +303,13 @@ static void for_each_irq(const void *fdt, int node, struct plat_info *pi,
 	}
 }
 
+static void note_mdev(struct plat_info *pi, uint64_t base, uint64_t size)
+{
+	if (size && pi->nmdev < PLAT_MAX_MDEV) {
+		pi->mdev[pi->nmdev++] = (struct plat_mem){base, size};
+	}
+}
+
 static void parse_clints(const void *fdt, struct plat_info *pi)
 {
 	static const char *const clint_compat[] = {"riscv,clint0",
@@ -316,12 +322,14 @@ static void parse_clints(const void *fdt, struct plat_info *pi)
 			if (!read_reg(fdt, node, 0, &base, &size)) {
 				for_each_irq(fdt, node, pi, base, 0);
 				pi->mtime = base + 0xBFF8;
+				note_mdev(pi, base, size);
 			}
 		}
 	}
 	for_each_compatible (fdt, node, "riscv,aclint-mswi") {
 		if (!read_reg(fdt, node, 0, &base, &size)) {
 			for_each_irq(fdt, node, pi, base, 1);
+			note_mdev(pi, base, size);
 		}
 	}
 	/* ACLINT MTIMER: "reg" is the mtime register, then the mtimecmp
@@ -453,15 +461,4 @@ bool plat_in_ram(const struct plat_info *pi, uint64_t base, uint64_t len)
 		}
 	}
 	return false;
-}
-
-bool plat_in_monitor(uint64_t base, uint64_t len)
-{
-	uint64_t end = base + len;
-
-	if (end < base) {
-		return true;
-	}
-	return base < plat_monitor.base + plat_monitor.size &&
-	       end > plat_monitor.base;
 }

@@ -18,6 +18,7 @@
 #define SECMON_MAX_HARTS 8
 #endif
 #define PLAT_MAX_MEM 8
+#define PLAT_MAX_MDEV 4
 
 /* ISA features the monitor acts on, per hart. */
 #define PLAT_ISA_H (1U << 0) /* hypervisor: hidden from the OS */
@@ -49,6 +50,11 @@ struct plat_info {
 	unsigned int nharts;
 	uint64_t timebase_hz;
 	uint64_t mtime; /* address of the mtime register */
+	/* CLINT and ACLINT MSWI register blocks as "reg" gives them: only
+	 * M-mode may touch them (the per-hart registers above are added to
+	 * the protected ranges on their own too). */
+	struct plat_mem mdev[PLAT_MAX_MDEV];
+	unsigned int nmdev;
 	struct con_uart uart;
 	uint64_t test_base; /* sifive,test finisher; 0 if absent */
 	uint64_t initrd_start, initrd_end;
@@ -91,14 +97,6 @@ int plat_fixup_pool(void *fdt, const struct plat_reserve *pool, char *err,
 
 /* True if [base, base+len) lies inside one /memory range, without wrap. */
 bool plat_in_ram(const struct plat_info *pi, uint64_t base, uint64_t len);
-
-/*
- * The monitor's own window (image, data, stacks), which S-mode may never
- * touch. Set by the boot code from linker symbols, or by tests.
- */
-extern struct plat_reserve plat_monitor;
-/* True if [base, base+len) overlaps the monitor's window, or wraps. */
-bool plat_in_monitor(uint64_t base, uint64_t len);
 
 /* The global platform description, filled once by the boot hart. */
 extern struct plat_info plat;

@@ -18,6 +18,11 @@
 #define PTM_MAX_POOL_PAGES 8192
 #define PTM_MAX_AS 1024
 #define PTM_PAGE_SIZE 4096UL
+/* Handles carry a 31-bit generation (bit 63 of a handle is 0); the last
+ * one is never followed by a reused value: AS_CREATE refuses instead. */
+#define PTM_GEN_MAX 0x7fffffffU
+/* BATCH entries copied out of OS memory at a time (on the stack). */
+#define PTM_BATCH_CHUNK 16
 
 /* Boot: take the pool [base, base + size) (page aligned, zeroed here). */
 int ptm_init(uint64_t base, uint64_t size);
@@ -32,12 +37,12 @@ uint64_t ptm_kernel_root(int i); /* i = 0: swapper, 1: trampoline */
 /* ABI calls. self is the calling hart. */
 long ptm_info(unsigned long field, unsigned long *value);
 long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t trampoline,
-		     uint64_t kstart, uint64_t kend, uint64_t caller_satp);
+		     uint64_t kstart, uint64_t kend);
 /* LOCK with a hole [hole[0], hole[1]) in the image that user leaves may map
  * writable (memory the kernel freed); hole = {0, 0}: none. */
 long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper,
 			  uint64_t trampoline, uint64_t kstart, uint64_t kend,
-			  const uint64_t hole[2], uint64_t caller_satp);
+			  const uint64_t hole[2]);
 long ptm_as_create(unsigned long self, unsigned long *handle);
 long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
 		  unsigned long *pa);
@@ -59,6 +64,13 @@ long ptm_stats(unsigned long self, unsigned long handle, uint64_t buf_pa);
  */
 long ptm_satp_write(unsigned long self, uint64_t value, uint64_t *out);
 void ptm_satp_note(unsigned long self, uint64_t value);
+/*
+ * A hart is about to enter S-mode afresh (HSM start, non-retentive or
+ * system-suspend resume) with satp = 0. Records that, after any LOCK in
+ * progress has finished, and returns true if LOCK is done: the hart must
+ * then not reach U-mode before it has loaded a root (the sret gate).
+ */
+bool ptm_hart_entering(unsigned long self);
 void ptm_count_sfence(void);
 
 /*
@@ -75,7 +87,14 @@ void ptm_trace_dump(void);
 /* Hooks the platform supplies (riscv64: boot.c; host tests: fakes). */
 /* Make every hart drop cached translations (sync). */
 void ptm_hook_flush_all_harts(unsigned long self);
-/* Apply the post-LOCK protection (PMP for the kernel roots, TVM). */
-void ptm_hook_locked(unsigned long self);
+/*
+ * LOCK's protection step (caller holds the PTM lock). on: every running
+ * hart applies the PMP plan, which now covers the kernel roots in the
+ * memory map, and TVM, and reports the satp it runs S-mode on in
+ * satp[hart] (0 for harts not running). !on: the same, back to the
+ * unlocked plan. Returns when every running hart has acknowledged.
+ */
+void ptm_hook_protect(unsigned long self, bool on,
+		      uint64_t satp[SECMON_MAX_HARTS]);
 
 #endif

@@ -8,7 +8,6 @@
 #include <secmon/sbi.h>
 
 #include "arch.h"
-#include "platform.h"
 #include "ptm_internal.h"
 
 #define SATP_MODE_SHIFT 60
@@ -22,27 +21,6 @@ static long refuse(long rc)
 		__atomic_fetch_add(&ptm.refused, 1, __ATOMIC_RELAXED);
 	}
 	return rc;
-}
-
-static bool hits_kernel_root(uint64_t pa, uint64_t len)
-{
-	for (int i = 0; i < 2; i++) {
-		if (ptm.kroot[i] && pa < ptm.kroot[i] + PTM_PAGE_SIZE &&
-		    ptm.kroot[i] < pa + len) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* OS memory for the monitor to read or write: RAM, 8-byte aligned, not
- * the monitor, not the pool, no wrap, not the locked kernel roots (S-mode
- * cannot write them; STATS must not do it on its behalf). */
-static bool os_buffer_ok(uint64_t pa, uint64_t len)
-{
-	return !(pa & 7) && pa + len >= pa && plat_in_ram(&plat, pa, len) &&
-	       !plat_in_monitor(pa, len) && !ptm_in_pool(pa, len) &&
-	       !hits_kernel_root(pa, len);
 }
 
 long ptm_info(unsigned long field, unsigned long *value)
@@ -75,29 +53,20 @@ long ptm_info(unsigned long field, unsigned long *value)
 	}
 }
 
+/* A kernel root is an ordinary OS page before LOCK: RAM, page aligned,
+ * neither the monitor's nor the pool's. */
 static bool root_page_ok(uint64_t pa)
 {
-	const uint64_t *t;
-
-	if ((pa & (PTM_PAGE_SIZE - 1)) ||
-	    !plat_in_ram(&plat, pa, PTM_PAGE_SIZE) ||
-	    plat_in_monitor(pa, PTM_PAGE_SIZE) ||
-	    ptm_in_pool(pa, PTM_PAGE_SIZE)) {
-		return false;
-	}
-	t = arch_phys_ptr(pa, PTM_PAGE_SIZE);
-	/* A user half with entries would let a forged mm->pgd = swapper
-	 * reach user mappings the monitor never checked. */
-	for (int i = 0; i < 256; i++) {
-		if (t[i]) {
-			return false;
-		}
-	}
-	return true;
+	return !(pa & (PTM_PAGE_SIZE - 1)) &&
+	       memmap_in_ram(pa, PTM_PAGE_SIZE) &&
+	       !memmap_in_monitor(pa, PTM_PAGE_SIZE) &&
+	       !memmap_in_pool(pa, PTM_PAGE_SIZE) &&
+	       !memmap_in_device(pa, PTM_PAGE_SIZE);
 }
 
-static long lock_check(uint64_t swapper, uint64_t tramp, uint64_t kstart,
-		       uint64_t kend, const uint64_t hole[2], uint64_t satp)
+/* LOCK's arguments alone, before anything is protected or changed. */
+static long lock_check_args(uint64_t swapper, uint64_t tramp, uint64_t kstart,
+			    uint64_t kend, const uint64_t hole[2])
 {
 	if (ptm.locked) {
 		return SBI_ERR_ALREADY_AVAILABLE;
@@ -108,7 +77,7 @@ static long lock_check(uint64_t swapper, uint64_t tramp, uint64_t kstart,
 	if (!root_page_ok(swapper) || !root_page_ok(tramp)) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
-	if (kstart >= kend || !plat_in_ram(&plat, kstart, kend - kstart)) {
+	if (kstart >= kend || !memmap_in_ram(kstart, kend - kstart)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
 	/* The hole (memory the kernel freed, e.g. its init sections) lies
@@ -117,43 +86,126 @@ static long lock_check(uint64_t swapper, uint64_t tramp, uint64_t kstart,
 	    (hole[0] < kstart || hole[0] > hole[1] || hole[1] > kend)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	if (satp >> SATP_MODE_SHIFT != SATP_MODE_SV39) {
-		return SBI_ERR_DENIED;
+	return SBI_SUCCESS;
+}
+
+/*
+ * A root's contents, read once the root is PMP read-only on every hart.
+ * The user half must be empty: with entries, a forged mm->pgd = swapper
+ * would reach user mappings the monitor never checked. The kernel half is
+ * copied into every user root, so it obeys the user half's rules where
+ * they matter: no U=1 leaf (U-mode would reach it), and no link into the
+ * pool or the monitor (a pool page would be a table of every address
+ * space at once).
+ */
+static long root_contents_ok(uint64_t pa)
+{
+	const uint64_t *t = arch_phys_ptr(pa, PTM_PAGE_SIZE);
+
+	for (int i = 0; i < 512; i++) {
+		uint64_t e = t[i];
+
+		if (i < 256 && e) {
+			return SBI_ERR_INVALID_ADDRESS;
+		}
+		if (pte_is_leaf(e) && (e & SECMON_PTE_U)) {
+			return SBI_ERR_DENIED;
+		}
+		if (pte_is_table(e) &&
+		    (memmap_in_pool(pte_pa(e), PTM_PAGE_SIZE) ||
+		     memmap_in_monitor(pte_pa(e), PTM_PAGE_SIZE))) {
+			return SBI_ERR_DENIED;
+		}
 	}
 	return SBI_SUCCESS;
 }
 
+/* After LOCK a hart may run S-mode on a kernel root, or still be bare
+ * (just started: the sret gate keeps it out of U-mode until it has a
+ * root). Anything else is a root the monitor never checked. */
+static bool satp_ok_at_lock(uint64_t satp, uint64_t swapper, uint64_t tramp)
+{
+	uint64_t root = (satp & SATP_PPN_MASK) << 12;
+
+	if (satp >> SATP_MODE_SHIFT == 0) {
+		return true;
+	}
+	return satp >> SATP_MODE_SHIFT == SATP_MODE_SV39 &&
+	       (root == swapper || root == tramp);
+}
+
+static long lock_validate(unsigned long self, uint64_t swapper, uint64_t tramp,
+			  const uint64_t satp[SECMON_MAX_HARTS])
+{
+	long rc;
+
+	if (satp[self] >> SATP_MODE_SHIFT != SATP_MODE_SV39 ||
+	    !satp_ok_at_lock(satp[self], swapper, tramp)) {
+		return SBI_ERR_DENIED;
+	}
+	for (int h = 0; h < SECMON_MAX_HARTS; h++) {
+		if (!satp_ok_at_lock(satp[h], swapper, tramp)) {
+			return SBI_ERR_DENIED;
+		}
+	}
+	rc = root_contents_ok(swapper);
+	return rc ?: root_contents_ok(tramp);
+}
+
 long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t tramp,
-		     uint64_t kstart, uint64_t kend, uint64_t caller_satp)
+		     uint64_t kstart, uint64_t kend)
 {
 	const uint64_t no_hole[2] = {0, 0};
 
-	return ptm_lock_kernel_hole(self, swapper, tramp, kstart, kend, no_hole,
-				    caller_satp);
+	return ptm_lock_kernel_hole(self, swapper, tramp, kstart, kend,
+				    no_hole);
 }
 
+static void lock_commit(uint64_t swapper, uint64_t tramp, uint64_t kstart,
+			uint64_t kend, const uint64_t hole[2],
+			const uint64_t satp[SECMON_MAX_HARTS])
+{
+	memcpy(ptm.kernel_half,
+	       (uint64_t *)arch_phys_ptr(swapper, PTM_PAGE_SIZE) + 256,
+	       sizeof(ptm.kernel_half));
+	ptm.kroot[0] = swapper;
+	ptm.kroot[1] = tramp;
+	ptm.kstart = kstart;
+	ptm.kend = kend;
+	ptm.khole[0] = hole[0] || hole[1] ? hole[0] : kend;
+	ptm.khole[1] = hole[0] || hole[1] ? hole[1] : kend;
+	memcpy(ptm.hart_satp, satp, sizeof(ptm.hart_satp));
+	ptm.locked = true;
+}
+
+/*
+ * LOCK is a transition of the whole machine, so it protects first and
+ * validates after: the roots become PMP read-only and TVM comes on for
+ * every running hart (each acknowledges, reporting its satp, which it
+ * can no longer change without the PTM lock held here). Only then are
+ * the roots' contents and every hart's satp checked. On refusal the
+ * protection is taken back and nothing else has changed.
+ */
 long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper, uint64_t tramp,
 			  uint64_t kstart, uint64_t kend,
-			  const uint64_t hole[2], uint64_t caller_satp)
+			  const uint64_t hole[2])
 {
+	uint64_t satp[SECMON_MAX_HARTS] = {0};
 	long rc;
 
 	db_lock(self);
 	ptm.calls++;
-	rc = lock_check(swapper, tramp, kstart, kend, hole, caller_satp);
+	rc = lock_check_args(swapper, tramp, kstart, kend, hole);
 	if (!rc) {
-		memcpy(ptm.kernel_half,
-		       (uint64_t *)arch_phys_ptr(swapper, PTM_PAGE_SIZE) + 256,
-		       sizeof(ptm.kernel_half));
-		ptm.kroot[0] = swapper;
-		ptm.kroot[1] = tramp;
-		ptm.kstart = kstart;
-		ptm.kend = kend;
-		ptm.khole[0] = hole[0] || hole[1] ? hole[0] : kend;
-		ptm.khole[1] = hole[0] || hole[1] ? hole[1] : kend;
-		ptm.hart_satp[self] = caller_satp;
-		ptm.locked = true;
-		ptm_hook_locked(self);
+		memmap_set_kernel_roots(swapper, tramp);
+		ptm_hook_protect(self, true, satp);
+		rc = lock_validate(self, swapper, tramp, satp);
+		if (rc) {
+			memmap_set_kernel_roots(0, 0);
+			ptm_hook_protect(self, false, satp);
+		} else {
+			lock_commit(swapper, tramp, kstart, kend, hole, satp);
+		}
 	}
 	db_unlock();
 	return refuse(rc);
@@ -180,14 +232,17 @@ static long as_create_locked(unsigned long self, unsigned long *handle)
 	if (!ptm.locked) {
 		return SBI_ERR_DENIED;
 	}
+	/* A root index comes back in other slots (its old AS a zombie there,
+	 * or gone), so generations are unique across slots: otherwise an old
+	 * handle, gen << 32 | root, could name the new AS. They never wrap:
+	 * once the last one is spent, no address space is created again. */
+	if (ptm.last_gen >= PTM_GEN_MAX) {
+		return SBI_ERR_NO_SHMEM;
+	}
 	if (!free_slot(&slot) || !db_take(self, &idx)) {
 		return SBI_ERR_NO_SHMEM;
 	}
-	/* A root index comes back in other slots (its old AS a zombie there,
-	 * or gone), so generations are unique across slots: otherwise an old
-	 * handle, gen << 32 | root, could name the new AS. */
-	ptm.last_gen = ((ptm.last_gen + 1) & 0x7fffffff) ?: 1;
-	ptm.as[slot].gen = ptm.last_gen;
+	ptm.as[slot].gen = ++ptm.last_gen;
 	ptm.as[slot].state = AS_LIVE;
 	ptm.as[slot].root = idx;
 	db_set_owned(idx, PG_ROOT, 2, slot);
@@ -266,30 +321,45 @@ long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,
 	return refuse(rc);
 }
 
-/* Entries are copied out of OS memory before use: the OS may change the
- * buffer concurrently, but each entry is read exactly once. */
+static long batch_entry(unsigned slot, const struct secmon_batch_entry *e)
+{
+	uint64_t old;
+
+	if (e->op > SECMON_BATCH_OP_MODIFY ||
+	    (e->op == SECMON_BATCH_OP_SET && e->b)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	return pte_update(slot, e->pte_pa, (int)e->op, e->a, e->b, &old);
+}
+
+/*
+ * Entries are copied out of OS memory, a chunk at a time, before use: the
+ * OS may change the buffer concurrently, but each entry is read exactly
+ * once. The whole buffer was checked under the PTM lock, which a LOCK
+ * (the only thing that changes the memory map) needs too, so a chunk copy
+ * cannot fail halfway.
+ */
 static long batch_locked(unsigned slot, uint64_t buf_pa, unsigned long n,
 			 unsigned long *applied)
 {
-	const volatile struct secmon_batch_entry *buf =
-	    arch_phys_ptr(buf_pa, n * sizeof(*buf));
+	struct secmon_batch_entry chunk[PTM_BATCH_CHUNK];
+	const size_t esz = sizeof(chunk[0]);
 
-	for (unsigned long k = 0; k < n; k++) {
-		struct secmon_batch_entry e = {buf[k].op, buf[k].pte_pa,
-					       buf[k].a, buf[k].b};
-		uint64_t old;
-		long rc;
+	for (unsigned long k = 0; k < n; k += PTM_BATCH_CHUNK) {
+		unsigned long m =
+		    n - k < PTM_BATCH_CHUNK ? n - k : PTM_BATCH_CHUNK;
 
-		if (e.op > SECMON_BATCH_OP_MODIFY ||
-		    (e.op == SECMON_BATCH_OP_SET && e.b)) {
-			rc = SBI_ERR_INVALID_PARAM;
-		} else {
-			rc = pte_update(slot, e.pte_pa, (int)e.op, e.a, e.b,
-					&old);
-		}
-		if (rc) {
+		if (memmap_copy_from_os(chunk, buf_pa + k * esz, m * esz, 8)) {
 			*applied = k;
-			return rc;
+			return SBI_ERR_INVALID_ADDRESS;
+		}
+		for (unsigned long j = 0; j < m; j++) {
+			long rc = batch_entry(slot, &chunk[j]);
+
+			if (rc) {
+				*applied = k + j;
+				return rc;
+			}
 		}
 	}
 	*applied = n;
@@ -306,13 +376,17 @@ long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 	if (n > SECMON_BATCH_MAX) {
 		return refuse(SBI_ERR_INVALID_PARAM);
 	}
-	if (!os_buffer_ok(buf_pa, n * sizeof(struct secmon_batch_entry))) {
-		return refuse(SBI_ERR_INVALID_ADDRESS);
-	}
 	db_lock(self);
 	ptm.calls++;
-	rc = as_live(handle, &slot) ? batch_locked(slot, buf_pa, n, applied)
-				    : SBI_ERR_INVALID_PARAM;
+	if (!memmap_os_buffer_ok(buf_pa, n * sizeof(struct secmon_batch_entry),
+				 8)) {
+		rc = SBI_ERR_INVALID_ADDRESS;
+	} else if (!as_live(handle, &slot)) {
+		rc = SBI_ERR_INVALID_PARAM;
+	} else {
+		arch_window(ARCH_WINDOW_BATCH_CHECKED);
+		rc = batch_locked(slot, buf_pa, n, applied);
+	}
 	db_unlock();
 	return refuse(rc);
 }
@@ -497,13 +571,16 @@ static void fill_as(struct secmon_stats *s, const struct ptm_as *as)
 	s->zombie = as->state == AS_ZOMBIE;
 }
 
+/* The numbers are gathered under the PTM lock, then written under the
+ * memmap lock, which checks the buffer again in the same breath: a LOCK
+ * that made it a kernel root in between is seen. */
 long ptm_stats(unsigned long self, unsigned long handle, uint64_t buf_pa)
 {
 	struct secmon_stats s = {0};
 	unsigned slot;
 	long rc = SBI_SUCCESS;
 
-	if (!os_buffer_ok(buf_pa, sizeof(s))) {
+	if (!memmap_os_buffer_ok(buf_pa, sizeof(s), 8)) {
 		return refuse(SBI_ERR_INVALID_ADDRESS);
 	}
 	db_lock(self);
@@ -515,8 +592,9 @@ long ptm_stats(unsigned long self, unsigned long handle, uint64_t buf_pa)
 		rc = SBI_ERR_INVALID_PARAM;
 	}
 	db_unlock();
-	if (!rc) {
-		memcpy(arch_phys_ptr(buf_pa, sizeof(s)), &s, sizeof(s));
+	arch_window(ARCH_WINDOW_STATS_GATHERED);
+	if (!rc && memmap_copy_to_os(buf_pa, &s, sizeof(s), 8)) {
+		rc = SBI_ERR_INVALID_ADDRESS;
 	}
 	return refuse(rc);
 }
@@ -560,6 +638,17 @@ void ptm_satp_note(unsigned long self, uint64_t value)
 	db_lock(self);
 	ptm.hart_satp[self] = value;
 	db_unlock();
+}
+
+bool ptm_hart_entering(unsigned long self)
+{
+	bool locked;
+
+	db_lock(self);
+	ptm.hart_satp[self] = 0;
+	locked = ptm.locked;
+	db_unlock();
+	return locked;
 }
 
 void ptm_count_sfence(void)

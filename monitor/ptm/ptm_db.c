@@ -58,6 +58,9 @@ int ptm_init(uint64_t base, uint64_t size)
 	    n > PTM_MAX_POOL_PAGES || !arch_phys_ptr(base, size)) {
 		return -1;
 	}
+	if (memmap_set_pool(base, size)) {
+		return -1;
+	}
 	memset(&ptm, 0, sizeof(ptm));
 	ptm.base = base;
 	ptm.npages = (uint32_t)n;

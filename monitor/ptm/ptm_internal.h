@@ -12,8 +12,12 @@
 #ifndef SECMON_PTM_INTERNAL_H
 #define SECMON_PTM_INTERNAL_H
 
-#include "platform.h"
+#include "memmap.h"
 #include "ptm.h"
+
+#ifndef SECMON_MAX_HARTS
+#error "the build defines SECMON_MAX_HARTS"
+#endif
 
 /*
  * Pool page states. Every pool page is in exactly one; changes go through

@@ -7,7 +7,6 @@
  */
 #include <secmon/sbi.h>
 
-#include "platform.h"
 #include "ptm_internal.h"
 
 #define V SECMON_PTE_V
@@ -62,12 +61,11 @@ static long check_leaf(unsigned level, uint64_t val)
 	if (!(val & U) || (val & G)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	if (!plat_in_ram(&plat, pa, size)) {
+	if (!memmap_in_ram(pa, size)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	if (plat_in_monitor(pa, size) || ptm_in_pool(pa, size) ||
-	    overlaps(pa, size, ptm.kroot[0], PTM_PAGE_SIZE) ||
-	    overlaps(pa, size, ptm.kroot[1], PTM_PAGE_SIZE)) {
+	if (memmap_in_monitor(pa, size) || memmap_in_pool(pa, size) ||
+	    memmap_in_kernel_root(pa, size)) {
 		return SBI_ERR_DENIED;
 	}
 	if ((val & W) &&

@@ -38,7 +38,7 @@ static struct sbi_ret ptm_more(struct sbi_call *c)
 		return pair(rc, v);
 	case SECMON_PTM_LOCK:
 		rc = ptm_lock_kernel_hole(c->hartid, c->a[0], c->a[1], c->a[2],
-					  c->a[3], &c->a[4], arch_read_satp());
+					  c->a[3], &c->a[4]);
 		return sbi_err(rc);
 	case SECMON_PTM_AS_CREATE:
 		rc = ptm_as_create(c->hartid, &v);

@@ -19,6 +19,7 @@
 #define F3_CSRRCI 7
 #define SFENCE_VMA_MASK 0xFE007FFFUL
 #define SFENCE_VMA_MATCH 0x12000073UL
+#define INSN_SRET 0x10200073UL
 
 static unsigned long reg(const struct trap_frame *tf, unsigned r)
 {
@@ -80,10 +81,34 @@ static bool emulate_satp(struct trap_frame *tf, unsigned long insn)
 			return false;
 		}
 		rv_write_satp(out);
+		/* Loaded a root: the sret gate has done its job. */
+		rv_set_tsr(false);
 	}
 	if (rd) {
 		tf->x[rd] = old;
 	}
+	return true;
+}
+
+/*
+ * The sret gate (mstatus.TSR, set while a hart that entered S-mode after
+ * LOCK is still bare): U-mode never runs with satp = 0, where it would
+ * address physical memory directly. Such an sret is refused as the
+ * illegal instruction it is under TSR; any other is performed here, and
+ * a hart that has loaded a root leaves the gate.
+ */
+static bool emulate_sret(void)
+{
+	bool bare = rv_read_satp() >> 60 == 0;
+
+	if (bare && rv_sret_to_user()) {
+		con_debug("sret to U-mode with satp = 0 refused\n");
+		return false;
+	}
+	if (!bare) {
+		rv_set_tsr(false);
+	}
+	rv_emulate_sret();
 	return true;
 }
 
@@ -92,6 +117,9 @@ bool trap_emulate(struct trap_frame *tf, unsigned long insn)
 	unsigned f3 = (insn >> 12) & 7;
 	bool done = false;
 
+	if (insn == INSN_SRET && rv_tsr()) {
+		return emulate_sret();
+	}
 	if (!rv_tvm() || (insn & 0x7F) != OPC_SYSTEM) {
 		return false;
 	}

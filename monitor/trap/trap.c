@@ -35,7 +35,7 @@ static void trap_ecall_action(struct trap_frame *tf, enum sbi_action act)
 	case SBI_ACT_RESUME_AT:
 		hsm_wait_wakeup(tf->hartid);
 		hsm_resume_point(tf->hartid, &addr, &arg);
-		rv_enter_smode(addr, tf->hartid, arg);
+		boot_enter_os(tf->hartid, addr, arg);
 	default:
 		break;
 	}

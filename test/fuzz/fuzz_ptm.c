@@ -16,6 +16,7 @@
 #include <secmon/sbi.h>
 
 #include "arch_host.h"
+#include "memmap.h"
 #include "model.h"
 #include "platform.h"
 #include "ptm.h"
@@ -142,7 +143,7 @@ static uint64_t gen_target(struct input *in)
 	case 0 ... 2:
 		return FZ_USER + (k % 512) * PG_SIZE;
 	case 3:
-		return FZ_USER;                        /* 2 MiB aligned */
+		return FZ_USER; /* 2 MiB aligned */
 	case 4:
 		return FZ_RAM1 +
 		       (k % 4) * (2UL << 20); /* 1 GiB, 2 MiB aligned */
@@ -241,9 +242,9 @@ static uint64_t gen_value(struct input *in, int a, uint64_t pte_pa)
 	case 0:
 		return 0;
 	case 1:
-		return in_u64(in) & ~V;                 /* swap, PAGE_NONE */
+		return in_u64(in) & ~V; /* swap, PAGE_NONE */
 	case 2:
-		return ppn(gen_target(in)) | G | R;     /* PAGE_NONE */
+		return ppn(gen_target(in)) | G | R; /* PAGE_NONE */
 	case 3 ... 6:
 		return ppn(gen_target(in)) | gen_flags(in) | V;
 	case 7 ... 8:
@@ -251,7 +252,7 @@ static uint64_t gen_value(struct input *in, int a, uint64_t pte_pa)
 		return ppn(gen_link_target(in, a, pte_pa)) | V |
 		       (in_u8(in) & 0x300);
 	case 9:
-		return ppn(gen_table(in, a)) | V;       /* a link, maybe bad */
+		return ppn(gen_table(in, a)) | V; /* a link, maybe bad */
 	case 10:
 		return ppn(gen_target(in)) | gen_flags(in) | V |
 		       1UL << (54 + in_u8(in) % 10);
@@ -265,8 +266,8 @@ static uint64_t gen_value(struct input *in, int a, uint64_t pte_pa)
 }
 
 /* MODIFY's clear and set masks. */
-static void gen_masks(struct input *in, int a, uint64_t pte_pa,
-		      uint64_t *clear, uint64_t *set)
+static void gen_masks(struct input *in, int a, uint64_t pte_pa, uint64_t *clear,
+		      uint64_t *set)
 {
 	unsigned sel = in_u8(in) % 6;
 	uint64_t f = in_u8(in) | (uint64_t)in_u8(in) << 8;
@@ -441,10 +442,10 @@ static void check_all(void)
 	char msg[200];
 
 	check_pool();
-	if (m.locked && (memcmp(fake_ram(m.kroot[0], PG_SIZE), m.kroot_bytes[0],
-				PG_SIZE) ||
-			 memcmp(fake_ram(m.kroot[1], PG_SIZE), m.kroot_bytes[1],
-				PG_SIZE))) {
+	if (m.locked &&
+	    (memcmp(fake_ram(m.kroot[0], PG_SIZE), m.kroot_bytes[0], PG_SIZE) ||
+	     memcmp(fake_ram(m.kroot[1], PG_SIZE), m.kroot_bytes[1],
+		    PG_SIZE))) {
 		fail("a kernel root changed");
 	}
 	check_global();
@@ -465,9 +466,11 @@ static long refusal(long rc)
 static void op_lock(struct input *in)
 {
 	static const uint64_t roots[] = {
-		FZ_SWAPPER, FZ_TRAMP, FZ_ZERO, FZ_DIRTY, FZ_SWAPPER + 8,
-		FZ_MON + 0x1000, FZ_POOL, FZ_RAM1, 0x10000000,
-		FZ_RAM0 + FZ_RAM0_SIZE,
+	    FZ_SWAPPER,	    FZ_TRAMP,
+	    FZ_ZERO,	    FZ_DIRTY,
+	    FZ_SWAPPER + 8, FZ_MON + 0x1000,
+	    FZ_POOL,	    FZ_RAM1,
+	    0x10000000,	    FZ_RAM0 + FZ_RAM0_SIZE,
 	};
 	unsigned s1 = in_u8(in), s2 = in_u8(in);
 	/* Mostly one of the three good roots. */
@@ -475,12 +478,12 @@ static void op_lock(struct input *in)
 	uint64_t tr = roots[s2 % (s2 & 0x80 ? 10 : 3)];
 	uint64_t ks = in_u8(in) & 1 ? in_u64(in) : FZ_KSTART;
 	uint64_t ke = in_u8(in) & 1 ? in_u64(in) : FZ_KEND;
-	uint64_t satp = (in_u8(in) & 1 ? in_u64(in) : 8UL << 60) |
-			(FZ_SWAPPER >> 12);
+	uint64_t satp =
+	    (in_u8(in) & 1 ? in_u64(in) : 8UL << 60) | (FZ_SWAPPER >> 12);
 	long want = m_lock(sw, tr, ks, ke, satp);
 
-	expect(refusal(ptm_lock_kernel(self, sw, tr, ks, ke, satp)), want,
-	       "LOCK");
+	fake_hart_state(self)->satp = satp;
+	expect(refusal(ptm_lock_kernel(self, sw, tr, ks, ke)), want, "LOCK");
 	if (!want) {
 		m_apply_lock(sw, tr, ks, ke, self, satp);
 	}
@@ -572,8 +575,8 @@ static void fill_batch(struct input *in, int a, uint64_t buf, unsigned n)
 }
 
 /* Predict entry by entry: how many apply and why the next is refused. */
-static long model_batch(int a, const struct secmon_batch_entry *e,
-			unsigned n, unsigned long *applied)
+static long model_batch(int a, const struct secmon_batch_entry *e, unsigned n,
+			unsigned long *applied)
 {
 	for (unsigned k = 0; k < n; k++) {
 		uint64_t old;
@@ -629,7 +632,7 @@ static void op_free(struct input *in)
 	uint64_t h = gen_handle(in);
 	int a = m_live_or_zombie(h);
 	unsigned sel = in_u8(in) % 8;
-	uint64_t pa = sel < 5 ? gen_table(in, a)
+	uint64_t pa = sel < 5	 ? gen_table(in, a)
 		      : sel == 5 ? gen_table(in, a) + 8 * (in_u8(in) + 1)
 				 : gen_slot(in, a) & ~0xfffUL;
 	long want = m_free(h, pa);
@@ -772,9 +775,14 @@ static void machine_init(void)
 {
 	fake_reset();
 	plat.nmem = 2;
-	plat.mem[0] = (struct plat_mem){ FZ_RAM0, FZ_RAM0_SIZE };
-	plat.mem[1] = (struct plat_mem){ FZ_RAM1, FZ_RAM1_SIZE };
-	plat_monitor = (struct plat_reserve){ FZ_MON, FZ_MON_SIZE };
+	plat.mem[0] = (struct plat_mem){FZ_RAM0, FZ_RAM0_SIZE};
+	plat.mem[1] = (struct plat_mem){FZ_RAM1, FZ_RAM1_SIZE};
+	memmap_reset();
+	if (memmap_add_ram(FZ_RAM0, FZ_RAM0_SIZE) ||
+	    memmap_add_ram(FZ_RAM1, FZ_RAM1_SIZE) ||
+	    memmap_set_monitor(FZ_MON, FZ_MON_SIZE)) {
+		abort();
+	}
 }
 
 /* Per input: a fresh pool and model, fixed kernel roots. */
@@ -791,6 +799,7 @@ static void machine_reset(void)
 	for (unsigned h = 0; h < FZ_HARTS; h++) {
 		fake_hart_state(h)->ptm_flushes = 0;
 	}
+	memmap_set_kernel_roots(0, 0); /* the last input's LOCK */
 	if (ptm_init(FZ_POOL, FZ_POOL_PAGES * PG_SIZE)) {
 		fail("ptm_init");
 	}
@@ -854,7 +863,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct input in = { data, size };
+	struct input in = {data, size};
 	unsigned first = in_u8(&in);
 
 	machine_reset();
@@ -863,8 +872,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(first & 1)) {
 		/* Most inputs start locked, as a booted kernel is. */
 		op_name = "initial LOCK";
+		fake_hart_state(0)->satp = 8UL << 60 | FZ_SWAPPER >> 12;
 		expect(ptm_lock_kernel(0, FZ_SWAPPER, FZ_TRAMP, FZ_KSTART,
-				       FZ_KEND, 8UL << 60 | FZ_SWAPPER >> 12),
+				       FZ_KEND),
 		       0, "initial LOCK");
 		m_apply_lock(FZ_SWAPPER, FZ_TRAMP, FZ_KSTART, FZ_KEND, 0,
 			     8UL << 60 | FZ_SWAPPER >> 12);

@@ -166,23 +166,41 @@ static unsigned pages_of(int a)
 
 static bool root_ok(uint64_t pa)
 {
-	const uint64_t *t;
+	return !(pa & (PG_SIZE - 1)) && in_ram(pa, PG_SIZE) &&
+	       !overlap(pa, PG_SIZE, FZ_MON, FZ_MON_SIZE) &&
+	       !in_pool(pa, PG_SIZE);
+}
 
-	if ((pa & (PG_SIZE - 1)) || !in_ram(pa, PG_SIZE) ||
-	    overlap(pa, PG_SIZE, FZ_MON, FZ_MON_SIZE) || in_pool(pa, PG_SIZE)) {
-		return false;
-	}
-	t = fake_ram(pa, PG_SIZE);
-	for (int i = 0; i < 256; i++) {
-		if (t[i]) {
-			return false;
+/* What LOCK reads once the roots are protected: an empty user half; no
+ * U=1 leaf and no link into the pool or the monitor anywhere. */
+static long root_contents(uint64_t pa)
+{
+	const uint64_t *t = fake_ram(pa, PG_SIZE);
+
+	for (int i = 0; i < 512; i++) {
+		uint64_t e = t[i], to = (e >> 10) << 12;
+		bool leaf = (e & 1) && (e & 0xe);
+
+		if (i < 256 && e) {
+			return SBI_ERR_INVALID_ADDRESS;
+		}
+		if (leaf && (e & 0x10)) {
+			return SBI_ERR_DENIED;
+		}
+		if ((e & 1) && !leaf &&
+		    (in_pool(to, PG_SIZE) ||
+		     overlap(to, PG_SIZE, FZ_MON, FZ_MON_SIZE))) {
+			return SBI_ERR_DENIED;
 		}
 	}
-	return true;
+	return 0;
 }
 
 long m_lock(uint64_t sw, uint64_t tr, uint64_t ks, uint64_t ke, uint64_t satp)
 {
+	uint64_t on = (satp & ((1UL << 44) - 1)) << 12;
+	long rc;
+
 	if (m.locked) {
 		return SBI_ERR_ALREADY_AVAILABLE;
 	}
@@ -192,10 +210,12 @@ long m_lock(uint64_t sw, uint64_t tr, uint64_t ks, uint64_t ke, uint64_t satp)
 	if (ks >= ke || !in_ram(ks, ke - ks)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	if (satp >> 60 != 8) {
+	/* The caller runs on one of the kernel roots it names. */
+	if (satp >> 60 != 8 || (on != sw && on != tr)) {
 		return SBI_ERR_DENIED;
 	}
-	return 0;
+	rc = root_contents(sw);
+	return rc ? rc : root_contents(tr);
 }
 
 void m_apply_lock(uint64_t sw, uint64_t tr, uint64_t ks, uint64_t ke,
@@ -210,6 +230,9 @@ void m_apply_lock(uint64_t sw, uint64_t tr, uint64_t ks, uint64_t ke,
 	       sizeof(m.khalf));
 	memcpy(m.kroot_bytes[0], fake_ram(sw, PG_SIZE), PG_SIZE);
 	memcpy(m.kroot_bytes[1], fake_ram(tr, PG_SIZE), PG_SIZE);
+	/* LOCK records what every hart runs on now; in the fuzzer only the
+	 * caller runs (no hart table: the others are not running). */
+	memset(m.satp, 0, sizeof(m.satp));
 	m.satp[self] = satp;
 }
 
@@ -291,7 +314,7 @@ const char *m_apply_create(uint64_t handle)
 	}
 	m_pool_index(root, &idx);
 	memcpy(&m.pg[idx].e[256], m.khalf, sizeof(m.khalf));
-	m.as[m.nas++] = (struct m_as){ handle, MA_LIVE, idx };
+	m.as[m.nas++] = (struct m_as){handle, MA_LIVE, idx};
 	return NULL;
 }
 
@@ -438,8 +461,8 @@ static long check_link(int a, int level, uint64_t old, uint64_t val)
 	return 0;
 }
 
-static long check_value(int a, const struct m_page *p, unsigned i,
-			uint64_t old, uint64_t val)
+static long check_value(int a, const struct m_page *p, unsigned i, uint64_t old,
+			uint64_t val)
 {
 	if (p->state == MP_ROOT && i >= 256) {
 		return SBI_ERR_DENIED;
@@ -493,6 +516,8 @@ long m_pte(int a, uint64_t pte_pa, uint64_t op, uint64_t x, uint64_t y,
 
 bool m_buffer_ok(uint64_t pa, uint64_t len)
 {
+	/* An empty buffer is judged by its first byte. */
+	len = len ? len : 1;
 	return !(pa & 7) && in_ram(pa, len) &&
 	       !overlap(pa, len, FZ_MON, FZ_MON_SIZE) && !in_pool(pa, len) &&
 	       !(m.locked && (overlap(pa, len, m.kroot[0], PG_SIZE) ||
@@ -536,8 +561,8 @@ long m_satp(uint64_t value)
 		return 0;
 	}
 	return m_pool_index(root, &idx) && m.pg[idx].state == MP_ROOT
-		       ? 0
-		       : SBI_ERR_DENIED;
+		   ? 0
+		   : SBI_ERR_DENIED;
 }
 
 static void as_stats(int a, struct secmon_stats *s)

@@ -45,6 +45,7 @@ gdb_session() {
 
 # section LOG NAME: the lines a gdb script printed after 'echo ==== NAME\n'.
 section() {
+	[ -f "$1" ] || return 0
 	awk -v want="==== $2" '/^==== / { on = ($0 == want); next } on' "$1"
 }
 

@@ -7,6 +7,7 @@
 
 #include "hart.h"
 #include "hsm.h"
+#include "memmap.h"
 
 #ifndef TEST_DTB_DIR
 #error "TEST_DTB_DIR must name the directory of the compiled test trees"
@@ -53,8 +54,12 @@ void test_boot(const char *dtb, unsigned long boot_hart)
 		abort();
 	}
 	plat.nmem = 1;
-	plat.mem[0] = (struct plat_mem){ FAKE_RAM_BASE, FAKE_RAM_SIZE };
-	plat_monitor = (struct plat_reserve){ TEST_MON_BASE, TEST_MON_SIZE };
+	plat.mem[0] = (struct plat_mem){FAKE_RAM_BASE, FAKE_RAM_SIZE};
+	memmap_reset();
+	if (memmap_add_ram(FAKE_RAM_BASE, FAKE_RAM_SIZE) ||
+	    memmap_set_monitor(TEST_MON_BASE, TEST_MON_SIZE)) {
+		abort();
+	}
 	hart_table_init(&plat);
 	hsm_init(boot_hart);
 	fake_set_hart((unsigned int)boot_hart);
@@ -66,12 +71,12 @@ struct sbi_ret ecall(unsigned long eid, unsigned long fid, unsigned long a0,
 {
 	/* Stale action and legacy values: sbi_call must set both. */
 	test_last_call = (struct sbi_call){
-		.eid = eid,
-		.fid = fid,
-		.a = { a0, a1, a2, a3, a4, 0 },
-		.hartid = fake_hart(),
-		.action = SBI_ACT_STOP_HART,
-		.legacy = eid > SBI_LEGACY_LAST,
+	    .eid = eid,
+	    .fid = fid,
+	    .a = {a0, a1, a2, a3, a4, 0},
+	    .hartid = fake_hart(),
+	    .action = SBI_ACT_STOP_HART,
+	    .legacy = eid > SBI_LEGACY_LAST,
 	};
 	return sbi_call(&test_last_call);
 }

@@ -31,7 +31,8 @@ void *test_dtb(const char *name, size_t *size);
  * Bring up the monitor's state the way the boot hart does: parse the named
  * tree into plat (must succeed), then replace its RAM with the fake RAM
  * window so arch_phys_ptr() backs every address the checks accept, set
- * plat_monitor to TEST_MON_*, and initialise the hart table and HSM with
+ * the memory map
+ * (memmap) to that RAM and the monitor at TEST_MON_*, and initialise the hart table and HSM with
  * boot_hart STARTED. The fake's current hart becomes boot_hart.
  */
 void test_boot(const char *dtb, unsigned long boot_hart);

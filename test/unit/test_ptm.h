@@ -118,24 +118,36 @@ void pt_check_ok(const char *file, int line);
  */
 struct pt_snap;
 struct pt_snap *pt_snap_take(void);
+/* The next pt_snap_check expects one protect/take-back pair of LOCK. */
+void pt_snap_expect_protect(struct pt_snap *s);
 /* Compares and frees; refused is how much the refusal counter must grow. */
-void pt_snap_check(struct pt_snap *s, unsigned long refused,
-		   const char *file, int line);
+void pt_snap_check(struct pt_snap *s, unsigned long refused, const char *file,
+		   int line);
 
 /* call must return err and change nothing but the refusal counter. */
-#define REFUSED(call, err)                                           \
-	do {                                                         \
-		struct pt_snap *snap_ = pt_snap_take();              \
-		CHECK_EQ((call), (err));                             \
-		pt_snap_check(snap_, 1, __FILE__, __LINE__);         \
+#define REFUSED(call, err)                                                     \
+	do {                                                                   \
+		struct pt_snap *snap_ = pt_snap_take();                        \
+		CHECK_EQ((call), (err));                                       \
+		pt_snap_check(snap_, 1, __FILE__, __LINE__);                   \
+	} while (0)
+
+/* LOCK refused once it had protected the roots: exactly one protect and
+ * one take-back ran, and everything else is as before. */
+#define REFUSED_PROTECTED(call, err)                                           \
+	do {                                                                   \
+		struct pt_snap *snap_ = pt_snap_take();                        \
+		CHECK_EQ((call), (err));                                       \
+		pt_snap_expect_protect(snap_);                                 \
+		pt_snap_check(snap_, 1, __FILE__, __LINE__);                   \
 	} while (0)
 
 /* The same for the calls that keep no refusal count (INFO, satp). */
-#define REFUSED_UNCOUNTED(call, err)                                 \
-	do {                                                         \
-		struct pt_snap *snap_ = pt_snap_take();              \
-		CHECK_EQ((call), (err));                             \
-		pt_snap_check(snap_, 0, __FILE__, __LINE__);         \
+#define REFUSED_UNCOUNTED(call, err)                                           \
+	do {                                                                   \
+		struct pt_snap *snap_ = pt_snap_take();                        \
+		CHECK_EQ((call), (err));                                       \
+		pt_snap_check(snap_, 0, __FILE__, __LINE__);                   \
 	} while (0)
 
 #endif

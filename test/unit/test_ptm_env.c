@@ -17,7 +17,15 @@ struct pt_snap {
 	uint8_t buf[PT_BUF_SIZE - PTM_PAGE_SIZE]; /* all but the scratch */
 	struct secmon_stats stats;
 	unsigned long flushes[FAKE_HARTS], locks[FAKE_HARTS];
+	unsigned long unlocks[FAKE_HARTS];
+	bool roots_locked[2]; /* memmap lists the roots */
 };
+
+void pt_snap_expect_protect(struct pt_snap *s)
+{
+	s->locks[SELF]++;
+	s->unlocks[SELF]++;
+}
 
 static void fill_root(uint64_t pa, uint64_t kleaf)
 {
@@ -31,8 +39,9 @@ static void fill_root(uint64_t pa, uint64_t kleaf)
 void pt_boot(uint64_t base, unsigned npages)
 {
 	test_boot("virt-4hart", 0);
-	plat.mem[1] = (struct plat_mem){ PT_HIGH, FAKE_HIGH_RAM_SIZE };
+	plat.mem[1] = (struct plat_mem){PT_HIGH, FAKE_HIGH_RAM_SIZE};
 	plat.nmem = 2;
+	CHECK_EQ(memmap_add_ram(PT_HIGH, FAKE_HIGH_RAM_SIZE), 0);
 	fill_root(PT_SWAPPER, leaf(0x80000000UL, R | W | G | A | D));
 	fill_root(PT_TRAMP, leaf(0x80000000UL, R | X | G | A));
 	CHECK_EQ(ptm_init(base, (uint64_t)npages * PTM_PAGE_SIZE), 0);
@@ -40,9 +49,10 @@ void pt_boot(uint64_t base, unsigned npages)
 
 void pt_lock(void)
 {
-	CHECK_EQ(ptm_lock_kernel(SELF, PT_SWAPPER, PT_TRAMP, PT_KSTART, PT_KEND,
-				 SATP(PT_SWAPPER)),
-		 SBI_SUCCESS);
+	fake_hart_state(SELF)->satp = SATP(PT_SWAPPER);
+	CHECK_EQ(
+	    ptm_lock_kernel(SELF, PT_SWAPPER, PT_TRAMP, PT_KSTART, PT_KEND),
+	    SBI_SUCCESS);
 	CHECK_PTM_OK();
 }
 
@@ -210,7 +220,10 @@ struct pt_snap *pt_snap_take(void)
 	for (unsigned h = 0; h < FAKE_HARTS; h++) {
 		s->flushes[h] = fake_hart_state(h)->ptm_flushes;
 		s->locks[h] = fake_hart_state(h)->ptm_locks;
+		s->unlocks[h] = fake_hart_state(h)->ptm_unlocks;
 	}
+	s->roots_locked[0] = memmap_in_kernel_root(PT_SWAPPER, 8);
+	s->roots_locked[1] = memmap_in_kernel_root(PT_TRAMP, 8);
 	return s;
 }
 
@@ -218,7 +231,8 @@ static bool hooks_same(const struct pt_snap *s)
 {
 	for (unsigned h = 0; h < FAKE_HARTS; h++) {
 		if (s->flushes[h] != fake_hart_state(h)->ptm_flushes ||
-		    s->locks[h] != fake_hart_state(h)->ptm_locks) {
+		    s->locks[h] != fake_hart_state(h)->ptm_locks ||
+		    s->unlocks[h] != fake_hart_state(h)->ptm_unlocks) {
 			return false;
 		}
 	}
@@ -232,9 +246,9 @@ void pt_snap_check(struct pt_snap *s, unsigned long refused, const char *file,
 	struct secmon_stats st;
 	uint64_t refused_before = s->db.refused;
 
-	test_check(!s->pool_len || !memcmp(s->pool, fake_ram(ptm_pool_base(),
-							     s->pool_len),
-					   s->pool_len),
+	test_check(!s->pool_len ||
+		       !memcmp(s->pool, fake_ram(ptm_pool_base(), s->pool_len),
+			       s->pool_len),
 		   file, line, "pool bytes unchanged");
 	test_check_eq(ptm.refused - refused_before, refused, file, line,
 		      "refusals counted", "expected");
@@ -248,13 +262,17 @@ void pt_snap_check(struct pt_snap *s, unsigned long refused, const char *file,
 		       !memcmp(s->roots[1], fake_ram(PT_TRAMP, PTM_PAGE_SIZE),
 			       PTM_PAGE_SIZE),
 		   file, line, "kernel roots unchanged");
-	test_check(!memcmp(s->buf, fake_ram(PT_BUF, sizeof(s->buf)),
-			   sizeof(s->buf)),
-		   file, line, "OS buffers unchanged");
+	test_check(
+	    !memcmp(s->buf, fake_ram(PT_BUF, sizeof(s->buf)), sizeof(s->buf)),
+	    file, line, "OS buffers unchanged");
 	global_stats(&st);
 	test_check(!memcmp(&st, &s->stats, sizeof(st)), file, line,
 		   "global STATS unchanged");
-	test_check(hooks_same(s), file, line, "no flush or lock hook ran");
+	test_check(hooks_same(s), file, line,
+		   "flush and protect hooks ran as expected");
+	test_check(s->roots_locked[0] == memmap_in_kernel_root(PT_SWAPPER, 8) &&
+		       s->roots_locked[1] == memmap_in_kernel_root(PT_TRAMP, 8),
+		   file, line, "memory map's kernel roots unchanged");
 	pt_check_ok(file, line);
 	free(s->pool);
 	free(s);

@@ -14,6 +14,7 @@
 #include "arch.h"
 #include "console.h"
 #include "hart.h"
+#include "hsm.h"
 #include "ptm.h"
 
 #define FAKE_REGS 256
@@ -47,6 +48,7 @@ static struct {
 	unsigned long relax_streak;
 	unsigned long wfi_streak;
 	void (*wfi_hook)(unsigned int hart);
+	void (*window_hook)(unsigned int point);
 } fk;
 
 /* Fake RAM is separate from fk so fake_reset can zero it cheaply too. */
@@ -116,6 +118,11 @@ void fake_set_delivery(bool on)
 void fake_set_wfi_hook(void (*hook)(unsigned int hart))
 {
 	fk.wfi_hook = hook;
+}
+
+void fake_set_window_hook(void (*hook)(unsigned int point))
+{
+	fk.window_hook = hook;
 }
 
 /* ---- MMIO ---- */
@@ -483,9 +490,23 @@ void ptm_hook_flush_all_harts(unsigned long self)
 	fake_hart_state((unsigned int)self)->ptm_flushes++;
 }
 
-void ptm_hook_locked(unsigned long self)
+/* LOCK's protection step: every running hart reports the satp the test
+ * gave it (fake_hart_state()->satp); the others report 0, as on the
+ * firmware. Counted per calling hart. */
+void ptm_hook_protect(unsigned long self, bool on,
+		      uint64_t satp[SECMON_MAX_HARTS])
 {
-	fake_hart_state((unsigned int)self)->ptm_locks++;
+	struct fake_hart_state *me = fake_hart_state((unsigned int)self);
+
+	if (on) {
+		me->ptm_locks++;
+	} else {
+		me->ptm_unlocks++;
+	}
+	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
+		satp[h] =
+		    h == self || hsm_running(h) ? fake_hart_state(h)->satp : 0;
+	}
 }
 
 unsigned long arch_mvendorid(void)
@@ -516,6 +537,17 @@ void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
 const struct fake_pmp_entry *fake_pmp(int i)
 {
 	return &fk.pmp[i];
+}
+
+void arch_window(unsigned int point)
+{
+	void (*hook)(unsigned int point) = fk.window_hook;
+
+	/* One shot: the hook stands for one call on another hart. */
+	fk.window_hook = NULL;
+	if (hook) {
+		hook(point);
+	}
 }
 
 void arch_wfi(void)

@@ -26,8 +26,9 @@
  *  - per-hart counters for fences, interrupt-pending bits, mie.MTIE and
  *    stimecmp; a PMP register file; a satp value the test sets.
  *  - the platform hooks the firmware's boot code supplies
- *    (hart_resync_hook, ptm_hook_flush_all_harts, ptm_hook_locked) are
- *    only counted, per calling hart.
+ *    (hart_resync_hook, ptm_hook_flush_all_harts, ptm_hook_protect) are
+ *    counted, per calling hart; ptm_hook_protect reports each running
+ *    hart's satp as the test set it.
  *  - pending interrupts: arch_s_irq_pending() is true while the current
  *    hart's ssip or stip flag is set (the fake has no sie: every S
  *    interrupt counts as enabled); arch_msip_pending() reads the hart's
@@ -98,7 +99,8 @@ struct fake_hart_state {
 	unsigned long satp; /* what arch_read_satp() returns */
 	unsigned long resyncs; /* hart_resync_hook() calls */
 	unsigned long ptm_flushes; /* ptm_hook_flush_all_harts() calls */
-	unsigned long ptm_locks; /* ptm_hook_locked() calls */
+	unsigned long ptm_locks; /* ptm_hook_protect(on) calls */
+	unsigned long ptm_unlocks; /* ptm_hook_protect(!on) calls */
 	unsigned long wfi;
 };
 
@@ -124,6 +126,13 @@ void fake_set_delivery(bool on);
 
 /* Called (on the waiting hart) by every arch_wfi(); NULL for none. */
 void fake_set_wfi_hook(void (*hook)(unsigned int hart));
+
+/*
+ * Run hook once, at the next arch_window() point the monitor reaches (see
+ * arch.h): the test's stand-in for another hart acting between two steps
+ * of a call. The hook is disarmed before it runs. NULL disarms.
+ */
+void fake_set_window_hook(void (*hook)(unsigned int point));
 
 /* MMIO log and register map. */
 size_t fake_mmio_count(void);

@@ -131,6 +131,11 @@ unsigned long arch_mimpid(void)
 	return csr_read(mimpid);
 }
 
+void arch_window(unsigned int point)
+{
+	(void)point;
+}
+
 void arch_wfi(void)
 {
 	__asm__ volatile("wfi" ::: "memory");
@@ -270,6 +275,38 @@ void rv_set_tvm(bool on)
 	} else {
 		csr_clear(mstatus, MSTATUS_TVM);
 	}
+}
+
+void rv_set_tsr(bool on)
+{
+	if (on) {
+		csr_set(mstatus, MSTATUS_TSR);
+	} else {
+		csr_clear(mstatus, MSTATUS_TSR);
+	}
+}
+
+bool rv_tsr(void)
+{
+	return csr_read(mstatus) & MSTATUS_TSR;
+}
+
+bool rv_sret_to_user(void)
+{
+	return !(csr_read(mstatus) & MSTATUS_SPP);
+}
+
+void rv_emulate_sret(void)
+{
+	unsigned long ms = csr_read(mstatus);
+
+	ms &= ~(MSTATUS_MPP | MSTATUS_SIE | MSTATUS_MPRV);
+	ms |= ms & MSTATUS_SPP ? PRV_S << MSTATUS_MPP_SHIFT : 0;
+	ms |= ms & MSTATUS_SPIE ? MSTATUS_SIE : 0;
+	ms |= MSTATUS_SPIE;
+	ms &= ~MSTATUS_SPP;
+	csr_write(mstatus, ms);
+	csr_write(mepc, csr_read(sepc));
 }
 
 bool rv_tvm(void)

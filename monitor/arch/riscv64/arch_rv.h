@@ -37,6 +37,14 @@ void rv_redirect_to_s(unsigned long cause, unsigned long tval);
 /* mstatus.TVM: trap S-mode satp accesses and sfence.vma. */
 void rv_set_tvm(bool on);
 bool rv_tvm(void);
+/* mstatus.TSR: trap S-mode sret (the gate before a bare hart's U-mode). */
+void rv_set_tsr(bool on);
+bool rv_tsr(void);
+/* Perform S-mode's sret in M-mode (priv spec §3.3.2): return to SPP at
+ * sepc, SIE <- SPIE, SPIE <- 1, SPP <- U. */
+void rv_emulate_sret(void);
+/* mstatus.SPP of the interrupted S-mode: true if sret goes to U-mode. */
+bool rv_sret_to_user(void);
 unsigned long rv_read_satp(void);
 void rv_write_satp(unsigned long v);
 /* Disable one M interrupt source (mie bit). */
@@ -59,5 +67,8 @@ __attribute__((noreturn)) void trap_fatal(struct trap_frame *tf);
 __attribute__((noreturn)) void boot_main(unsigned long hartid, void *fdt,
 					 void *info);
 __attribute__((noreturn)) void boot_stopped_loop(unsigned long hartid);
+/* Enter S-mode at addr afresh (start, resume): see boot.c. */
+__attribute__((noreturn)) void
+boot_enter_os(unsigned long hartid, unsigned long addr, unsigned long arg);
 
 #endif

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The memory map (memmap.h). The kernel roots are the only facts that
+ * change after boot: they are written with both the PTM lock and the
+ * memmap lock held, so a reader holding either one sees a stable value.
+ */
+#include "memmap.h"
+
+#include <string.h>
+
+#include "arch.h"
+#include "lock.h"
+
+#define PAGE_SIZE 4096UL
+
+static struct {
+	struct memmap_range ram[MEMMAP_MAX_RAM];
+	unsigned int nram;
+	struct memmap_range monitor;
+	struct memmap_range pool;
+	struct memmap_guard device[MEMMAP_MAX_DEVICES];
+	unsigned int ndevice;
+	uint64_t kroot[2]; /* 0: none */
+} mm;
+
+static struct lock memmap_lock = LOCK_INIT;
+
+void memmap_reset(void)
+{
+	mm = (typeof(mm)){0};
+}
+
+static bool valid_range(uint64_t base, uint64_t size)
+{
+	return size && base + size > base;
+}
+
+/* [a, a + alen) and [b, b + blen) share a byte; an empty b shares none. */
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return blen && a < b + blen && b < a + alen;
+}
+
+int memmap_add_ram(uint64_t base, uint64_t size)
+{
+	if (!valid_range(base, size) || mm.nram == MEMMAP_MAX_RAM) {
+		return -1;
+	}
+	mm.ram[mm.nram++] = (struct memmap_range){base, size};
+	return 0;
+}
+
+int memmap_set_monitor(uint64_t base, uint64_t size)
+{
+	if (!valid_range(base, size)) {
+		return -1;
+	}
+	mm.monitor = (struct memmap_range){base, size};
+	return 0;
+}
+
+int memmap_set_pool(uint64_t base, uint64_t size)
+{
+	if (!valid_range(base, size)) {
+		return -1;
+	}
+	mm.pool = (struct memmap_range){base, size};
+	return 0;
+}
+
+static bool merge_device(uint64_t base, uint64_t size)
+{
+	for (unsigned int i = 0; i < mm.ndevice; i++) {
+		struct memmap_guard *d = &mm.device[i];
+		uint64_t end = base + size, dend = d->base + d->size;
+
+		if (base <= dend && d->base <= end) {
+			d->base = base < d->base ? base : d->base;
+			d->size = (end > dend ? end : dend) - d->base;
+			return true;
+		}
+	}
+	return false;
+}
+
+int memmap_add_device(uint64_t base, uint64_t size, const char *what)
+{
+	if (!valid_range(base, size)) {
+		return -1;
+	}
+	if (merge_device(base, size)) {
+		return 0;
+	}
+	if (mm.ndevice == MEMMAP_MAX_DEVICES) {
+		return -1;
+	}
+	mm.device[mm.ndevice++] =
+	    (struct memmap_guard){base, size, MEMMAP_S_NONE, what};
+	return 0;
+}
+
+/* Caller holds the PTM lock (docs: the roots change only at LOCK). */
+void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline)
+{
+	lock_acquire(&memmap_lock);
+	mm.kroot[0] = swapper;
+	mm.kroot[1] = trampoline;
+	lock_release(&memmap_lock);
+}
+
+bool memmap_in_ram(uint64_t base, uint64_t len)
+{
+	if (base + len < base) {
+		return false;
+	}
+	for (unsigned int i = 0; i < mm.nram; i++) {
+		const struct memmap_range *r = &mm.ram[i];
+
+		if (base >= r->base && base + len <= r->base + r->size) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool memmap_in_monitor(uint64_t base, uint64_t len)
+{
+	return base + len < base ||
+	       overlaps(base, len, mm.monitor.base, mm.monitor.size);
+}
+
+bool memmap_in_pool(uint64_t base, uint64_t len)
+{
+	return base + len < base ||
+	       overlaps(base, len, mm.pool.base, mm.pool.size);
+}
+
+bool memmap_in_kernel_root(uint64_t base, uint64_t len)
+{
+	for (int i = 0; i < 2; i++) {
+		if (mm.kroot[i] &&
+		    overlaps(base, len, mm.kroot[i], PAGE_SIZE)) {
+			return true;
+		}
+	}
+	return base + len < base;
+}
+
+bool memmap_in_device(uint64_t base, uint64_t len)
+{
+	for (unsigned int i = 0; i < mm.ndevice; i++) {
+		if (overlaps(base, len, mm.device[i].base, mm.device[i].size)) {
+			return true;
+		}
+	}
+	return base + len < base;
+}
+
+struct memmap_range memmap_monitor(void)
+{
+	return mm.monitor;
+}
+
+struct memmap_range memmap_pool(void)
+{
+	return mm.pool;
+}
+
+bool memmap_guard(unsigned int i, struct memmap_guard *g)
+{
+	/* Fixed entries first: monitor, pool, then the roots once locked. */
+	struct memmap_guard fixed[4] = {
+	    {mm.monitor.base, mm.monitor.size, MEMMAP_S_NONE, "monitor"},
+	    {mm.pool.base, mm.pool.size, MEMMAP_S_READ, "pool"},
+	    {mm.kroot[0], mm.kroot[0] ? PAGE_SIZE : 0, MEMMAP_S_READ,
+	     "kernel root"},
+	    {mm.kroot[1],
+	     mm.kroot[1] && mm.kroot[1] != mm.kroot[0] ? PAGE_SIZE : 0,
+	     MEMMAP_S_READ, "kernel root"},
+	};
+
+	for (unsigned int k = 0; k < 4; k++) {
+		if (!fixed[k].size) {
+			continue;
+		}
+		if (i-- == 0) {
+			*g = fixed[k];
+			return true;
+		}
+	}
+	if (i < mm.ndevice) {
+		*g = mm.device[i];
+		return true;
+	}
+	return false;
+}
+
+bool memmap_os_buffer_ok(uint64_t pa, uint64_t len, uint64_t align)
+{
+	uint64_t probe = len ? len : 1;
+
+	return align && !(align & (align - 1)) && !(pa & (align - 1)) &&
+	       memmap_in_ram(pa, probe) && !memmap_in_monitor(pa, probe) &&
+	       !memmap_in_pool(pa, probe) &&
+	       !memmap_in_kernel_root(pa, probe) &&
+	       !memmap_in_device(pa, probe);
+}
+
+void *memmap_os_begin(uint64_t pa, size_t len, size_t align)
+{
+	void *p;
+
+	lock_acquire(&memmap_lock);
+	p = memmap_os_buffer_ok(pa, len, align) ? arch_phys_ptr(pa, len) : NULL;
+	if (!p) {
+		lock_release(&memmap_lock);
+	}
+	return p;
+}
+
+void memmap_os_end(void)
+{
+	lock_release(&memmap_lock);
+}
+
+int memmap_copy_to_os(uint64_t pa, const void *src, size_t len, size_t align)
+{
+	void *dst = memmap_os_begin(pa, len, align);
+
+	if (!dst) {
+		return -1;
+	}
+	memcpy(dst, src, len);
+	memmap_os_end();
+	return 0;
+}
+
+int memmap_copy_from_os(void *dst, uint64_t pa, size_t len, size_t align)
+{
+	const void *src = memmap_os_begin(pa, len, align);
+
+	if (!src) {
+		return -1;
+	}
+	/* One read of each byte: S-mode may be changing the buffer, so
+	 * callers use the copy, never the original. */
+	memcpy(dst, src, len);
+	memmap_os_end();
+	return 0;
+}

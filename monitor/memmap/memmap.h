@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The memory map: what each physical range is to the monitor, and the one
+ * rule for memory the monitor reads or writes on S-mode's behalf.
+ *
+ * Boot code fills it once (RAM, the monitor's window, the page-table pool,
+ * the devices only M-mode may touch); the page-table manager adds the two
+ * kernel roots at LOCK. After boot only the roots change, and only under
+ * the memmap lock. Every access to an S-mode buffer holds that same lock
+ * from its check through its last byte, so a LOCK on another hart can never
+ * turn a checked buffer into a root between the check and the access.
+ *
+ * Lock order (outermost first; docs/design.md "Locks"):
+ *   1. the PTM lock (monitor/ptm/ptm_db.c)
+ *   2. the memmap lock (here)
+ *   3. the console lock (monitor/console/format.c)
+ * A memmap lock holder never waits for another hart and never prints.
+ */
+#ifndef SECMON_MEMMAP_H
+#define SECMON_MEMMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MEMMAP_MAX_RAM 8
+#define MEMMAP_MAX_DEVICES 6
+
+/* What S-mode may do with a range the monitor protects (PMP plan). */
+#define MEMMAP_S_NONE 0
+#define MEMMAP_S_READ 1
+
+struct memmap_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+/* One range S-mode is restricted in, for the PMP plan and the banner. */
+struct memmap_guard {
+	uint64_t base;
+	uint64_t size;
+	unsigned int s_access; /* MEMMAP_S_* */
+	const char *what; /* "monitor", "pool", "kernel root", "clint" ... */
+};
+
+/* Boot (one hart, before any other runs). All return 0, or -1 if the
+ * table is full or the range is empty or wraps; nothing changes then. */
+void memmap_reset(void);
+int memmap_add_ram(uint64_t base, uint64_t size);
+int memmap_set_monitor(uint64_t base, uint64_t size);
+int memmap_set_pool(uint64_t base, uint64_t size);
+/* MMIO registers only M-mode may touch (CLINT / ACLINT MSWI, MTIMER).
+ * Adjacent or overlapping ranges are merged. */
+int memmap_add_device(uint64_t base, uint64_t size, const char *what);
+
+/* LOCK (caller holds the PTM lock): 0, 0 removes them again. */
+void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline);
+
+/* Facts; false on wrap. A range is in RAM only inside one RAM range. */
+bool memmap_in_ram(uint64_t base, uint64_t len);
+bool memmap_in_monitor(uint64_t base, uint64_t len);
+bool memmap_in_pool(uint64_t base, uint64_t len);
+bool memmap_in_kernel_root(uint64_t base, uint64_t len);
+bool memmap_in_device(uint64_t base, uint64_t len);
+struct memmap_range memmap_monitor(void);
+struct memmap_range memmap_pool(void);
+
+/*
+ * The guarded ranges, highest priority first (i = 0 .. n-1); false past
+ * the end. Everything not listed is S-mode's, with full access.
+ */
+bool memmap_guard(unsigned int i, struct memmap_guard *g);
+
+/*
+ * The rule for OS buffers: [pa, pa + len) is RAM, does not wrap, is
+ * aligned to align (a power of two), and touches neither the monitor, the
+ * pool, a locked kernel root nor a guarded device. len 0 is a valid empty
+ * buffer if pa itself passes. Callers that need the answer to stay true
+ * use the access functions below instead.
+ */
+bool memmap_os_buffer_ok(uint64_t pa, uint64_t len, uint64_t align);
+
+/* Check and copy under the memmap lock: 0, or -1 with nothing copied. */
+int memmap_copy_to_os(uint64_t pa, const void *src, size_t len, size_t align);
+int memmap_copy_from_os(void *dst, uint64_t pa, size_t len, size_t align);
+
+/*
+ * For producers that fill the buffer piecewise (DBCN read): check, then
+ * keep the memmap lock until memmap_os_end(). Returns the monitor's
+ * pointer to the buffer, or NULL (lock not held) if the rule fails. The
+ * holder may only touch the buffer and MMIO that never waits.
+ */
+void *memmap_os_begin(uint64_t pa, size_t len, size_t align);
+void memmap_os_end(void);
+
+#endif
