@@ -353,6 +353,7 @@ static long batch_locked(unsigned slot, uint64_t buf_pa, unsigned long n,
 			*applied = k;
 			return SBI_ERR_INVALID_ADDRESS;
 		}
+		arch_window(ARCH_WINDOW_BATCH_COPIED);
 		for (unsigned long j = 0; j < m; j++) {
 			long rc = batch_entry(slot, &chunk[j]);
 
@@ -384,7 +385,6 @@ long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 	} else if (!as_live(handle, &slot)) {
 		rc = SBI_ERR_INVALID_PARAM;
 	} else {
-		arch_window(ARCH_WINDOW_BATCH_CHECKED);
 		rc = batch_locked(slot, buf_pa, n, applied);
 	}
 	db_unlock();
