@@ -300,12 +300,14 @@ void ptm_hook_protect(unsigned long self, bool on,
 	}
 	satp[self] = arch_read_satp();
 	if (on) {
-		con_printf("secmon: hart %lu locks page tables: swapper 0x%lx, "
-			   "trampoline 0x%lx; PMP and TVM on for every hart\n",
-			   self, (unsigned long)ptm_kernel_root(0),
-			   (unsigned long)ptm_kernel_root(1));
+		con_printf("secmon: hart %lu locking page tables: swapper "
+			   "0x%lx, trampoline 0x%lx; PMP and TVM on for every "
+			   "hart\n",
+			   self, (unsigned long)memmap_kernel_root(0),
+			   (unsigned long)memmap_kernel_root(1));
 	} else {
-		con_printf("secmon: LOCK refused; protection taken back\n");
+		con_printf("secmon: LOCK refused (a hart's satp or a root's "
+			   "entries); protection taken back\n");
 	}
 }
 
@@ -479,10 +481,11 @@ void boot_stopped_loop(unsigned long hartid)
 	unsigned long addr, arg;
 
 	/* A stopped hart holds no root: AS_DESTROY may take the one it ran
-	 * on, and a LOCK meanwhile sees it bare. */
+	 * on. STOPPED is published first: the OS polls for it, and the PTM
+	 * lock may be busy. */
 	rv_write_satp(0);
-	ptm_satp_note(hartid, 0);
 	hsm_stopped(hartid);
+	ptm_satp_note(hartid, 0);
 	arch_mtimer_irq(false);
 	for (;;) {
 		if (hsm_take_start(hartid, &addr, &arg)) {

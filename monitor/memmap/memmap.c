@@ -13,7 +13,8 @@
 
 #define PAGE_SIZE 4096UL
 
-static struct {
+/* Named so the gdb extension (tools/gdb/secmon.py) can read it. */
+static struct memmap_state {
 	struct memmap_range ram[MEMMAP_MAX_RAM];
 	unsigned int nram;
 	struct memmap_range monitor;
@@ -21,13 +22,13 @@ static struct {
 	struct memmap_guard device[MEMMAP_MAX_DEVICES];
 	unsigned int ndevice;
 	uint64_t kroot[2]; /* 0: none */
-} mm;
+} memmap_state;
 
 static struct lock memmap_lock = LOCK_INIT;
 
 void memmap_reset(void)
 {
-	mm = (typeof(mm)){0};
+	memmap_state = (struct memmap_state){0};
 }
 
 static bool valid_range(uint64_t base, uint64_t size)
@@ -43,10 +44,11 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 
 int memmap_add_ram(uint64_t base, uint64_t size)
 {
-	if (!valid_range(base, size) || mm.nram == MEMMAP_MAX_RAM) {
+	if (!valid_range(base, size) || memmap_state.nram == MEMMAP_MAX_RAM) {
 		return -1;
 	}
-	mm.ram[mm.nram++] = (struct memmap_range){base, size};
+	memmap_state.ram[memmap_state.nram++] =
+	    (struct memmap_range){base, size};
 	return 0;
 }
 
@@ -55,7 +57,7 @@ int memmap_set_monitor(uint64_t base, uint64_t size)
 	if (!valid_range(base, size)) {
 		return -1;
 	}
-	mm.monitor = (struct memmap_range){base, size};
+	memmap_state.monitor = (struct memmap_range){base, size};
 	return 0;
 }
 
@@ -64,14 +66,14 @@ int memmap_set_pool(uint64_t base, uint64_t size)
 	if (!valid_range(base, size)) {
 		return -1;
 	}
-	mm.pool = (struct memmap_range){base, size};
+	memmap_state.pool = (struct memmap_range){base, size};
 	return 0;
 }
 
 static bool merge_device(uint64_t base, uint64_t size)
 {
-	for (unsigned int i = 0; i < mm.ndevice; i++) {
-		struct memmap_guard *d = &mm.device[i];
+	for (unsigned int i = 0; i < memmap_state.ndevice; i++) {
+		struct memmap_guard *d = &memmap_state.device[i];
 		uint64_t end = base + size, dend = d->base + d->size;
 
 		if (base <= dend && d->base <= end) {
@@ -91,10 +93,10 @@ int memmap_add_device(uint64_t base, uint64_t size, const char *what)
 	if (merge_device(base, size)) {
 		return 0;
 	}
-	if (mm.ndevice == MEMMAP_MAX_DEVICES) {
+	if (memmap_state.ndevice == MEMMAP_MAX_DEVICES) {
 		return -1;
 	}
-	mm.device[mm.ndevice++] =
+	memmap_state.device[memmap_state.ndevice++] =
 	    (struct memmap_guard){base, size, MEMMAP_S_NONE, what};
 	return 0;
 }
@@ -103,8 +105,8 @@ int memmap_add_device(uint64_t base, uint64_t size, const char *what)
 void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline)
 {
 	lock_acquire(&memmap_lock);
-	mm.kroot[0] = swapper;
-	mm.kroot[1] = trampoline;
+	memmap_state.kroot[0] = swapper;
+	memmap_state.kroot[1] = trampoline;
 	lock_release(&memmap_lock);
 }
 
@@ -113,8 +115,8 @@ bool memmap_in_ram(uint64_t base, uint64_t len)
 	if (base + len < base) {
 		return false;
 	}
-	for (unsigned int i = 0; i < mm.nram; i++) {
-		const struct memmap_range *r = &mm.ram[i];
+	for (unsigned int i = 0; i < memmap_state.nram; i++) {
+		const struct memmap_range *r = &memmap_state.ram[i];
 
 		if (base >= r->base && base + len <= r->base + r->size) {
 			return true;
@@ -126,20 +128,21 @@ bool memmap_in_ram(uint64_t base, uint64_t len)
 bool memmap_in_monitor(uint64_t base, uint64_t len)
 {
 	return base + len < base ||
-	       overlaps(base, len, mm.monitor.base, mm.monitor.size);
+	       overlaps(base, len, memmap_state.monitor.base,
+			memmap_state.monitor.size);
 }
 
 bool memmap_in_pool(uint64_t base, uint64_t len)
 {
-	return base + len < base ||
-	       overlaps(base, len, mm.pool.base, mm.pool.size);
+	return base + len < base || overlaps(base, len, memmap_state.pool.base,
+					     memmap_state.pool.size);
 }
 
 bool memmap_in_kernel_root(uint64_t base, uint64_t len)
 {
 	for (int i = 0; i < 2; i++) {
-		if (mm.kroot[i] &&
-		    overlaps(base, len, mm.kroot[i], PAGE_SIZE)) {
+		if (memmap_state.kroot[i] &&
+		    overlaps(base, len, memmap_state.kroot[i], PAGE_SIZE)) {
 			return true;
 		}
 	}
@@ -148,8 +151,9 @@ bool memmap_in_kernel_root(uint64_t base, uint64_t len)
 
 bool memmap_in_device(uint64_t base, uint64_t len)
 {
-	for (unsigned int i = 0; i < mm.ndevice; i++) {
-		if (overlaps(base, len, mm.device[i].base, mm.device[i].size)) {
+	for (unsigned int i = 0; i < memmap_state.ndevice; i++) {
+		if (overlaps(base, len, memmap_state.device[i].base,
+			     memmap_state.device[i].size)) {
 			return true;
 		}
 	}
@@ -158,24 +162,34 @@ bool memmap_in_device(uint64_t base, uint64_t len)
 
 struct memmap_range memmap_monitor(void)
 {
-	return mm.monitor;
+	return memmap_state.monitor;
+}
+
+uint64_t memmap_kernel_root(unsigned int i)
+{
+	return i < 2 ? memmap_state.kroot[i] : 0;
 }
 
 struct memmap_range memmap_pool(void)
 {
-	return mm.pool;
+	return memmap_state.pool;
 }
 
 bool memmap_guard(unsigned int i, struct memmap_guard *g)
 {
 	/* Fixed entries first: monitor, pool, then the roots once locked. */
 	struct memmap_guard fixed[4] = {
-	    {mm.monitor.base, mm.monitor.size, MEMMAP_S_NONE, "monitor"},
-	    {mm.pool.base, mm.pool.size, MEMMAP_S_READ, "pool"},
-	    {mm.kroot[0], mm.kroot[0] ? PAGE_SIZE : 0, MEMMAP_S_READ,
-	     "kernel root"},
-	    {mm.kroot[1],
-	     mm.kroot[1] && mm.kroot[1] != mm.kroot[0] ? PAGE_SIZE : 0,
+	    {memmap_state.monitor.base, memmap_state.monitor.size,
+	     MEMMAP_S_NONE, "monitor"},
+	    {memmap_state.pool.base, memmap_state.pool.size, MEMMAP_S_READ,
+	     "pool"},
+	    {memmap_state.kroot[0], memmap_state.kroot[0] ? PAGE_SIZE : 0,
+	     MEMMAP_S_READ, "kernel root"},
+	    {memmap_state.kroot[1],
+	     memmap_state.kroot[1] &&
+		     memmap_state.kroot[1] != memmap_state.kroot[0]
+		 ? PAGE_SIZE
+		 : 0,
 	     MEMMAP_S_READ, "kernel root"},
 	};
 
@@ -188,8 +202,8 @@ bool memmap_guard(unsigned int i, struct memmap_guard *g)
 			return true;
 		}
 	}
-	if (i < mm.ndevice) {
-		*g = mm.device[i];
+	if (i < memmap_state.ndevice) {
+		*g = memmap_state.device[i];
 		return true;
 	}
 	return false;

@@ -64,6 +64,8 @@ bool memmap_in_kernel_root(uint64_t base, uint64_t len);
 bool memmap_in_device(uint64_t base, uint64_t len);
 struct memmap_range memmap_monitor(void);
 struct memmap_range memmap_pool(void);
+/* The kernel roots LOCK registered (i = 0 swapper, 1 trampoline), or 0. */
+uint64_t memmap_kernel_root(unsigned int i);
 
 /*
  * The guarded ranges, highest priority first (i = 0 .. n-1); false past

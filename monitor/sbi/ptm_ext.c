@@ -39,6 +39,10 @@ static struct sbi_ret ptm_more(struct sbi_call *c)
 	case SECMON_PTM_LOCK:
 		rc = ptm_lock_kernel_hole(c->hartid, c->a[0], c->a[1], c->a[2],
 					  c->a[3], &c->a[4]);
+		if (!rc) {
+			con_printf("secmon: page tables locked; every hart's "
+				   "satp and both roots checked\n");
+		}
 		return sbi_err(rc);
 	case SECMON_PTM_AS_CREATE:
 		rc = ptm_as_create(c->hartid, &v);

@@ -151,7 +151,8 @@ class State:
         with physical_memory():
             db = read_var(syms, "ptm", "struct ptm_db")
             plat = read_var(syms, "plat", "struct plat_info")
-            window = read_var(syms, "plat_monitor", "struct plat_reserve")
+            window = read_var(syms, "memmap_state",
+                              "struct memmap_state")["monitor"]
             self.hsm = read_var(syms, "hsm", "struct hsm_hart", count=True)
             self.mail = read_var(syms, "harts", "struct hart", count=True)
             self.nharts = int.from_bytes(read_phys(syms["nharts"][0], 4),
