@@ -75,10 +75,12 @@ void ptm_count_sfence(void);
 
 /*
  * The invariant checker: walks every pool page and address space and
- * checks every rule in docs/abi.md. Returns 0 or a negative SBI error, and
- * describes the first violation in msg.
+ * checks every rule in docs/abi.md, under the PTM lock (so it sees one
+ * consistent state whatever other harts call), in one bounded pass.
+ * Returns 0 or a negative SBI error, and describes the first violation in
+ * msg.
  */
-long ptm_check(char *msg, size_t len);
+long ptm_check(unsigned long self, char *msg, size_t len);
 
 /* Trace mode: count a page-table event of a permissive kernel. */
 long ptm_trace(unsigned long kind, uint64_t pa, uint64_t value);

@@ -12,16 +12,8 @@
 #include "console.h"
 #include "ptm_internal.h"
 
-struct tally {
-	uint16_t pages[PTM_MAX_AS];
-	uint16_t level_pages[PTM_MAX_AS][3];
-	uint32_t leaf_entries[PTM_MAX_AS];
-	uint8_t parents[PTM_MAX_POOL_PAGES]; /* saturates; 1 is the only good
-						value */
-	uint32_t nfree, nquarantine;
-};
-
-static struct tally tl;
+/* The tallies live in the database, under the same lock. */
+#define tl (ptm.tally)
 
 #define FAIL(...)                                                              \
 	do {                                                                   \
@@ -151,7 +143,7 @@ static long check_spaces(char *msg, size_t len)
 	return SBI_SUCCESS;
 }
 
-long ptm_check(char *msg, size_t len)
+static long check_locked(char *msg, size_t len)
 {
 	long rc = SBI_SUCCESS;
 
@@ -168,5 +160,15 @@ long ptm_check(char *msg, size_t len)
 			     ptm.nfree, tl.nquarantine, ptm.nquarantine);
 		rc = SBI_ERR_FAILED;
 	}
+	return rc;
+}
+
+long ptm_check(unsigned long self, char *msg, size_t len)
+{
+	long rc;
+
+	db_lock(self);
+	rc = check_locked(msg, len);
+	db_unlock();
 	return rc;
 }

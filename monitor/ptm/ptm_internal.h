@@ -64,6 +64,17 @@ struct ptm_as {
 };
 _Static_assert(PTM_MAX_POOL_PAGES <= 65535, "page counts fit uint16_t");
 
+/* ptm_check's tallies: scratch that only the checker uses, guarded by the
+ * PTM lock like everything else here (no state of its own between calls). */
+struct ptm_check_tally {
+	uint16_t pages[PTM_MAX_AS];
+	uint16_t level_pages[PTM_MAX_AS][3];
+	uint32_t leaf_entries[PTM_MAX_AS];
+	uint8_t parents[PTM_MAX_POOL_PAGES]; /* saturates; 1 is the only good
+						value */
+	uint32_t nfree, nquarantine;
+};
+
 struct ptm_db {
 	uint64_t base;
 	uint32_t npages;
@@ -80,6 +91,7 @@ struct ptm_db {
 	struct ptm_as as[PTM_MAX_AS];
 	uint64_t calls, refused, satp_writes, satp_refused, sfences, flushes;
 	uint32_t last_gen; /* the last AS generation handed out */
+	struct ptm_check_tally tally; /* ptm_check only */
 };
 
 extern struct ptm_db ptm;

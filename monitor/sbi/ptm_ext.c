@@ -28,7 +28,7 @@ static struct sbi_ret ptm_more(struct sbi_call *c)
 		ptm_trace_dump();
 		return sbi_ok(0);
 	case SECMON_PTM_CHECK:
-		rc = ptm_check(msg, sizeof(msg));
+		rc = ptm_check(c->hartid, msg, sizeof(msg));
 		if (rc) {
 			con_printf("secmon: ptm invariant violated: %s\n", msg);
 		}

@@ -449,7 +449,7 @@ static void check_all(void)
 		fail("a kernel root changed");
 	}
 	check_global();
-	if (ptm_check(msg, sizeof(msg))) {
+	if (ptm_check(0, msg, sizeof(msg))) {
 		fail("ptm_check: %s", msg);
 	}
 }

@@ -292,7 +292,7 @@ static void test_corruptions(void)
 
 		scene_setup();
 		corruptions[i].inject();
-		rc = ptm_check(msg, sizeof(msg));
+		rc = ptm_check(SELF, msg, sizeof(msg));
 		CHECK_EQ(rc, SBI_ERR_FAILED);
 		CHECK(msg[0] != '\0');
 		if (rc != SBI_ERR_FAILED) {
@@ -309,25 +309,25 @@ static void test_messages(void)
 
 	scene_setup();
 	c_count_up();
-	ptm_check(msg, sizeof(msg));
+	ptm_check(SELF, msg, sizeof(msg));
 	CHECK_CONTAINS(msg, "count");
 	scene_setup();
 	c_kernel_half();
-	ptm_check(msg, sizeof(msg));
+	ptm_check(SELF, msg, sizeof(msg));
 	CHECK_CONTAINS(msg, "kernel slot");
 	scene_setup();
 	c_link_dup();
 	ptm.page[sc.ipmd].count++; /* or the count is what is wrong */
-	ptm_check(msg, sizeof(msg));
+	ptm_check(SELF, msg, sizeof(msg));
 	CHECK_CONTAINS(msg, "parents");
 	scene_setup();
 	c_nfree();
-	ptm_check(msg, sizeof(msg));
+	ptm_check(SELF, msg, sizeof(msg));
 	CHECK_CONTAINS(msg, "free");
 	/* A short buffer is still a string. */
 	scene_setup();
 	c_leaf_global();
-	CHECK_EQ(ptm_check(msg, 8), SBI_ERR_FAILED);
+	CHECK_EQ(ptm_check(SELF, msg, 8), SBI_ERR_FAILED);
 	CHECK_EQ(strlen(msg), 7);
 }
 

@@ -65,7 +65,7 @@ void pt_setup(void)
 void pt_check_ok(const char *file, int line)
 {
 	char msg[160];
-	long rc = ptm_check(msg, sizeof(msg));
+	long rc = ptm_check(SELF, msg, sizeof(msg));
 
 	test_check_eq((unsigned long long)rc, 0, file, line, "ptm_check()",
 		      "0");
@@ -184,6 +184,7 @@ static void forget_counters(struct ptm_db *db)
 	db->calls = 0;
 	db->refused = 0;
 	db->satp_refused = 0;
+	memset(&db->tally, 0, sizeof(db->tally)); /* ptm_check's scratch */
 }
 
 static void global_stats(struct secmon_stats *s)
