@@ -61,6 +61,7 @@ add_executable(payload.elf
   test/payload/bench.c
   test/payload/suspend.c
   test/payload/ptm_cases.c
+  test/payload/adversary.c
   monitor/console/format.c
   monitor/lib/string.c
   ${LIBFDT_SOURCES})

@@ -7,27 +7,35 @@
 
 #include "arch.h"
 #include "hart.h"
-#include "lock.h"
 #include "ptm_internal.h"
 
 struct ptm_db ptm;
-static struct lock ptm_lock_word = LOCK_INIT;
+/*
+ * A ticket lock: harts get the PTM lock in the order they asked, so no
+ * hart's call (a HSM start noting its satp, a CHECK) can be starved by
+ * other harts hammering the ABI. Waiters serve their own mailbox: the
+ * holder may be waiting for their fence acknowledgement.
+ */
+static struct {
+	uint32_t next; /* the ticket the next caller takes */
+	uint32_t owner; /* the ticket now holding the lock */
+} ptm_lock_word;
 
 void db_lock(unsigned long self)
 {
-	while (__atomic_exchange_n(&ptm_lock_word.held, 1, __ATOMIC_ACQUIRE)) {
-		/* Spin on a plain load (no bus-locking store per try); the
-		 * holder may be waiting for our fence ack meanwhile. */
-		while (__atomic_load_n(&ptm_lock_word.held, __ATOMIC_RELAXED)) {
-			hart_serve_if_pending(self);
-			arch_relax();
-		}
+	uint32_t t =
+	    __atomic_fetch_add(&ptm_lock_word.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&ptm_lock_word.owner, __ATOMIC_ACQUIRE) != t) {
+		hart_serve_if_pending(self);
+		arch_relax();
 	}
 }
 
 void db_unlock(void)
 {
-	lock_release(&ptm_lock_word);
+	__atomic_store_n(&ptm_lock_word.owner, ptm_lock_word.owner + 1,
+			 __ATOMIC_RELEASE);
 }
 
 uint64_t db_pa(uint32_t idx)

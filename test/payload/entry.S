@@ -201,6 +201,10 @@ pl_probe_load:		/* a0 = address; returns the loaded value */
 pl_probe_store:		/* a0 = address, a1 = value */
 	sd	a1, 0(a0)
 	ret
+	.globl pl_probe_store32
+pl_probe_store32:	/* a0 = address, a1 = value: a 32-bit store (MSIP) */
+	sw	a1, 0(a0)
+	ret
 	.globl pl_probe_csrr_mscratch
 pl_probe_csrr_mscratch:
 	csrr	a0, mscratch

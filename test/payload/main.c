@@ -168,6 +168,9 @@ void pl_secondary(unsigned long hartid, unsigned long opaque)
 	if (pl_harts[hartid].command == PL_CMD_PTM) {
 		pl_ptm_worker(hartid);
 	}
+	if (pl_harts[hartid].command == PL_CMD_ADVERSARY) {
+		pl_adversary_secondary(hartid);
+	}
 	while (pl_harts[hartid].command != PL_CMD_STOP) {
 		__asm__ volatile("nop");
 	}
@@ -193,6 +196,9 @@ void pl_main(unsigned long hartid, const void *fdt)
 	}
 	if (pl_bootargs_has("secmon.payload=gdb")) {
 		pl_gdb_mode(); /* stops for the debugger; never returns */
+	}
+	if (pl_bootargs_has("secmon.payload=adversary")) {
+		pl_adversary();
 	}
 	if (pl_bootargs_has("secmon.payload=reboot")) {
 		pl_reboot_test();

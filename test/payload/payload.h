@@ -68,6 +68,7 @@ struct pl_trap_record pl_trap_result(void);
 
 unsigned long pl_probe_load(unsigned long addr);
 void pl_probe_store(unsigned long addr, unsigned long val);
+void pl_probe_store32(unsigned long addr, unsigned int val);
 unsigned long pl_probe_csrr_mscratch(void);
 unsigned long pl_probe_illegal_insn(void);
 void pl_secondary_entry(void);
@@ -94,6 +95,7 @@ struct pl_hart {
 #define PL_CMD_STOP 1
 #define PL_CMD_SUSPEND 2
 #define PL_CMD_PTM 3
+#define PL_CMD_ADVERSARY 4 /* pl_adversary_secondary() */
 extern struct pl_hart pl_harts[PL_MAX_HARTS];
 
 static inline unsigned long pl_read_time(void)
@@ -119,6 +121,19 @@ void pl_bench_ptm(void);
 void pl_gdb_mode(void);
 void pl_gdb_stop(void);
 void pl_ptm_worker(unsigned long hartid);
+/* 1 + errors once pl_ptm_worker() on that hart is done; 0 before. */
+extern volatile unsigned long pl_ptm_worker_errors[PL_MAX_HARTS];
+/* Read the pool from the FDT for the page-table cases and the workers. */
+void pl_ptm_find_pool(void);
+/* secmon.payload=adversary (adversary.c); never returns. */
+__attribute__((noreturn)) void pl_adversary(void);
+void pl_adversary_secondary(unsigned long hartid);
+/* entry.S: load satp and continue in fn at voff higher (never returns);
+ * sret to U-mode at pc and return scause of the first trap back. */
+__attribute__((noreturn)) void
+pl_paging_continue(unsigned long satp, unsigned long voff, void (*fn)(void));
+unsigned long pl_user_run(unsigned long pc);
+extern char pl_user_prog[], pl_user_prog_end[];
 extern unsigned long pl_voff;
 void pl_secondary_suspend(unsigned long hartid);
 /* Print the totals and power off; never returns. */

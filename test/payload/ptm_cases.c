@@ -41,10 +41,6 @@ static uint64_t dirty_root[512] __attribute__((aligned(4096)));
 static struct secmon_stats st;
 static struct secmon_batch_entry batch[SECMON_BATCH_MAX + 1];
 extern char _payload_end[];
-extern char pl_user_prog[], pl_user_prog_end[];
-__attribute__((noreturn)) void
-pl_paging_continue(unsigned long satp, unsigned long voff, void (*fn)(void));
-unsigned long pl_user_run(unsigned long pc);
 unsigned long pl_probe_satp(unsigned long v);
 void pl_probe_sfence(void);
 
@@ -129,6 +125,11 @@ static void find_pool(void)
 			    fdt32_to_cpu(reg[3]);
 	}
 	data_pa = pl_env.ram_base + 0x600000;
+}
+
+void pl_ptm_find_pool(void)
+{
+	find_pool();
 }
 
 static void info_cases(void)
@@ -923,15 +924,14 @@ static unsigned long gdb_table(unsigned long h, unsigned long parent_pa,
 static void gdb_print_stats(unsigned long h)
 {
 	ptm(SECMON_PTM_STATS, h, PA(&st), 0, 0);
-	pl_printf("payload: gdb stats handle 0x%lx level2 %lu level1 %lu "
-		  "level0 %lu tables %lu leaf_entries %lu leaf_pages %lu "
-		  "user_leaf_pages %lu\n",
-		  h, (unsigned long)st.pages_level[2],
-		  (unsigned long)st.pages_level[1],
-		  (unsigned long)st.pages_level[0],
-		  (unsigned long)st.table_pages,
-		  (unsigned long)st.leaf_entries, (unsigned long)st.leaf_pages,
-		  (unsigned long)st.user_leaf_pages);
+	pl_printf(
+	    "payload: gdb stats handle 0x%lx level2 %lu level1 %lu "
+	    "level0 %lu tables %lu leaf_entries %lu leaf_pages %lu "
+	    "user_leaf_pages %lu\n",
+	    h, (unsigned long)st.pages_level[2],
+	    (unsigned long)st.pages_level[1], (unsigned long)st.pages_level[0],
+	    (unsigned long)st.table_pages, (unsigned long)st.leaf_entries,
+	    (unsigned long)st.leaf_pages, (unsigned long)st.user_leaf_pages);
 }
 
 static void gdb_paged(void)
@@ -958,8 +958,7 @@ static void gdb_paged(void)
 	spare = ptm(SECMON_PTM_PT_ALLOC, h2, 0, 0, 0).value;
 	ptm(SECMON_PTM_PT_FREE, h2, spare, 0, 0);
 	pl_printf("payload: gdb as handle 0x%lx root 0x%lx\n", h, root_pa(h));
-	pl_printf("payload: gdb as handle 0x%lx root 0x%lx\n", h2,
-		  root_pa(h2));
+	pl_printf("payload: gdb as handle 0x%lx root 0x%lx\n", h2, root_pa(h2));
 	gdb_print_stats(h);
 	gdb_print_stats(h2);
 	pl_printf("payload: gdb va 0x%x pa 0x%lx\n", 0x10000,

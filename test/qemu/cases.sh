@@ -171,6 +171,30 @@ case_payload() {
 	report "$name" "$why" "$logf"
 }
 
+# S-mode as the attacker (test/payload/adversary.c, docs/threat-model.md):
+# one fresh 4-hart boot; every class must have run and passed.
+case_adversary() {
+	local logf="$LOGDIR/payload-adversary.log" rc why="" cls
+	boot "$logf" rc -smp 4 -bios "$BIOS" -kernel "$PAYLOAD" -append secmon.payload=adversary
+	[ "$rc" = 0 ] || why="QEMU exit status $rc: $(grep -m3 '^FAIL' "$logf" | tr '\n' ';')"
+	[ -n "$why" ] || why=$(expect_lines "$logf" '^[0-9]+ passed, 0 failed' \
+		'secmon: system reset: shutdown \(reason none\)') || true
+	for cls in dbcn-read-target-unchanged stats-target-unchanged batch-from-forbidden-buffer \
+		clint-msip-store-faults lock-refused-while-a-hart-runs-a-forged-root \
+		lock-refused-user-leaf-in-kernel-half sret-to-user-with-satp-0-refused \
+		check-no-false-reports-under-load all-harts-answer-a-remote-fence; do
+		[ -n "$why" ] || grep -q "^PASS adversary/$cls\$" "$logf" || why="no PASS adversary/$cls"
+	done
+	[ -n "$why" ] || why=$(reject_lines "$logf" '^FAIL ' 'FATAL') || true
+	if [ -z "$why" ]; then
+		local n
+		n=$(grep -c '^PASS adversary/' "$logf")
+		report "qemu/payload-adversary-smp4 ($n passed checks)" "" "$logf"
+		return
+	fi
+	report qemu/payload-adversary-smp4 "$why" "$logf"
+}
+
 # The pool size comes from /chosen/secmon,pool-size (docs/abi.md): 8 MiB.
 case_pool_override() {
 	local logf="$LOGDIR/payload-pool-8MiB.log" dtb="$LOGDIR/virt-pool-8MiB.dtb" rc why=""
@@ -224,6 +248,7 @@ run_qemu_cases() {
 	case_payload 2 no-sstc -cpu rv64,sstc=off
 	MACHINE=virt,aclint=on case_payload 2 aclint-no-sstc -cpu rv64,sstc=off
 	case_reboot
+	case_adversary
 	case_pool_override
 	for n in 1 2 4 8; do
 		case_linux_smp "$n"
