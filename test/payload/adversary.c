@@ -30,15 +30,6 @@
 #define IO_BASE 0xFFFFFFFF40000000UL
 #define SATP_SV39 (8UL << 60)
 
-#define V SECMON_PTE_V
-#define R SECMON_PTE_R
-#define W SECMON_PTE_W
-#define X SECMON_PTE_X
-#define U SECMON_PTE_U
-#define G SECMON_PTE_G
-#define A SECMON_PTE_A
-#define D SECMON_PTE_D
-
 /* 16550 registers. */
 #define UART_FCR 2
 #define UART_MCR 4
@@ -65,22 +56,6 @@ static volatile long adv_result[PL_MAX_HARTS];
 static unsigned long uart_pa, clint_pa, pool_base, data_pa;
 static unsigned long forged_hart; /* the hart in forged_spin */
 extern char _payload_end[];
-
-static struct sbiret ptm(unsigned long fid, unsigned long a0, unsigned long a1,
-			 unsigned long a2, unsigned long a3)
-{
-	return sbi_ecall(SECMON_EXT_PTM, fid, a0, a1, a2, a3, 0, 0);
-}
-
-static unsigned long leaf(unsigned long pa, unsigned long bits)
-{
-	return (pa >> 12) << 10 | V | bits;
-}
-
-static unsigned long link(unsigned long pa)
-{
-	return (pa >> 12) << 10 | V;
-}
 
 static unsigned long reg_base(const char *compat)
 {

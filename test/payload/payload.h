@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <secmon/abi.h>
 #include <secmon/sbi.h>
 
 #define PL_MAX_HARTS 8
@@ -34,6 +35,33 @@ static inline struct sbiret sbi_ecall(unsigned long eid, unsigned long fid,
 			 : "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r6), "r"(r7)
 			 : "memory");
 	return (struct sbiret){(long)r0, (long)r1};
+}
+
+/* The page-table ABI (docs/abi.md) for the suites that drive it. */
+#define V SECMON_PTE_V
+#define R SECMON_PTE_R
+#define W SECMON_PTE_W
+#define X SECMON_PTE_X
+#define U SECMON_PTE_U
+#define G SECMON_PTE_G
+#define A SECMON_PTE_A
+#define D SECMON_PTE_D
+
+static inline struct sbiret ptm(unsigned long fid, unsigned long a0,
+				unsigned long a1, unsigned long a2,
+				unsigned long a3)
+{
+	return sbi_ecall(SECMON_EXT_PTM, fid, a0, a1, a2, a3, 0, 0);
+}
+
+static inline unsigned long leaf(unsigned long pa, unsigned long bits)
+{
+	return (pa >> 12) << 10 | V | bits;
+}
+
+static inline unsigned long link(unsigned long pa)
+{
+	return (pa >> 12) << 10 | V;
 }
 
 #define SBI0(e, f) sbi_ecall((e), (f), 0, 0, 0, 0, 0, 0)

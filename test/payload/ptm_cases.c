@@ -21,15 +21,6 @@
 #define SATP_SV39 (8UL << 60)
 #define SATP_SV48 (9UL << 60)
 
-#define V SECMON_PTE_V
-#define R SECMON_PTE_R
-#define W SECMON_PTE_W
-#define X SECMON_PTE_X
-#define U SECMON_PTE_U
-#define G SECMON_PTE_G
-#define A SECMON_PTE_A
-#define D SECMON_PTE_D
-
 unsigned long pl_voff; /* VA - PA of the running code: 0, then high */
 unsigned long pl_user_ctx[16];
 unsigned long pl_user_tval;
@@ -50,22 +41,6 @@ static unsigned long data_pa;
 
 #define PA(p) ((unsigned long)(p)-pl_voff)
 #define VA(pa) ((volatile uint64_t *)((unsigned long)(pa) + pl_voff))
-
-static struct sbiret ptm(unsigned long fid, unsigned long a0, unsigned long a1,
-			 unsigned long a2, unsigned long a3)
-{
-	return sbi_ecall(SECMON_EXT_PTM, fid, a0, a1, a2, a3, 0, 0);
-}
-
-static unsigned long leaf(unsigned long pa, unsigned long bits)
-{
-	return (pa >> 12) << 10 | V | bits;
-}
-
-static unsigned long link(unsigned long pa)
-{
-	return (pa >> 12) << 10 | V;
-}
 
 static unsigned long root_pa(unsigned long h)
 {
