@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Lock order of the monitor (outermost first):
- *   1. console lock (console/format.c) - taken only around one line of
- *      output; no other lock is taken while it is held.
+ * The monitor's lock order is written once, in monitor/memmap/memmap.h.
  * The mailbox below is lock-free: senders use atomic OR on the bit mask and
  * atomic add on req_seq; only the owning hart clears bits and writes
  * done_seq.

@@ -10,11 +10,16 @@
  * from its check through its last byte, so a LOCK on another hart can never
  * turn a checked buffer into a root between the check and the access.
  *
- * Lock order (outermost first; docs/design.md "Locks"):
- *   1. the PTM lock (monitor/ptm/ptm_db.c)
- *   2. the memmap lock (here)
- *   3. the console lock (monitor/console/format.c)
- * A memmap lock holder never waits for another hart and never prints.
+ * The monitor's lock order, outermost first (docs/design.md "Locks"):
+ *   1. the PTM lock (monitor/ptm/ptm_db.c): a ticket lock; waiters serve
+ *      their own mailbox, since the holder may wait for their fence or
+ *      RESYNC acknowledgement;
+ *   2. the memmap lock (here): its holder never waits for another hart
+ *      and never prints;
+ *   3. the console lock (monitor/console/format.c): one line of output.
+ * The PMP plan's lock (boot/boot.c) is a leaf: nothing else is taken
+ * while it is held.
+ * The inter-hart mailbox (monitor/hart/hart.c) is lock-free.
  */
 #ifndef SECMON_MEMMAP_H
 #define SECMON_MEMMAP_H

@@ -3,11 +3,12 @@
  * Private to monitor/ptm: the page database, the address-space table and
  * the helpers that are the only way to change them.
  *
- * Lock order: the PTM lock (ptm_db.c) is taken first, by every ABI call and
- * by satp emulation; while holding it a hart may send synchronous mailbox
- * requests (hart.c) and print (console lock). Waiters for the PTM lock
- * serve their own mailbox, so a holder waiting for their fence ack cannot
- * deadlock.
+ * The PTM lock (ptm_db.c) is the outermost lock of the monitor's one lock
+ * order (monitor/memmap/memmap.h). Every ABI call, satp emulation and
+ * LOCK's protection step hold it; a holder may send synchronous mailbox
+ * requests (hart.c), use OS buffers (memmap lock) and print (console
+ * lock). Functions named *_locked and the db_* and as_* helpers need it
+ * held.
  */
 #ifndef SECMON_PTM_INTERNAL_H
 #define SECMON_PTM_INTERNAL_H

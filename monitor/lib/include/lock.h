@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A test-and-set spinlock. M-mode runs with interrupts off, so a holder is
- * never preempted; critical sections are short (one console line, one
- * mailbox update). The lock order of the monitor is written in
- * monitor/hart/hart.c.
+ * never preempted; critical sections are short (one console line, one buffer
+ * copy, one PMP plan copy). The lock order of the monitor is written in
+ * monitor/memmap/memmap.h.
  */
 #ifndef SECMON_LIB_LOCK_H
 #define SECMON_LIB_LOCK_H
