@@ -46,6 +46,7 @@
 #define ADV_BARE_USER 2 /* sret to U-mode with satp = 0 */
 #define ADV_CHURN 3 /* pl_ptm_worker */
 #define ADV_STOP 4
+#define ADV_SRET_S 5 /* take an S-mode trap: its sret back is emulated */
 
 static uint64_t a_swapper[512] __attribute__((aligned(4096)));
 static uint64_t a_tramp[512] __attribute__((aligned(4096)));
@@ -236,6 +237,17 @@ void pl_adversary_secondary(unsigned long h)
 			adv_cmd[h] = ADV_WAIT;
 			adv_state[h] = 3;
 			break;
+		case ADV_SRET_S: {
+			struct pl_trap_record t;
+
+			pl_expect_trap();
+			pl_probe_csrr_mscratch();
+			t = pl_trap_result();
+			adv_result[h] = t.cause;
+			adv_cmd[h] = ADV_WAIT;
+			adv_state[h] = 5;
+			break;
+		}
 		case ADV_CHURN:
 			/* Long enough for the CHECK loop to interleave. */
 			for (int round = 0; round < 3; round++) {
@@ -322,6 +334,11 @@ static void lock_with_starting_harts_case(void)
 		CHECK(wait_state(h, 3), "adversary/bare-user-attempt-returned");
 		CHECK_EQ(adv_result[h], 2,
 			 "adversary/sret-to-user-with-satp-0-refused");
+		/* Behind the gate, an sret back to S-mode still works: the
+		 * monitor performs it. */
+		adv_cmd[h] = ADV_SRET_S;
+		CHECK(wait_state(h, 5), "adversary/gated-hart-s-trap-returned");
+		CHECK_EQ(adv_result[h], 2, "adversary/gated-hart-sret-to-s-ok");
 	}
 }
 
