@@ -47,6 +47,8 @@
 #define ADV_CHURN 3 /* pl_ptm_worker */
 #define ADV_STOP 4
 #define ADV_SRET_S 5 /* take an S-mode trap: its sret back is emulated */
+#define ADV_SUSPEND_NR 6 /* non-retentive suspend; on resume, BARE_USER */
+#define SIE_SSIE (1UL << 1)
 
 static uint64_t a_swapper[512] __attribute__((aligned(4096)));
 static uint64_t a_tramp[512] __attribute__((aligned(4096)));
@@ -220,6 +222,28 @@ static void forged_spin(void)
 	SBI0(SBI_EXT_HSM, SBI_HSM_HART_STOP);
 }
 
+/*
+ * On a root, past the gate: suspend non-retentively. The hart resumes at
+ * pl_secondary_entry with satp = 0 and, back in pl_adversary_secondary,
+ * tries U-mode bare.
+ */
+static unsigned long suspend_hart;
+
+static void suspend_paged(void)
+{
+	unsigned long h = suspend_hart;
+
+	adv_cmd[h] = ADV_BARE_USER;
+	adv_state[h] = 6;
+	__asm__ volatile("csrs sie, %0" ::"r"(SIE_SSIE));
+	adv_result[h] = SBI3(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0x80000000UL,
+			     (unsigned long)pl_secondary_entry - pl_voff, 0)
+			    .error;
+	adv_state[h] = 7; /* only if the suspend failed */
+	for (;;) {
+	}
+}
+
 /* Runs on a secondary in bare mode (PL_CMD_ADVERSARY). */
 void pl_adversary_secondary(unsigned long h)
 {
@@ -248,6 +272,13 @@ void pl_adversary_secondary(unsigned long h)
 			adv_state[h] = 5;
 			break;
 		}
+		case ADV_SUSPEND_NR:
+			/* Load the swapper first (that leaves the sret gate),
+			 * then suspend from there. */
+			suspend_hart = h;
+			pl_paging_continue(
+			    SATP_SV39 | ((unsigned long)a_swapper >> 12),
+			    HIGH_BASE - RAM_ALIAS, suspend_paged);
 		case ADV_CHURN:
 			/* Long enough for the CHECK loop to interleave. */
 			for (int round = 0; round < 3; round++) {
@@ -340,6 +371,32 @@ static void lock_with_starting_harts_case(void)
 		CHECK(wait_state(h, 5), "adversary/gated-hart-s-trap-returned");
 		CHECK_EQ(adv_result[h], 2, "adversary/gated-hart-sret-to-s-ok");
 	}
+}
+
+/*
+ * A non-retentive resume after LOCK is an entry into S-mode like a start:
+ * satp = 0 on the way in, and U-mode stays out until a root is loaded.
+ * The hart had loaded the swapper before it suspended, so only the resume
+ * path can have put it behind the gate again.
+ */
+static void resume_gate_case(void)
+{
+	unsigned long h = 2, t0;
+	long st = -1;
+
+	adv_cmd[h] = ADV_SUSPEND_NR;
+	CHECK(wait_state(h, 6), "adversary/hart-suspending");
+	for (t0 = pl_read_time(); pl_read_time() - t0 < 100000000UL;) {
+		st = SBI1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, h).value;
+		if (st == SBI_HSM_STATE_SUSPENDED) {
+			break;
+		}
+	}
+	CHECK_EQ(st, SBI_HSM_STATE_SUSPENDED, "adversary/hart-suspended");
+	SBI2(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1UL << h, 0);
+	CHECK(wait_state(h, 3), "adversary/resumed-bare-user-attempt-returned");
+	CHECK_EQ(adv_result[h], 2,
+		 "adversary/sret-to-user-after-non-retentive-resume-refused");
 }
 
 /* ---- bytes after LOCK: a live table and the roots ---- */
@@ -438,6 +495,7 @@ static void adversary_paged(void)
 	lock_forged_hart_case();
 	lock_kernel_half_case();
 	lock_with_starting_harts_case();
+	resume_gate_case();
 	buffer_cases();
 	device_cases();
 	check_storm_case();

@@ -182,6 +182,7 @@ case_adversary() {
 	for cls in dbcn-read-target-unchanged stats-target-unchanged batch-from-forbidden-buffer \
 		clint-msip-store-faults lock-refused-while-a-hart-runs-a-forged-root \
 		lock-refused-user-leaf-in-kernel-half sret-to-user-with-satp-0-refused \
+		sret-to-user-after-non-retentive-resume-refused \
 		check-no-false-reports-under-load all-harts-answer-a-remote-fence; do
 		[ -n "$why" ] || grep -q "^PASS adversary/$cls\$" "$logf" || why="no PASS adversary/$cls"
 	done
