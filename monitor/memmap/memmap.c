@@ -209,7 +209,8 @@ bool memmap_guard(unsigned int i, struct memmap_guard *g)
 	return false;
 }
 
-bool memmap_os_buffer_ok(uint64_t pa, uint64_t len, uint64_t align)
+/* The rule; caller holds the memmap lock (or is the boot hart). */
+static bool buffer_ok_locked(uint64_t pa, uint64_t len, uint64_t align)
 {
 	uint64_t probe = len ? len : 1;
 
@@ -220,12 +221,22 @@ bool memmap_os_buffer_ok(uint64_t pa, uint64_t len, uint64_t align)
 	       !memmap_in_device(pa, probe);
 }
 
+bool memmap_os_buffer_ok(uint64_t pa, uint64_t len, uint64_t align)
+{
+	bool ok;
+
+	lock_acquire(&memmap_lock);
+	ok = buffer_ok_locked(pa, len, align);
+	lock_release(&memmap_lock);
+	return ok;
+}
+
 void *memmap_os_begin(uint64_t pa, size_t len, size_t align)
 {
 	void *p;
 
 	lock_acquire(&memmap_lock);
-	p = memmap_os_buffer_ok(pa, len, align) ? arch_phys_ptr(pa, len) : NULL;
+	p = buffer_ok_locked(pa, len, align) ? arch_phys_ptr(pa, len) : NULL;
 	if (!p) {
 		lock_release(&memmap_lock);
 	}
