@@ -124,6 +124,7 @@ int prot_case_hotplug(void);
 int prot_case_direct_write(void);
 int prot_case_refused_store(void);
 int prot_case_refused_store_lazy(void);
+int prot_case_refused_clear(void);
 int prot_case_debugfs_root_only(void);
 int prot_case_processes_file(void);
 

@@ -15,6 +15,13 @@
  * reported in the kernel log, by the forger's own context, and this process
  * must go on working.
  *
+ * refused_clear (run alone with secmon.only=refused_clear, by
+ * test/qemu/protected_cases.sh): the forger asks the hook to unmap one of
+ * its present pages while the owner record of the table is stale, so the
+ * monitor refuses the clear and the page stays mapped.  The kernel would
+ * free that page next, so it must panic: if this case gets to report,
+ * the kernel went on, and the case fails.
+ *
  * debugfs_root_only: the glue's files are readable by root and by nobody
  * else (uid 65534 gets EACCES), and nothing is left in /sys/kernel/secmon.
  *
@@ -338,6 +345,44 @@ int prot_case_refused_store_lazy(void)
 	static const char *const need[] = {"BATCH", "context switch", NULL};
 
 	return refused_store("lazy", need);
+}
+
+/* ---- refused_clear ------------------------------------------------------------ */
+
+static int clear_forger(void)
+{
+	char cmd[96], *p = mmap(NULL, PROT_PAGE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	prctl(PR_SET_NAME, FORGER_COMM);
+	if (p == MAP_FAILED)
+		return FORGER_SETUP;
+	prot_fill(p, 0, 1, FORGER_SEED);
+	snprintf(cmd, sizeof(cmd), "clear %#lx 0", (unsigned long)p);
+	if (write_text(prot_path("test_refused_store"), cmd) < 0)
+		return FORGER_HOOK_ERR;
+	return FORGER_WROTE;
+}
+
+int prot_case_refused_clear(void)
+{
+	const char *only = cmdline_get("secmon.only");
+	pid_t pid;
+	int st;
+
+	if (!only || strcmp(only, "refused_clear"))
+		return prot_skip("it stops the kernel: run alone with secmon.only=refused_clear");
+	if (!prot_is_protected())
+		return prot_skip("mode is %s: no monitor to refuse the clear",
+				 prot_mode());
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(clear_forger());
+	if (pid < 0 || prot_wait(pid, &st, 30) < 0)
+		return prot_fail("the forger did not run or end");
+	return prot_fail("the kernel went on after a refused clear (forger: %s)",
+			 prot_status(st));
 }
 
 /* ---- debugfs_root_only -------------------------------------------------------- */

@@ -8,7 +8,9 @@
  * run meant to be protected cannot pass on skips); secmon.seed=N repeats a
  * churn run; secmon.bomb_cap=N caps the fork bomb (default 4000);
  * secmon.pool_force=1 runs the pool case without the monitor (to test the
- * case itself; it then fails, as the pool never runs out).
+ * case itself; it then fails, as the pool never runs out);
+ * secmon.only=NAME runs that case alone (refused_clear must panic the
+ * kernel, so it runs only that way).
  *
  * Each case runs in its own process group and prints PASS, FAIL or SKIP;
  * after it the kernel log must hold no oops, warning or the like.  With the
@@ -56,6 +58,7 @@ static const struct pcase cases[] = {
     {"direct_write", prot_case_direct_write, 1, 0},
     {"refused_store", prot_case_refused_store, 1, 1},
     {"refused_store_lazy", prot_case_refused_store_lazy, 1, 1},
+    {"refused_clear", prot_case_refused_clear, 1, 0},
     {"debugfs_root_only", prot_case_debugfs_root_only, 0, 0},
     {"processes_file", prot_case_processes_file, 0, 0},
 };
@@ -159,6 +162,13 @@ static int run_case(const struct pcase *c, char *why, size_t len)
 	if (cmdline_get("secmon.skip") &&
 	    strcmp(cmdline_get("secmon.skip"), c->name) == 0) {
 		snprintf(why, len, "skipped by secmon.skip=%s", c->name);
+		return SKIPPED;
+	}
+	/* secmon.only=NAME: that case alone (refused_clear stops the kernel) */
+	if (cmdline_get("secmon.only") &&
+	    strcmp(cmdline_get("secmon.only"), c->name) != 0) {
+		snprintf(why, len, "not selected by secmon.only=%s",
+			 cmdline_get("secmon.only"));
 		return SKIPPED;
 	}
 	if (pipe(fd) < 0)

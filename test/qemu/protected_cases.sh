@@ -62,6 +62,22 @@ case_protected_require_opensbi() {
 	report qemu/protected-require-on-opensbi-panics "$why" "$logf"
 }
 
+# A refused clear leaves the page mapped while the kernel would free it:
+# the glue must panic (guest case refused_clear, which only reports if the
+# kernel went on). The refusal is made by a stale owner record, as a
+# corrupted one would be.
+case_protected_refused_clear() {
+	local logf="$LOGDIR/protected-refused-clear.log" rc why=""
+	boot "$logf" rc -no-reboot -smp 2 -bios "$BIOS" -kernel "$PKERNEL" -initrd "$INITRD" \
+		-append "console=ttyS0 panic=-1 secmon.suite=protected secmon.only=refused_clear"
+	[ "$rc" != 124 ] || why="timed out after ${QEMU_TIMEOUT}s"
+	[ -n "$why" ] || why=$(expect_lines "$logf" \
+		'secmon: PTE_SET of 0x0 at pa 0x[0-9a-f]+ refused \(SBI error -3\) in pid [0-9]+ \(secmon-forger\)' \
+		'Kernel panic - not syncing: secmon: the entry at pa 0x[0-9a-f]+ still holds 0x[0-9a-f]+, more than the kernel now believes') || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'the kernel went on|SECMON-GUEST-DONE') || true
+	report qemu/protected-refused-clear-panics "$why" "$logf"
+}
+
 run_protected_cases() {
 	case_glue_series
 	case_gdbext_linux_protected
@@ -74,7 +90,9 @@ run_protected_cases() {
 	case_protected opensbi "$(opensbi_fw)" absent secmon.skip=hotplug_cow_churn \
 		'secmon: USER PAGE TABLES ARE NOT PROTECTED: no secmon monitor'
 	case_protected_require_opensbi
-	case_protected secmon-off "$BIOS" off secmon=off
+	case_protected_refused_clear
+	case_protected secmon-off "$BIOS" off secmon=off \
+		'secmon: USER PAGE TABLES ARE NOT PROTECTED: disabled by secmon=off'
 	# The unmodified kernel's foundation suite still passes with the
 	# monitor: run above by case_linux_smp with $KERNEL.
 }
