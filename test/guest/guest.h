@@ -15,6 +15,10 @@
 #define MODE_WORKER "--worker"		/* --worker N: demo worker process */
 #define MODE_JOB "--job"		/* --job SEED: print job_compute(SEED) */
 
+/* The Linux glue's statistics (CONFIG_SECMON_PT): debugfs, which init
+ * mounts on /sys/kernel/debug; readable by root only. */
+#define SECMON_DEBUGFS "/sys/kernel/debug/secmon"
+
 /* Test result meaning "not applicable here"; 0 is pass, 1 is fail. */
 #define SKIPPED 2
 

@@ -1,7 +1,8 @@
 /*
  * /init of the secmon test initramfs.
  *
- * As PID 1: mounts proc, sysfs and devtmpfs, picks the suite named by
+ * As PID 1: mounts proc, sysfs, devtmpfs and (if the kernel has it)
+ * debugfs, picks the suite named by
  * secmon.suite= on the kernel command line (default "demo"), runs it in a
  * child process with a time limit (secmon.timeout=SECONDS, by default the
  * suite's own: 120 s, more for hotplug and suspend), prints
@@ -320,6 +321,10 @@ static void __attribute__((noreturn)) init_main(void)
 	setvbuf(stderr, NULL, _IONBF, 0);
 	mount_fs("proc", "/proc", "proc");
 	mount_fs("sysfs", "/sys", "sysfs");
+	/* The Linux glue's statistics and test files (SECMON_DEBUGFS); sysfs
+	 * has the mount point only if the kernel has debugfs. */
+	if (access("/sys/kernel/debug", F_OK) == 0)
+		mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
 
 	name = cmdline_get("secmon.suite");
 	if (!name || !*name) {

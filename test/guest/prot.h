@@ -14,9 +14,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "guest.h"
+
 #define PROT_PAGE 4096UL
 #define PROT_2M (2UL << 20)
-#define PROT_SYSFS "/sys/kernel/secmon"
+/* The glue's statistics and test files (debugfs, root only). */
+#define PROT_DIR SECMON_DEBUGFS
 
 /* Nonzero with secmon.tier=full on the kernel command line. */
 extern int prot_full;
@@ -83,7 +86,10 @@ int prot_pagemap(pid_t pid, const void *addr, unsigned long long *entry);
 #define PAGEMAP_PRESENT (1ULL << 63)
 #define PAGEMAP_PFN_MASK ((1ULL << 55) - 1)
 
-/* ---- /sys/kernel/secmon -------------------------------------------------- */
+/* ---- the glue's debugfs files --------------------------------------------- */
+
+/* PROT_DIR "/" name, in one of a few rotating static buffers. */
+const char *prot_path(const char *name);
 
 /* The monitor's mode: "protected", "off", "absent" or "failed". */
 const char *prot_mode(void);
@@ -91,13 +97,13 @@ const char *prot_mode(void);
 /* Whether prot_mode() is "protected". */
 int prot_is_protected(void);
 
-/* Reads a decimal file of PROT_SYSFS; -1 if missing or unreadable. */
+/* Reads a decimal file of PROT_DIR; -1 if missing or unreadable. */
 long long prot_stat(const char *name);
 
-/* The "total CALLS REFUSED" line of PROT_SYSFS/calls; -1 if missing. */
+/* The "total CALLS REFUSED" line of PROT_DIR/calls; -1 if missing. */
 int prot_calls_total(long long *calls, long long *refused);
 
-/* Polls PROT_SYSFS/name until it reads want, for up to timeout_ms.
+/* Polls PROT_DIR/name until it reads want, for up to timeout_ms.
  * Returns the last value read. */
 long long prot_poll_stat(const char *name, long long want, int timeout_ms);
 /* Runs the caller once on every CPU, so idle CPUs drop lazily held dead mms. */
@@ -116,6 +122,11 @@ int prot_case_ptrace(void);
 int prot_case_pool_exhaustion(void);
 int prot_case_hotplug(void);
 int prot_case_direct_write(void);
+int prot_case_refused_store(void);
+int prot_case_refused_store_lazy(void);
+int prot_case_refused_clear(void);
+int prot_case_debugfs_root_only(void);
+int prot_case_processes_file(void);
 
 /* One copy-on-write round and one churn run: the loads of the hotplug
  * case. */

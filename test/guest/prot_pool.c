@@ -201,7 +201,7 @@ int prot_case_pool_exhaustion(void)
 
 /* ---- case 8: direct write --------------------------------------------------- */
 
-#define DIRECT_HOOK PROT_SYSFS "/test_direct_write"
+#define DIRECT_HOOK prot_path("test_direct_write")
 #define DIRECT_SEED 81
 
 /* Asks the hook to store into the PTE of addr; returns write()'s errno. */

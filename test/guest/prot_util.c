@@ -1,6 +1,6 @@
 /*
  * Helpers of suite "protected": reasons, child processes, fill patterns,
- * pagemap and the kernel's /sys/kernel/secmon statistics.
+ * pagemap and the glue's statistics in debugfs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -245,7 +245,17 @@ int prot_pagemap(pid_t pid, const void *addr, unsigned long long *entry)
 	return 0;
 }
 
-/* ---- /sys/kernel/secmon -------------------------------------------------- */
+/* ---- the glue's debugfs files --------------------------------------------- */
+
+const char *prot_path(const char *name)
+{
+	static char bufs[4][128];
+	static int next;
+	char *b = bufs[next++ % 4];
+
+	snprintf(b, sizeof(bufs[0]), "%s/%s", PROT_DIR, name);
+	return b;
+}
 
 const char *prot_mode(void)
 {
@@ -253,8 +263,8 @@ const char *prot_mode(void)
 	struct stat sb;
 
 	/* A kernel without the glue has no directory: no monitor in use. */
-	if (stat(PROT_SYSFS, &sb) < 0 ||
-	    read_text(PROT_SYSFS "/mode", mode, sizeof(mode)) <= 0)
+	if (stat(PROT_DIR, &sb) < 0 ||
+	    read_text(prot_path("mode"), mode, sizeof(mode)) <= 0)
 		return "absent";
 	return mode;
 }
@@ -266,11 +276,10 @@ int prot_is_protected(void)
 
 long long prot_stat(const char *name)
 {
-	char path[128], buf[64], *end;
+	char buf[64], *end;
 	long long v;
 
-	snprintf(path, sizeof(path), PROT_SYSFS "/%s", name);
-	if (read_text(path, buf, sizeof(buf)) <= 0)
+	if (read_text(prot_path(name), buf, sizeof(buf)) <= 0)
 		return -1;
 	v = strtoll(buf, &end, 10);
 	return end == buf ? -1 : v;
@@ -280,7 +289,7 @@ int prot_calls_total(long long *calls, long long *refused)
 {
 	char buf[4096], *line;
 
-	if (read_text(PROT_SYSFS "/calls", buf, sizeof(buf)) <= 0)
+	if (read_text(prot_path("calls"), buf, sizeof(buf)) <= 0)
 		return -1;
 	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
 		if (sscanf(line, "total %lld %lld", calls, refused) == 2)

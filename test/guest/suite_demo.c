@@ -76,7 +76,7 @@ static int show_sbi_log(void)
 	return shown;
 }
 
-/* The glue's statistics (/sys/kernel/secmon), when the kernel has them. */
+/* The glue's statistics (SECMON_DEBUGFS), when the kernel has them. */
 static void show_secmon(const char *when)
 {
 	static const char *const files[] = { "mode",	  "pool_pages", "pool_in_use",
@@ -84,11 +84,11 @@ static void show_secmon(const char *when)
 					     "processes" };
 	char path[64], text[4096];
 
-	if (access("/sys/kernel/secmon/mode", F_OK) != 0)
+	if (access(SECMON_DEBUGFS "/mode", F_OK) != 0)
 		return;
-	printf("demo: /sys/kernel/secmon %s:\n", when);
+	printf("demo: %s %s:\n", SECMON_DEBUGFS, when);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "/sys/kernel/secmon/%s", files[i]);
+		snprintf(path, sizeof(path), "%s/%s", SECMON_DEBUGFS, files[i]);
 		if (read_text(path, text, sizeof(text)) < 0)
 			continue;
 		if (strchr(text, '\n'))

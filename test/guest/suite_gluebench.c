@@ -2,7 +2,7 @@
  * Suite "gluebench": the Linux glue's benchmark (tools/bench). Times a few
  * memory-management operations and, on a protected kernel, counts the ABI
  * calls and the satp writes and sfence.vma the monitor emulated per
- * operation (/sys/kernel/secmon/calls and traps). One line per operation:
+ * operation (SECMON_DEBUGFS: calls and traps). One line per operation:
  *
  *   GBENCH <name> ns <median ns per op> calls <per op> satp <per op> sfence <per op>
  *
@@ -39,12 +39,12 @@ static void read_counters(struct counters *c)
 	char text[4096], *p;
 
 	memset(c, 0, sizeof(*c));
-	if (read_text("/sys/kernel/secmon/calls", text, sizeof(text)) > 0) {
+	if (read_text(SECMON_DEBUGFS "/calls", text, sizeof(text)) > 0) {
 		p = strstr(text, "total ");
 		if (p)
 			c->calls = atoll(p + 6);
 	}
-	if (read_text("/sys/kernel/secmon/traps", text, sizeof(text)) > 0) {
+	if (read_text(SECMON_DEBUGFS "/traps", text, sizeof(text)) > 0) {
 		p = strstr(text, "satp_writes ");
 		if (p)
 			c->satp = atoll(p + 12);
@@ -175,7 +175,7 @@ static void report_tables(void)
 			vmpte = atoll(p + 6);
 	}
 	snprintf(key, sizeof(key), "\n%d ", getpid());
-	if (read_text("/sys/kernel/secmon/processes", text, sizeof(text)) > 0) {
+	if (read_text(SECMON_DEBUGFS "/processes", text, sizeof(text)) > 0) {
 		p = strstr(text, key);
 		if (p && sscanf(p + strlen(key), "%*s %lld %lld %lld", &l2, &l1,
 				&l0) == 3)

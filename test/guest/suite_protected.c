@@ -1,14 +1,16 @@
 /*
  * Suite "protected": the integration suite of issue 5, Linux user page
- * tables owned by the monitor (the glue's /sys/kernel/secmon interface).
+ * tables owned by the monitor (the glue's debugfs files, SECMON_DEBUGFS).
  *
  * Command line: secmon.tier=ci (default, bounded counts) or
  * secmon.tier=full (the issue's counts); secmon.expect_mode=MODE adds a
- * case "mode" that fails unless /sys/kernel/secmon/mode reads MODE (so a
+ * case "mode" that fails unless SECMON_DEBUGFS/mode reads MODE (so a
  * run meant to be protected cannot pass on skips); secmon.seed=N repeats a
  * churn run; secmon.bomb_cap=N caps the fork bomb (default 4000);
  * secmon.pool_force=1 runs the pool case without the monitor (to test the
- * case itself; it then fails, as the pool never runs out).
+ * case itself; it then fails, as the pool never runs out);
+ * secmon.only=NAME runs that case alone (refused_clear must panic the
+ * kernel, so it runs only that way).
  *
  * Each case runs in its own process group and prints PASS, FAIL or SKIP;
  * after it the kernel log must hold no oops, warning or the like.  With the
@@ -54,6 +56,11 @@ static const struct pcase cases[] = {
     {"pool_exhaustion", prot_case_pool_exhaustion, 1, 1},
     {"hotplug_cow_churn", prot_case_hotplug, 0, 0},
     {"direct_write", prot_case_direct_write, 1, 0},
+    {"refused_store", prot_case_refused_store, 1, 1},
+    {"refused_store_lazy", prot_case_refused_store_lazy, 1, 1},
+    {"refused_clear", prot_case_refused_clear, 1, 0},
+    {"debugfs_root_only", prot_case_debugfs_root_only, 0, 0},
+    {"processes_file", prot_case_processes_file, 0, 0},
 };
 
 /* Cases that made the monitor refuse calls though they should not have. */
@@ -155,6 +162,13 @@ static int run_case(const struct pcase *c, char *why, size_t len)
 	if (cmdline_get("secmon.skip") &&
 	    strcmp(cmdline_get("secmon.skip"), c->name) == 0) {
 		snprintf(why, len, "skipped by secmon.skip=%s", c->name);
+		return SKIPPED;
+	}
+	/* secmon.only=NAME: that case alone (refused_clear stops the kernel) */
+	if (cmdline_get("secmon.only") &&
+	    strcmp(cmdline_get("secmon.only"), c->name) != 0) {
+		snprintf(why, len, "not selected by secmon.only=%s",
+			 cmdline_get("secmon.only"));
 		return SKIPPED;
 	}
 	if (pipe(fd) < 0)
@@ -273,7 +287,7 @@ static int final_check(void)
 {
 	char text[64] = "";
 
-	if (read_text(PROT_SYSFS "/check", text, sizeof(text)) < 0)
+	if (read_text(prot_path("check"), text, sizeof(text)) < 0)
 		return 1;
 	return strcmp(text, "ok") == 0 ? 0 : 1;
 }
@@ -286,7 +300,7 @@ static int own_process_row(void)
 	int pid, l2, l1, l0;
 	char *line;
 
-	if (read_text(PROT_SYSFS "/processes", text, sizeof(text)) <= 0)
+	if (read_text(prot_path("processes"), text, sizeof(text)) <= 0)
 		return 1;
 	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 		if (sscanf(line, "%d %*s %d %d %d", &pid, &l2, &l1, &l0) == 4 &&

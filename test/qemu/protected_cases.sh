@@ -5,9 +5,10 @@
 # shellcheck shell=bash
 
 # The guest's protected suite at the CI tier (test/guest/suite_protected.c).
-# case_protected NAME FIRMWARE MODE [EXTRA-APPEND]
+# case_protected NAME FIRMWARE MODE EXTRA-APPEND [EXPECT...]
 case_protected() {
 	local name=$1 fw=$2 mode=$3 extra=${4:-} rc why=""
+	shift $(($# > 4 ? 4 : $#))
 	local logf="$LOGDIR/protected-$name.log"
 	MEM=512M boot "$logf" rc -smp 4 -bios "$fw" -kernel "$PKERNEL" -initrd "$INITRD" \
 		-append "console=ttyS0 secmon.suite=protected secmon.tier=ci secmon.expect_mode=$mode $extra"
@@ -17,9 +18,12 @@ case_protected() {
 		why="QEMU exit status $rc, expected 0"
 	fi
 	[ -n "$why" ] || why=$(expect_lines "$logf" '^[0-9]+ passed, 0 failed' \
-		'SECMON-GUEST-DONE suite=protected rc=0' 'PASS mode') || true
+		'SECMON-GUEST-DONE suite=protected rc=0' 'PASS mode' "$@") || true
 	[ -n "$why" ] || why=$(reject_lines "$logf" \
-		'Oops|BUG:|WARNING:|Kernel panic|FATAL|^FAIL |refused \(SBI error') || true
+		'Oops|BUG:|WARNING:|Kernel panic|FATAL|^FAIL ') || true
+	# Refusal reports: only the ones the refused_store cases provoke.
+	[ -n "$why" ] || why=$(grep -E 'refused \(SBI error' "$logf" |
+		grep -vF '(secmon-forger)' | head -1 | sed 's/^/unexpected: /') || true
 	if [ -z "$why" ]; then
 		name="$name ($(grep -Eo '^[0-9]+ passed, 0 failed, [0-9]+ skipped' "$logf" | tail -1))"
 	fi
@@ -44,22 +48,58 @@ case_glue_series() {
 	report "linux-glue/protect-series-checkpatch-clean" "$why" "$logf"
 }
 
+# secmon=require without the monitor: a panic that says what failed and
+# what to do, before any user space runs. panic=-1 and -no-reboot turn the
+# panic's reboot into the end of QEMU.
+case_protected_require_opensbi() {
+	local logf="$LOGDIR/protected-require-opensbi.log" rc why=""
+	boot "$logf" rc -no-reboot -smp 2 -bios "$(opensbi_fw)" -kernel "$PKERNEL" \
+		-initrd "$INITRD" -append "console=ttyS0 secmon=require panic=-1 secmon.suite=basic"
+	[ "$rc" != 124 ] || why="timed out after ${QEMU_TIMEOUT}s"
+	[ -n "$why" ] || why=$(expect_lines "$logf" \
+		'Kernel panic - not syncing: secmon: secmon=require, but no secmon monitor') || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'init: running suite|SECMON-GUEST-DONE') || true
+	report qemu/protected-require-on-opensbi-panics "$why" "$logf"
+}
+
+# A refused clear leaves the page mapped while the kernel would free it:
+# the glue must panic (guest case refused_clear, which only reports if the
+# kernel went on). The refusal is made by a stale owner record, as a
+# corrupted one would be.
+case_protected_refused_clear() {
+	local logf="$LOGDIR/protected-refused-clear.log" rc why=""
+	boot "$logf" rc -no-reboot -smp 2 -bios "$BIOS" -kernel "$PKERNEL" -initrd "$INITRD" \
+		-append "console=ttyS0 panic=-1 secmon.suite=protected secmon.only=refused_clear"
+	[ "$rc" != 124 ] || why="timed out after ${QEMU_TIMEOUT}s"
+	[ -n "$why" ] || why=$(expect_lines "$logf" \
+		'secmon: PTE_SET of 0x0 at pa 0x[0-9a-f]+ refused \(SBI error -3\) in pid [0-9]+ \(secmon-forger\)' \
+		'Kernel panic - not syncing: secmon: the entry at pa 0x[0-9a-f]+ still holds 0x[0-9a-f]+, more than the kernel now believes') || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'the kernel went on|SECMON-GUEST-DONE') || true
+	report qemu/protected-refused-clear-panics "$why" "$logf"
+}
+
 run_protected_cases() {
 	case_glue_series
 	case_gdbext_linux_protected
-	case_protected monitor "$BIOS" protected
+	# secmon=require on the monitor: boots and protects as without it.
+	case_protected monitor "$BIOS" protected secmon=require
 	# Debian's OpenSBI 1.1 loses a hart while CPUs go on and offline under
 	# load (RCU stall, then an OOM panic); seen in 3 of 4 runs, on the plain
-	# kernel too. Hotplug under load is tested on the monitor.
-	case_protected opensbi "$(opensbi_fw)" absent secmon.skip=hotplug_cow_churn
-	case_protected secmon-off "$BIOS" off secmon=off
+	# kernel too. Hotplug under load is tested on the monitor. Without
+	# secmon=require the kernel boots unprotected and says so loudly.
+	case_protected opensbi "$(opensbi_fw)" absent secmon.skip=hotplug_cow_churn \
+		'secmon: USER PAGE TABLES ARE NOT PROTECTED: no secmon monitor'
+	case_protected_require_opensbi
+	case_protected_refused_clear
+	case_protected secmon-off "$BIOS" off secmon=off \
+		'secmon: USER PAGE TABLES ARE NOT PROTECTED: disabled by secmon=off'
 	# The unmodified kernel's foundation suite still passes with the
 	# monitor: run above by case_linux_smp with $KERNEL.
 }
 
 # gdb on the protected kernel: stop in a process's do_exit, then the
 # monitor's books for that address space (secmon as, the numbers STATS and
-# /sys/kernel/secmon/processes report) must equal what ptwalk counts by
+# the glue's debugfs processes file report) must equal what ptwalk counts by
 # walking the tables through physical memory, and secmon check passes.
 case_gdbext_linux_protected() {
 	local qlog="$LOGDIR/gdbext-protected-qemu.log" logf="$LOGDIR/gdbext-protected.log"
