@@ -4,6 +4,25 @@
 #include "console.h"
 #include "sbi_ext.h"
 
+/* probe_extension (§4.8): 1 for the legacy console pair and every
+ * extension in SBI_EXTENSIONS, else 0. */
+static unsigned long probe(unsigned long eid)
+{
+#define SBI_EXT_EID(e, fn) (e),
+	static const unsigned long eids[] = {SBI_EXTENSIONS(SBI_EXT_EID)};
+
+	if (eid == SBI_LEGACY_CONSOLE_PUTCHAR ||
+	    eid == SBI_LEGACY_CONSOLE_GETCHAR) {
+		return 1;
+	}
+	for (unsigned i = 0; i < sizeof(eids) / sizeof(eids[0]); i++) {
+		if (eids[i] == eid) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 struct sbi_ret sbi_base(struct sbi_call *c)
 {
 	switch (c->fid) {
@@ -15,7 +34,7 @@ struct sbi_ret sbi_base(struct sbi_call *c)
 	case SBI_BASE_GET_IMPL_VERSION:
 		return sbi_ok(SECMON_IMPL_VERSION);
 	case SBI_BASE_PROBE_EXT:
-		return sbi_ok(sbi_probe(c->a[0]));
+		return sbi_ok(probe(c->a[0]));
 	case SBI_BASE_GET_MVENDORID:
 		return sbi_ok(arch_mvendorid());
 	case SBI_BASE_GET_MARCHID:

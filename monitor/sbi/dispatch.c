@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
+/* SBI dispatch: eid to handler through one const table (SBI_EXTENSIONS),
+ * and hart-mask decoding for the extensions that take one. */
 #include <secmon/abi.h>
 
 #include "console.h"
@@ -21,17 +23,8 @@ struct sbi_ext {
 
 #pragma GCC diagnostic error "-Woverride-init"
 /* The only function-pointer table in the monitor; const, in .rodata. */
-static const struct sbi_ext sbi_exts[16] = {
-    [SBI_SLOT(SBI_EXT_BASE)] = {SBI_EXT_BASE, sbi_base},
-    [SBI_SLOT(SBI_EXT_TIME)] = {SBI_EXT_TIME, sbi_time},
-    [SBI_SLOT(SBI_EXT_IPI)] = {SBI_EXT_IPI, sbi_ipi},
-    [SBI_SLOT(SBI_EXT_RFENCE)] = {SBI_EXT_RFENCE, sbi_rfence},
-    [SBI_SLOT(SBI_EXT_HSM)] = {SBI_EXT_HSM, sbi_hsm},
-    [SBI_SLOT(SBI_EXT_SRST)] = {SBI_EXT_SRST, sbi_srst},
-    [SBI_SLOT(SBI_EXT_DBCN)] = {SBI_EXT_DBCN, sbi_dbcn},
-    [SBI_SLOT(SBI_EXT_SUSP)] = {SBI_EXT_SUSP, sbi_susp},
-    [SBI_SLOT(SECMON_EXT_PTM)] = {SECMON_EXT_PTM, sbi_ptm},
-};
+#define SBI_EXT_ENTRY(eid, fn) [SBI_SLOT(eid)] = {eid, fn},
+static const struct sbi_ext sbi_exts[16] = {SBI_EXTENSIONS(SBI_EXT_ENTRY)};
 #pragma GCC diagnostic pop
 
 static const struct sbi_ext *find_ext(unsigned long eid)
@@ -39,15 +32,6 @@ static const struct sbi_ext *find_ext(unsigned long eid)
 	const struct sbi_ext *e = &sbi_exts[SBI_SLOT(eid)];
 
 	return e->handler && e->eid == eid ? e : NULL;
-}
-
-unsigned long sbi_probe(unsigned long eid)
-{
-	if (eid == SBI_LEGACY_CONSOLE_PUTCHAR ||
-	    eid == SBI_LEGACY_CONSOLE_GETCHAR) {
-		return 1;
-	}
-	return find_ext(eid) ? 1 : 0;
 }
 
 struct sbi_ret sbi_call(struct sbi_call *c)

@@ -40,8 +40,6 @@ struct sbi_call {
 
 /* Dispatch one call. Unknown EIDs and FIDs give SBI_ERR_NOT_SUPPORTED. */
 struct sbi_ret sbi_call(struct sbi_call *c);
-/* probe_extension: 1 if eid is implemented, else 0. */
-unsigned long sbi_probe(unsigned long eid);
 
 /* Implementation version reported by BASE get_impl_version. */
 #define SECMON_IMPL_VERSION 0x00000100UL /* 0.1.0: major << 16 | minor << 8 */

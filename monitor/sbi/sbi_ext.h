@@ -3,7 +3,25 @@
 #ifndef SECMON_SBI_EXT_H
 #define SECMON_SBI_EXT_H
 
+#include <secmon/abi.h>
+
 #include "sbi.h"
+
+/*
+ * Every extension the monitor implements, written once: dispatch.c builds
+ * its table from this list, and BASE probe_extension (base.c) answers from
+ * it, so neither file needs the other.
+ */
+#define SBI_EXTENSIONS(X)                                                      \
+	X(SBI_EXT_BASE, sbi_base)                                              \
+	X(SBI_EXT_TIME, sbi_time)                                              \
+	X(SBI_EXT_IPI, sbi_ipi)                                                \
+	X(SBI_EXT_RFENCE, sbi_rfence)                                          \
+	X(SBI_EXT_HSM, sbi_hsm)                                                \
+	X(SBI_EXT_SRST, sbi_srst)                                              \
+	X(SBI_EXT_DBCN, sbi_dbcn)                                              \
+	X(SBI_EXT_SUSP, sbi_susp)                                              \
+	X(SECMON_EXT_PTM, sbi_ptm)
 
 struct sbi_ret sbi_base(struct sbi_call *c);
 struct sbi_ret sbi_legacy(struct sbi_call *c);
