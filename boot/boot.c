@@ -163,6 +163,12 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		   (unsigned long)pool.base,
 		   (unsigned long)(pool.base + pool.size - 1),
 		   (unsigned long)(pool.size >> 20));
+	con_printf("  devmem   %u range(s) user leaves may map:", plat.nmmio);
+	for (unsigned int i = 0; i < plat.nmmio; i++) {
+		con_printf(" 0x%lx+0x%lx", (unsigned long)plat.mmio[i].base,
+			   (unsigned long)plat.mmio[i].size);
+	}
+	con_printf("%s\n", plat.nmmio ? " (monitor devices excluded)" : "");
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
 	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp "
 		   "legacy-console, secmon-ptm 0x%lx\n",
@@ -412,6 +418,10 @@ static void fill_memmap(const struct plat_reserve *mon)
 		}
 	}
 	ok = ok && !memmap_add_device(plat.mtime, 8, "mtime");
+	for (unsigned int i = 0; i < plat.nmmio; i++) {
+		ok = ok &&
+		     !memmap_add_os_mmio(plat.mmio[i].base, plat.mmio[i].size);
+	}
 	if (!ok) {
 		boot_fail("memory map", "too many RAM ranges or CLINT/ACLINT "
 					"register blocks to protect");

@@ -21,6 +21,8 @@ static struct memmap_state {
 	struct memmap_range pool;
 	struct memmap_guard device[MEMMAP_MAX_DEVICES];
 	unsigned int ndevice;
+	struct memmap_range os_mmio[MEMMAP_MAX_OS_MMIO];
+	unsigned int nos_mmio;
 	uint64_t kroot[2]; /* 0: none */
 } memmap_state;
 
@@ -101,6 +103,35 @@ int memmap_add_device(uint64_t base, uint64_t size, const char *what)
 	return 0;
 }
 
+/* Page-granular: a register block smaller than a page is mapped by the
+ * page that holds it. */
+int memmap_add_os_mmio(uint64_t base, uint64_t size)
+{
+	uint64_t end = base + size;
+
+	if (!valid_range(base, size) || end > ~(PAGE_SIZE - 1)) {
+		return -1;
+	}
+	base &= ~(PAGE_SIZE - 1);
+	size = ((end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - base;
+	for (unsigned int i = 0; i < memmap_state.nos_mmio; i++) {
+		struct memmap_range *r = &memmap_state.os_mmio[i];
+		uint64_t end = base + size, rend = r->base + r->size;
+
+		if (base <= rend && r->base <= end) {
+			r->base = base < r->base ? base : r->base;
+			r->size = (end > rend ? end : rend) - r->base;
+			return 0;
+		}
+	}
+	if (memmap_state.nos_mmio == MEMMAP_MAX_OS_MMIO) {
+		return -1;
+	}
+	memmap_state.os_mmio[memmap_state.nos_mmio++] =
+	    (struct memmap_range){base, size};
+	return 0;
+}
+
 /* Caller holds the PTM lock (docs: the roots change only at LOCK). */
 void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline)
 {
@@ -158,6 +189,21 @@ bool memmap_in_device(uint64_t base, uint64_t len)
 		}
 	}
 	return base + len < base;
+}
+
+bool memmap_in_os_mmio(uint64_t base, uint64_t len)
+{
+	if (base + len < base) {
+		return false;
+	}
+	for (unsigned int i = 0; i < memmap_state.nos_mmio; i++) {
+		const struct memmap_range *r = &memmap_state.os_mmio[i];
+
+		if (base >= r->base && base + len <= r->base + r->size) {
+			return true;
+		}
+	}
+	return false;
 }
 
 struct memmap_range memmap_monitor(void)

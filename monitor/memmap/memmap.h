@@ -30,6 +30,7 @@
 
 #define MEMMAP_MAX_RAM 8
 #define MEMMAP_MAX_DEVICES 6
+#define MEMMAP_MAX_OS_MMIO 16
 
 /* What S-mode may do with a range the monitor protects (PMP plan). */
 #define MEMMAP_S_NONE 0
@@ -58,6 +59,11 @@ int memmap_set_pool(uint64_t base, uint64_t size);
  * Adjacent or overlapping ranges are merged. */
 int memmap_add_device(uint64_t base, uint64_t size, const char *what);
 
+/* Device memory the OS owns and may map for user space (from the tree),
+ * rounded out to whole pages; adjacent ranges merged. The monitor's own
+ * devices stay refused. */
+int memmap_add_os_mmio(uint64_t base, uint64_t size);
+
 /* LOCK (caller holds the PTM lock): 0, 0 removes them again. */
 void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline);
 
@@ -67,6 +73,8 @@ bool memmap_in_monitor(uint64_t base, uint64_t len);
 bool memmap_in_pool(uint64_t base, uint64_t len);
 bool memmap_in_kernel_root(uint64_t base, uint64_t len);
 bool memmap_in_device(uint64_t base, uint64_t len);
+/* Inside one OS device-memory range (and not RAM by construction). */
+bool memmap_in_os_mmio(uint64_t base, uint64_t len);
 struct memmap_range memmap_monitor(void);
 struct memmap_range memmap_pool(void);
 /* The kernel roots LOCK registered (i = 0 swapper, 1 trampoline), or 0. */

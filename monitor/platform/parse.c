@@ -414,6 +414,102 @@ static void parse_initrd(const void *fdt, struct plat_info *pi)
 	}
 }
 
+static bool overlaps_ram(const struct plat_info *pi, uint64_t b, uint64_t s)
+{
+	for (unsigned int i = 0; i < pi->nmem; i++) {
+		const struct plat_mem *m = &pi->mem[i];
+
+		if (b < m->base + m->size && m->base < b + s) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void note_mmio(struct plat_info *pi, uint64_t base, uint64_t size)
+{
+	if (!size || base + size < base || overlaps_ram(pi, base, size)) {
+		return;
+	}
+	for (unsigned int i = 0; i < pi->nmmio; i++) {
+		struct plat_mem *m = &pi->mmio[i];
+
+		if (base <= m->base + m->size && m->base <= base + size) {
+			uint64_t end = base + size > m->base + m->size
+					   ? base + size
+					   : m->base + m->size;
+
+			m->base = base < m->base ? base : m->base;
+			m->size = end - m->base;
+			return;
+		}
+	}
+	if (pi->nmmio < PLAT_MAX_MMIO) {
+		pi->mmio[pi->nmmio++] = (struct plat_mem){base, size};
+	}
+}
+
+/* A PCI host bridge's "ranges": child (3 cells), parent address (the
+ * parent's #address-cells), size (the bridge's #size-cells). */
+static void note_pci_windows(const void *fdt, int node, struct plat_info *pi)
+{
+	int len, pac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
+	int sc = fdt_size_cells(fdt, node);
+	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+	int step = 3 + pac + sc;
+
+	if (!r || pac < 1 || pac > 2 || sc < 1 || sc > 2) {
+		return;
+	}
+	for (int k = 0; (k + 1) * step * 4 <= len; k++) {
+		const fdt32_t *e = r + k * step;
+
+		note_mmio(pi, read_cells(e + 3, pac),
+			  read_cells(e + 3 + pac, sc));
+	}
+}
+
+/* Nodes that describe no device memory: memory, CPUs and what hangs
+ * under /cpus, /reserved-memory and /chosen. */
+static bool no_device_memory(const void *fdt, int node)
+{
+	const char *t = fdt_getprop(fdt, node, "device_type", NULL);
+
+	if (t && (!strcmp(t, "memory") || !strcmp(t, "cpu"))) {
+		return true;
+	}
+	for (int n = node; n > 0; n = fdt_parent_offset(fdt, n)) {
+		const char *name = fdt_get_name(fdt, n, NULL);
+
+		if (name && (!strcmp(name, "cpus") ||
+			     !strcmp(name, "reserved-memory") ||
+			     !strcmp(name, "chosen"))) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void parse_mmio(const void *fdt, struct plat_info *pi)
+{
+	int node = 0, depth = 0;
+	uint64_t base, size;
+	const char *t;
+
+	while ((node = fdt_next_node(fdt, node, &depth)) >= 0) {
+		if (depth < 1 || no_device_memory(fdt, node)) {
+			continue;
+		}
+		for (int i = 0; !read_reg(fdt, node, i, &base, &size); i++) {
+			note_mmio(pi, base, size);
+		}
+		t = fdt_getprop(fdt, node, "device_type", NULL);
+		if (t && !strcmp(t, "pci")) {
+			note_pci_windows(fdt, node, pi);
+		}
+	}
+}
+
 int plat_parse(const void *fdt, struct plat_info *out, char *err, size_t errlen)
 {
 	static struct plat_info pi;
@@ -434,6 +530,7 @@ int plat_parse(const void *fdt, struct plat_info *out, char *err, size_t errlen)
 	}
 	if (!rc) {
 		parse_clints(fdt, &pi);
+		parse_mmio(fdt, &pi);
 		rc = check_timers(&pi, err, errlen);
 	}
 	if (rc) {

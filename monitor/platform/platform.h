@@ -19,6 +19,7 @@
 #endif
 #define PLAT_MAX_MEM 8
 #define PLAT_MAX_MDEV 4
+#define PLAT_MAX_MMIO 16
 
 /* ISA features the monitor acts on, per hart. */
 #define PLAT_ISA_H (1U << 0) /* hypervisor: hidden from the OS */
@@ -55,6 +56,12 @@ struct plat_info {
 	 * the protected ranges on their own too). */
 	struct plat_mem mdev[PLAT_MAX_MDEV];
 	unsigned int nmdev;
+	/* Device memory outside RAM that the tree describes: every device
+	 * node's "reg" and a PCI host bridge's "ranges" (its BAR windows),
+	 * adjacent ranges merged; past PLAT_MAX_MMIO the rest is dropped
+	 * (user leaves there are refused: the safe side). */
+	struct plat_mem mmio[PLAT_MAX_MMIO];
+	unsigned int nmmio;
 	struct con_uart uart;
 	uint64_t test_base; /* sifive,test finisher; 0 if absent */
 	uint64_t initrd_start, initrd_end;

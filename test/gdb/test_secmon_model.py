@@ -127,6 +127,40 @@ def _():
         "maps monitor memory")
 
 
+def with_devices(m):
+    m.mon.mmio = [(0x10000000, 0x1000)]
+    m.mon.devices = [(0x2000000, 0x10000)]
+    # one more valid leaf on the PTE table, as the monitor would count it
+    m.mem[POOL + 2 * M.PAGE][9] = leaf(0x10000000)
+    m.mon.pages[2].count += 1
+    m.mon.spaces[0].leaf_entries += 1
+    m.mon.spaces[0].leaf_pages += 1
+
+
+@test("check-leaf-maps-os-device-memory-passes")
+def _():
+    m = Machine()
+    with_devices(m)
+    bad = m.check()
+    return "unexpected: %s" % bad if bad else None
+
+
+@test("check-leaf-maps-monitor-device")
+def _():
+    def change(m):
+        with_devices(m)
+        m.mem[POOL + 2 * M.PAGE][9] = leaf(0x2000000)
+    return corrupted(change, "maps the monitor's device")
+
+
+@test("check-leaf-outside-ram-and-device-memory")
+def _():
+    def change(m):
+        with_devices(m)
+        m.mem[POOL + 2 * M.PAGE][9] = leaf(0x20000000)
+    return corrupted(change, "outside RAM and the OS's device memory")
+
+
 def with_hole(m):
     """The image 0x80200000-0x80226000 with LOCK's hole 0x80210000-0x80212000,
     and a writable leaf inside the hole (allowed)."""

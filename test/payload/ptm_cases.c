@@ -385,8 +385,17 @@ static void leaf_cases(unsigned long h, unsigned long pmd, unsigned long pte)
 		     SBI_ERR_INVALID_PARAM, "leaf/pbmt");
 	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 54),
 		     SBI_ERR_INVALID_PARAM, "leaf/reserved-bit-54");
-	leaf_refused(h, s, leaf(0x10000000UL, U | R), SBI_ERR_INVALID_PARAM,
-		     "leaf/ppn-outside-ram");
+	/* 0x8000 on QEMU virt: neither RAM nor a device the tree names. */
+	leaf_refused(h, s, leaf(0x8000UL, U | R), SBI_ERR_INVALID_PARAM,
+		     "leaf/ppn-outside-ram-and-devices");
+	leaf_refused(h, s, leaf(0x2000000UL, U | R | W), SBI_ERR_DENIED,
+		     "leaf/monitor-clint");
+	/* The UART's page is device memory the OS may map for a user. */
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, s, leaf(0x10000000UL, U | R | W), 0)
+		     .error,
+		 0, "leaf/os-device-memory-accepted");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, s, 0, 0).error, 0,
+		 "leaf/os-device-memory-cleared");
 	leaf_refused(h, s, leaf(1UL << 50, U | R), SBI_ERR_INVALID_PARAM,
 		     "leaf/ppn-beyond-memory");
 	leaf_refused(h, s, leaf(pl_env.mon_base, U | R), SBI_ERR_DENIED,

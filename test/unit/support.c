@@ -60,6 +60,11 @@ void test_boot(const char *dtb, unsigned long boot_hart)
 	    memmap_set_monitor(TEST_MON_BASE, TEST_MON_SIZE)) {
 		abort();
 	}
+	for (unsigned int i = 0; i < plat.nmmio; i++) {
+		if (memmap_add_os_mmio(plat.mmio[i].base, plat.mmio[i].size)) {
+			abort();
+		}
+	}
 	hart_table_init(&plat);
 	hsm_init(boot_hart);
 	fake_set_hart((unsigned int)boot_hart);

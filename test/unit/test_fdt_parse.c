@@ -94,6 +94,32 @@ static void test_4hart(void)
 	check_harts(4, PLAT_ISA_H | PLAT_ISA_SSTC);
 }
 
+static bool has_mmio(uint64_t base, uint64_t size)
+{
+	for (unsigned int i = 0; i < pi.nmmio; i++) {
+		if (pi.mmio[i].base == base && pi.mmio[i].size == size) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Device memory: every device node's "reg" outside RAM, not /memory, not
+ * /cpus, not /reserved-memory (virt-4hart has a no-map region there). */
+static void test_mmio(void)
+{
+	CHECK_EQ(parse("virt-4hart"), PLAT_OK);
+	CHECK(has_mmio(0x100000, 0x1000)); /* sifive,test */
+	CHECK(has_mmio(0x10000000, 0x100)); /* UART */
+	CHECK(has_mmio(0xc000000, 0x600000)); /* PLIC */
+	CHECK(has_mmio(0x2000000, 0x10000)); /* CLINT (refused elsewhere) */
+	CHECK_EQ(pi.nmmio, 4);
+	for (unsigned int i = 0; i < pi.nmmio; i++) {
+		CHECK(pi.mmio[i].base + pi.mmio[i].size <= 0x80000000 ||
+		      pi.mmio[i].base >= 0x88010000);
+	}
+}
+
 static void test_8hart(void)
 {
 	CHECK_EQ(parse("virt-8hart"), PLAT_OK);
@@ -363,6 +389,7 @@ int main(void)
 {
 	RUN(test_1hart);
 	RUN(test_4hart);
+	RUN(test_mmio);
 	RUN(test_8hart);
 	RUN(test_9hart);
 	RUN(test_aclint);

@@ -287,9 +287,10 @@ static void test_leaf_rules(void)
 		     SBI_ERR_INVALID_PARAM);
 	refused_both(slot(w.root, 9), leaf(PT_HIGH + 0x200000, R | U),
 		     SBI_ERR_INVALID_PARAM);
-	/* RAM only, all of the leaf. */
+	/* RAM (or the tree's device memory: test_device_leaves) only, all
+	 * of the leaf. */
 	refused_both(slot(w.pte, 9), leaf(0, R | U), SBI_ERR_INVALID_PARAM);
-	refused_both(slot(w.pte, 9), leaf(0x10000000, R | W | U),
+	refused_both(slot(w.pte, 9), leaf(0x20000000, R | W | U),
 		     SBI_ERR_INVALID_PARAM);
 	refused_both(slot(w.pte, 9), leaf(PT_RAM_END, R | U),
 		     SBI_ERR_INVALID_PARAM);
@@ -345,6 +346,36 @@ static void test_leaf_rules(void)
 	pt_set(w.h, slot(w.root, 9), leaf(PT_HIGH, R | W | X | U));
 	CHECK_EQ(pt_stats(w.h).leaf_entries, 11);
 	CHECK_EQ(pt_stats(w.h).leaf_pages, 8 + 1024 + 262144);
+}
+
+/*
+ * Device memory: user leaves may map what the tree gives the OS outside
+ * RAM (here the UART and the sifive,test page), whole pages of it; never
+ * the monitor's CLINT, and nothing the tree does not describe.
+ */
+static void test_device_leaves(void)
+{
+	uint64_t v;
+
+	world_setup();
+	CHECK_EQ(memmap_add_device(0x2000000, 0x10000, "clint"), 0);
+	v = pt_set(w.h, slot(w.pte, 20), leaf(0x10000000, R | W | U));
+	CHECK_EQ(v, 0);
+	pt_set(w.h, slot(w.pte, 21), leaf(0x100000, R | U));
+	refused_both(slot(w.pte, 22), leaf(0x2000000, R | W | U),
+		     SBI_ERR_DENIED);
+	refused_both(slot(w.pte, 22), leaf(0x200b000, R | U), SBI_ERR_DENIED);
+	refused_both(slot(w.pte, 22), leaf(0x20000000, R | U),
+		     SBI_ERR_INVALID_PARAM);
+	/* A 2 MiB leaf needs 2 MiB of device memory; the UART has a page. */
+	refused_both(slot(w.pmd, 22), leaf(0x10000000, R | U),
+		     SBI_ERR_INVALID_PARAM);
+	/* Still U=1, G=0, and W implies R. */
+	refused_both(slot(w.pte, 22), leaf(0x10000000, R | W),
+		     SBI_ERR_INVALID_PARAM);
+	refused_both(slot(w.pte, 22), leaf(0x10000000, W | U),
+		     SBI_ERR_INVALID_PARAM);
+	CHECK_PTM_OK();
 }
 
 static void test_ad_bits(void)
@@ -594,6 +625,7 @@ int main(void)
 	RUN(test_high_bits);
 	RUN(test_link_rules);
 	RUN(test_leaf_rules);
+	RUN(test_device_leaves);
 	RUN(test_ad_bits);
 	RUN(test_modify_rules);
 	RUN(test_batch);

@@ -151,8 +151,8 @@ class State:
         with physical_memory():
             db = read_var(syms, "ptm", "struct ptm_db")
             plat = read_var(syms, "plat", "struct plat_info")
-            window = read_var(syms, "memmap_state",
-                              "struct memmap_state")["monitor"]
+            mm = read_var(syms, "memmap_state", "struct memmap_state")
+            window = mm["monitor"]
             self.hsm = read_var(syms, "hsm", "struct hsm_hart", count=True)
             self.mail = read_var(syms, "harts", "struct hart", count=True)
             self.nharts = int.from_bytes(read_phys(syms["nharts"][0], 4),
@@ -171,7 +171,9 @@ class State:
             db["kernel_half"],
             [(m["base"], m["size"]) for m in plat["mem"][:plat["nmem"]]],
             (window["base"], window["size"]), db["hart_satp"], counters,
-            db["khole"])
+            db["khole"],
+            [(r["base"], r["size"]) for r in mm["os_mmio"][:mm["nos_mmio"]]],
+            [(d["base"], d["size"]) for d in mm["device"][:mm["ndevice"]]])
 
     def present(self):
         return [h for h, rec in enumerate(self.plat["harts"])

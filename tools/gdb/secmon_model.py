@@ -80,7 +80,7 @@ class Monitor:
     def __init__(self, base, pages, spaces, nfree, nquarantine, locked=False,
                  kroot=(0, 0), kstart=0, kend=0, kernel_half=None,
                  ram=(), monitor=(0, 0), hart_satp=(), counters=None,
-                 khole=None):
+                 khole=None, mmio=(), devices=()):
         self.base, self.pages, self.spaces = base, pages, spaces
         self.npages = len(pages)
         self.nfree, self.nquarantine, self.locked = nfree, nquarantine, locked
@@ -89,6 +89,9 @@ class Monitor:
         self.khole = list(khole) if khole else [kend, kend]
         self.kernel_half = kernel_half or [0] * 256
         self.ram, self.monitor = list(ram), monitor
+        # device memory the OS may map (memmap os_mmio), and the monitor's
+        # own devices (memmap device), as (base, size) pairs
+        self.mmio, self.devices = list(mmio), list(devices)
         self.hart_satp = list(hart_satp)
         self.counters = counters or {}
 
@@ -109,6 +112,12 @@ class Monitor:
 
     def in_ram(self, pa, size):
         return any(b <= pa and pa + size <= b + s for b, s in self.ram)
+
+    def in_mmio(self, pa, size):
+        return any(b <= pa and pa + size <= b + s for b, s in self.mmio)
+
+    def in_device(self, pa, size):
+        return any(overlaps(pa, size, b, s) for b, s in self.devices)
 
     def handle(self, slot):
         sp = self.spaces[slot]
@@ -155,8 +164,12 @@ def check_leaf(mon, level, val):
         return "PPN not aligned to the %d KiB leaf size" % (size >> 10)
     if not val & PTE_U or val & PTE_G:
         return "user leaf without U or with G"
+    if mon.in_device(pa, size):
+        return "maps the monitor's device 0x%x" % pa
     if not mon.in_ram(pa, size):
-        return "maps 0x%x, outside RAM" % pa
+        if mon.in_mmio(pa, size):
+            return None
+        return "maps 0x%x, outside RAM and the OS's device memory" % pa
     if mon.in_monitor(pa, size):
         return "maps monitor memory 0x%x" % pa
     if mon.in_pool(pa, size):
