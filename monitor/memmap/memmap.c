@@ -141,19 +141,24 @@ void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline)
 	lock_release(&memmap_lock);
 }
 
-bool memmap_in_ram(uint64_t base, uint64_t len)
+/* [base, base + len) lies inside one of the n ranges, without wrap. */
+static bool inside_one(const struct memmap_range *r, unsigned int n,
+		       uint64_t base, uint64_t len)
 {
 	if (base + len < base) {
 		return false;
 	}
-	for (unsigned int i = 0; i < memmap_state.nram; i++) {
-		const struct memmap_range *r = &memmap_state.ram[i];
-
-		if (base >= r->base && base + len <= r->base + r->size) {
+	for (unsigned int i = 0; i < n; i++) {
+		if (base >= r[i].base && base + len <= r[i].base + r[i].size) {
 			return true;
 		}
 	}
 	return false;
+}
+
+bool memmap_in_ram(uint64_t base, uint64_t len)
+{
+	return inside_one(memmap_state.ram, memmap_state.nram, base, len);
 }
 
 bool memmap_in_monitor(uint64_t base, uint64_t len)
@@ -193,17 +198,8 @@ bool memmap_in_device(uint64_t base, uint64_t len)
 
 bool memmap_in_os_mmio(uint64_t base, uint64_t len)
 {
-	if (base + len < base) {
-		return false;
-	}
-	for (unsigned int i = 0; i < memmap_state.nos_mmio; i++) {
-		const struct memmap_range *r = &memmap_state.os_mmio[i];
-
-		if (base >= r->base && base + len <= r->base + r->size) {
-			return true;
-		}
-	}
-	return false;
+	return inside_one(memmap_state.os_mmio, memmap_state.nos_mmio, base,
+			  len);
 }
 
 struct memmap_range memmap_monitor(void)
