@@ -61,6 +61,25 @@ bool hsm_entry_valid(unsigned long addr)
 	return memmap_in_ram(addr, 4) && !memmap_in_monitor(addr, 4);
 }
 
+/*
+ * A hart in STOP_PENDING has made its HSM stop call and is in M-mode on a
+ * short path to STOPPED that S-mode cannot hold up. Linux reads the state
+ * once right after the dying CPU reported itself dead, and may restart it
+ * at once; wait (bounded) for that path rather than fail the start.
+ */
+#define HSM_STOP_WAIT_SPINS 100000U
+
+static void wait_stopped(unsigned long hartid)
+{
+	for (unsigned int i = 0;
+	     i < HSM_STOP_WAIT_SPINS &&
+	     __atomic_load_n(&hsm[hartid].state, __ATOMIC_ACQUIRE) ==
+		 SBI_HSM_STATE_STOP_PENDING;
+	     i++) {
+		arch_relax();
+	}
+}
+
 long hsm_start(unsigned long hartid, unsigned long addr, unsigned long arg)
 {
 	if (!hart_exists(hartid)) {
@@ -70,6 +89,7 @@ long hsm_start(unsigned long hartid, unsigned long addr, unsigned long arg)
 	if (!hsm_entry_valid(addr)) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
+	wait_stopped(hartid);
 	if (!cas_state(hartid, SBI_HSM_STATE_STOPPED, HSM_STATE_CLAIMED)) {
 		return SBI_ERR_ALREADY_AVAILABLE;
 	}

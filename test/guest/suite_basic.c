@@ -446,9 +446,21 @@ static int test_cpu_hotplug(void)
 	if (n != before - 1)
 		return fail("after offlining cpu%d, online is \"%s\"", cpu, text);
 
-	f = fopen(path, "w");
-	if (!f || fputs("1", f) < 0 || fclose(f) != 0)
-		return fail("onlining cpu%d: %s", cpu, strerror(errno));
+	/* Linux checks for STOPPED once, right after the dying CPU reported
+	 * itself dead (arch_cpuhp_cleanup_dead_cpu), possibly before it made
+	 * its SBI stop call; an online that races it fails with ENOTSUPP
+	 * (524). Retry for up to half a second and say so; a hart that never
+	 * stops still fails. */
+	for (int t = 0;; t++) {
+		f = fopen(path, "w");
+		if (f && fputs("1", f) >= 0 && fclose(f) == 0)
+			break;
+		if (errno != 524 || t == 50)
+			return fail("onlining cpu%d: %s", cpu, strerror(errno));
+		if (t == 0)
+			printf("cpu_hotplug: online raced the stop; retrying\n");
+		usleep(10000);
+	}
 	n = sysfs_online_cpus(text, sizeof(text));
 	if (n != before)
 		return fail("after onlining cpu%d again, online is \"%s\"", cpu, text);
