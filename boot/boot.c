@@ -112,6 +112,17 @@ static const char *perm_str(uint8_t perm)
 	return s[perm & 7];
 }
 
+/* Every present hart has the ISA feature (and rv_hart_setup enables it). */
+static bool all_harts_have(unsigned int isa)
+{
+	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
+		if (plat.harts[h].present && !(plat.harts[h].isa & isa)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 {
 	const struct plat_hart *bh = &plat.harts[boot_hartid];
@@ -169,6 +180,11 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 			   (unsigned long)plat.mmio[i].size);
 	}
 	con_printf("%s\n", plat.nmmio ? " (monitor devices excluded)" : "");
+	if (all_harts_have(PLAT_ISA_SVPBMT)) {
+		con_printf(
+		    "  svpbmt   on every hart: user leaves may carry PBMT "
+		    "NC or IO\n");
+	}
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
 	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp "
 		   "legacy-console, secmon-ptm 0x%lx\n",
@@ -362,6 +378,7 @@ static void place_pool(const struct fw_dynamic_info *fi)
 		boot_fail("page-table pool", msg);
 	}
 	pool = (struct plat_reserve){base, size};
+	ptm_set_pbmt(all_harts_have(PLAT_ISA_SVPBMT));
 }
 
 /* The memory map's guarded ranges in its priority order (first match

@@ -29,6 +29,9 @@ int ptm_init(uint64_t base, uint64_t size);
 uint64_t ptm_pool_base(void);
 uint64_t ptm_pool_size(void);
 bool ptm_in_pool(uint64_t pa, uint64_t len);
+/* Boot, after ptm_init: every hart implements Svpbmt and has it enabled
+ * (menvcfg.PBMTE), so user leaves may carry a PBMT value (NC, IO). */
+void ptm_set_pbmt(bool on);
 
 /* Kernel roots after LOCK (0 before). */
 bool ptm_locked(void);

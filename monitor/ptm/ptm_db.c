@@ -81,6 +81,11 @@ int ptm_init(uint64_t base, uint64_t size)
 	return 0;
 }
 
+void ptm_set_pbmt(bool on)
+{
+	ptm.pbmt = on;
+}
+
 uint64_t ptm_pool_base(void)
 {
 	return ptm.base;

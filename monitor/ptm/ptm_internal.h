@@ -16,6 +16,10 @@
 #include "memmap.h"
 #include "ptm.h"
 
+/* Svpbmt's PBMT field of a leaf (priv spec §12, "Svpbmt"): 0 PMA, 1 NC,
+ * 2 IO, 3 reserved. */
+#define PTE_PBMT_MASK (3UL << 61)
+
 #ifndef SECMON_MAX_HARTS
 #error "the build defines SECMON_MAX_HARTS"
 #endif
@@ -83,6 +87,7 @@ struct ptm_db {
 	uint32_t nquarantine;
 	uint32_t cursor; /* where the next free-page search starts */
 	bool locked;
+	bool pbmt; /* every hart has Svpbmt on: leaves may carry PBMT */
 	uint64_t kroot[2];
 	uint64_t kstart, kend;
 	uint64_t khole[2]; /* freed part of the image: [0], [1]; kend if none */

@@ -108,6 +108,21 @@ static long check_link(unsigned slot, unsigned level, uint64_t old,
 	return SBI_SUCCESS;
 }
 
+/* Bits 54-63 of a valid entry: reserved and N must be 0; PBMT only on a
+ * leaf, only where every hart has Svpbmt, and never the reserved 3. */
+static bool high_bits_bad(uint64_t val)
+{
+	uint64_t high = val & SECMON_PTE_HIGH_MASK;
+
+	if (ptm.pbmt && pte_is_leaf(val)) {
+		if ((val & PTE_PBMT_MASK) == PTE_PBMT_MASK) {
+			return true;
+		}
+		high &= ~PTE_PBMT_MASK;
+	}
+	return high != 0;
+}
+
 long pte_check_new(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 		   uint64_t val)
 {
@@ -119,8 +134,8 @@ long pte_check_new(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 	if (!(val & V)) {
 		return SBI_SUCCESS;
 	}
-	if (val & SECMON_PTE_HIGH_MASK) {
-		return SBI_ERR_INVALID_PARAM; /* reserved, PBMT, N */
+	if (high_bits_bad(val)) {
+		return SBI_ERR_INVALID_PARAM;
 	}
 	if (pte_is_table(val)) {
 		return check_link(slot, pg->level, old, val);

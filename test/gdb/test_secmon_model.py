@@ -161,6 +161,31 @@ def _():
     return corrupted(change, "outside RAM and the OS's device memory")
 
 
+@test("check-pbmt-leaf-with-svpbmt-passes")
+def _():
+    m = Machine()
+    m.mon.pbmt = True
+    m.mem[POOL + 2 * M.PAGE][0] |= 2 << 61  # IO
+    bad = m.check()
+    return "unexpected: %s" % bad if bad else None
+
+
+@test("check-pbmt-reserved-value")
+def _():
+    def change(m):
+        m.mon.pbmt = True
+        m.mem[POOL + 2 * M.PAGE][0] |= 3 << 61
+    return corrupted(change, "reserved PBMT value 3")
+
+
+@test("check-pbmt-without-svpbmt")
+def _():
+    return corrupted(
+        lambda m: m.mem[POOL + 2 * M.PAGE].__setitem__(
+            0, m.mem[POOL + 2 * M.PAGE][0] | 1 << 61),
+        "reserved, PBMT or N bits set")
+
+
 def with_hole(m):
     """The image 0x80200000-0x80226000 with LOCK's hole 0x80210000-0x80212000,
     and a writable leaf inside the hole (allowed)."""

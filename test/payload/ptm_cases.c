@@ -36,6 +36,8 @@ unsigned long pl_probe_satp(unsigned long v);
 void pl_probe_sfence(void);
 
 static unsigned long pool_base, pool_size, baseline_free;
+static bool svpbmt; /* every hart has Svpbmt: read from the FDT in bare mode */
+static bool harts_have_svpbmt(void);
 /* Data pages for user leaves: RAM outside the payload image. */
 static unsigned long data_pa;
 
@@ -100,6 +102,7 @@ static void find_pool(void)
 			    fdt32_to_cpu(reg[3]);
 	}
 	data_pa = pl_env.ram_base + 0x600000;
+	svpbmt = harts_have_svpbmt();
 }
 
 void pl_ptm_find_pool(void)
@@ -362,6 +365,39 @@ static void link_cases(unsigned long h, unsigned long h2, unsigned long pmd,
 	       SBI_ERR_INVALID_PARAM, 0, "pt-alloc/stale-handle");
 }
 
+static bool contains(const char *s, const char *sub)
+{
+	size_t n = strlen(sub);
+
+	for (; *s; s++) {
+		if (!strncmp(s, sub, n)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Every cpu node's riscv,isa names Svpbmt (the monitor then lets leaves
+ * carry PBMT). */
+static bool harts_have_svpbmt(void)
+{
+	const void *fdt = pl_env.fdt;
+	int cpus = fdt_path_offset(fdt, "/cpus"), node, n = 0;
+
+	fdt_for_each_subnode (node, fdt, cpus) {
+		const char *isa = fdt_getprop(fdt, node, "riscv,isa", NULL);
+
+		if (!isa) {
+			continue;
+		}
+		if (!contains(isa, "_svpbmt")) {
+			return false;
+		}
+		n++;
+	}
+	return n > 0;
+}
+
 static void leaf_refused(unsigned long h, unsigned long slot, unsigned long v,
 			 long err, const char *name)
 {
@@ -381,8 +417,20 @@ static void leaf_cases(unsigned long h, unsigned long pmd, unsigned long pte)
 		     "leaf/w-without-r");
 	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 63),
 		     SBI_ERR_INVALID_PARAM, "leaf/n-bit");
-	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 61),
-		     SBI_ERR_INVALID_PARAM, "leaf/pbmt");
+	if (svpbmt) {
+		/* PBMT NC is a leaf attribute every hart understands. */
+		CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, s,
+			     leaf(data_pa, U | R) | (1UL << 61), 0)
+			     .error,
+			 0, "leaf/pbmt-nc-with-svpbmt");
+		CHECK_EQ(ptm(SECMON_PTM_PTE_SET, h, s, 0, 0).error, 0,
+			 "leaf/pbmt-nc-cleared");
+		leaf_refused(h, s, leaf(data_pa, U | R) | (3UL << 61),
+			     SBI_ERR_INVALID_PARAM, "leaf/pbmt-reserved-value");
+	} else {
+		leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 61),
+			     SBI_ERR_INVALID_PARAM, "leaf/pbmt-without-svpbmt");
+	}
 	leaf_refused(h, s, leaf(data_pa, U | R) | (1UL << 54),
 		     SBI_ERR_INVALID_PARAM, "leaf/reserved-bit-54");
 	/* 0x8000 on QEMU virt: neither RAM nor a device the tree names. */

@@ -248,6 +248,7 @@ run_qemu_cases() {
 	case_payload 4
 	case_payload 2 no-sstc -cpu rv64,sstc=off
 	MACHINE=virt,aclint=on case_payload 2 aclint-no-sstc -cpu rv64,sstc=off
+	case_payload 2 svpbmt -cpu rv64,svpbmt=on
 	case_reboot
 	case_adversary
 	case_pool_override

@@ -378,6 +378,27 @@ static void test_device_leaves(void)
 	CHECK_PTM_OK();
 }
 
+/* Svpbmt: with every hart on it, leaves may carry PBMT NC (1) or IO (2),
+ * never the reserved 3, and links never; without it, no PBMT at all. */
+static void test_pbmt_leaves(void)
+{
+	const uint64_t nc = 1UL << 61, io = 2UL << 61;
+
+	world_setup();
+	refused_both(slot(w.pte, 23), leaf(0x10000000, R | W | U) | io,
+		     SBI_ERR_INVALID_PARAM);
+	ptm_set_pbmt(true);
+	pt_set(w.h, slot(w.pte, 23), leaf(0x10000000, R | W | U) | io);
+	pt_set(w.h, slot(w.pte, 24), leaf(PT_USER, R | U) | nc);
+	refused_both(slot(w.pte, 25), leaf(PT_USER, R | U) | nc | io,
+		     SBI_ERR_INVALID_PARAM);
+	refused_both(slot(w.pte, 25), leaf(PT_USER, R | U) | (1UL << 63),
+		     SBI_ERR_INVALID_PARAM); /* N (Svnapot) */
+	refused_both(slot(w.root, 30), link_to(w.spare1) | io,
+		     SBI_ERR_INVALID_PARAM);
+	CHECK_PTM_OK();
+}
+
 static void test_ad_bits(void)
 {
 	world_setup();
@@ -626,6 +647,7 @@ int main(void)
 	RUN(test_link_rules);
 	RUN(test_leaf_rules);
 	RUN(test_device_leaves);
+	RUN(test_pbmt_leaves);
 	RUN(test_ad_bits);
 	RUN(test_modify_rules);
 	RUN(test_batch);

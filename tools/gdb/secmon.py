@@ -173,7 +173,8 @@ class State:
             (window["base"], window["size"]), db["hart_satp"], counters,
             db["khole"],
             [(r["base"], r["size"]) for r in mm["os_mmio"][:mm["nos_mmio"]]],
-            [(d["base"], d["size"]) for d in mm["device"][:mm["ndevice"]]])
+            [(d["base"], d["size"]) for d in mm["device"][:mm["ndevice"]]],
+            bool(db["pbmt"]))
 
     def present(self):
         return [h for h, rec in enumerate(self.plat["harts"])

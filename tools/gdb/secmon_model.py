@@ -12,6 +12,7 @@ PAGE = 4096
 PTE_V, PTE_R, PTE_W, PTE_X = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 PTE_U, PTE_G, PTE_A, PTE_D = 1 << 4, 1 << 5, 1 << 6, 1 << 7
 PTE_HIGH_MASK = ((1 << 64) - 1) & ~((1 << 54) - 1)  # reserved, PBMT, N
+PTE_PBMT_MASK = 3 << 61  # Svpbmt: 0 PMA, 1 NC, 2 IO, 3 reserved
 PTE_PPN_MASK = ((1 << 44) - 1) << 10
 
 # enum ptm_state and enum ptm_as_state (monitor/ptm/ptm_internal.h)
@@ -80,7 +81,7 @@ class Monitor:
     def __init__(self, base, pages, spaces, nfree, nquarantine, locked=False,
                  kroot=(0, 0), kstart=0, kend=0, kernel_half=None,
                  ram=(), monitor=(0, 0), hart_satp=(), counters=None,
-                 khole=None, mmio=(), devices=()):
+                 khole=None, mmio=(), devices=(), pbmt=False):
         self.base, self.pages, self.spaces = base, pages, spaces
         self.npages = len(pages)
         self.nfree, self.nquarantine, self.locked = nfree, nquarantine, locked
@@ -92,6 +93,7 @@ class Monitor:
         # device memory the OS may map (memmap os_mmio), and the monitor's
         # own devices (memmap device), as (base, size) pairs
         self.mmio, self.devices = list(mmio), list(devices)
+        self.pbmt = pbmt  # leaves may carry PBMT (every hart has Svpbmt)
         self.hart_satp = list(hart_satp)
         self.counters = counters or {}
 
@@ -205,7 +207,12 @@ def check_entry(mon, slot, level, val):
     """pte_check_new() for an entry already in place (old == new)."""
     if not val & PTE_V:
         return None
-    if val & PTE_HIGH_MASK:
+    high = val & PTE_HIGH_MASK
+    if mon.pbmt and not is_table(val):
+        if val & PTE_PBMT_MASK == PTE_PBMT_MASK:
+            return "reserved PBMT value 3"
+        high &= ~PTE_PBMT_MASK
+    if high:
         return "reserved, PBMT or N bits set"
     if is_table(val):
         return check_link(mon, slot, level, val)
