@@ -87,7 +87,9 @@ long ptm_check(unsigned long self, char *msg, size_t len);
 
 /* Trace mode: count a page-table event of a permissive kernel. */
 long ptm_trace(unsigned long kind, uint64_t pa, uint64_t value);
-void ptm_trace_dump(void);
+/* kind's events, V=0 values and stores into the pool; false past the
+ * last kind. */
+bool ptm_trace_counts(unsigned kind, uint64_t out[3]);
 
 /* Hooks the platform supplies (riscv64: boot.c; host tests: fakes). */
 /* Make every hart drop cached translations (sync). */

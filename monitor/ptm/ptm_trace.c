@@ -6,7 +6,6 @@
  */
 #include <secmon/sbi.h>
 
-#include "console.h"
 #include "ptm_internal.h"
 
 static uint64_t trace_count[SECMON_TRACE_KINDS];
@@ -28,15 +27,13 @@ long ptm_trace(unsigned long kind, uint64_t pa, uint64_t value)
 	return SBI_SUCCESS;
 }
 
-void ptm_trace_dump(void)
+bool ptm_trace_counts(unsigned kind, uint64_t out[3])
 {
-	con_printf("secmon: trace: kind count nonzero-V=0 in-pool\n");
-	for (unsigned k = 0; k < SECMON_TRACE_KINDS; k++) {
-		if (trace_count[k]) {
-			con_printf("secmon: trace: %2u %10lu %10lu %10lu\n", k,
-				   (unsigned long)trace_count[k],
-				   (unsigned long)trace_v0[k],
-				   (unsigned long)trace_in_pool[k]);
-		}
+	if (kind >= SECMON_TRACE_KINDS) {
+		return false;
 	}
+	out[0] = __atomic_load_n(&trace_count[kind], __ATOMIC_RELAXED);
+	out[1] = __atomic_load_n(&trace_v0[kind], __ATOMIC_RELAXED);
+	out[2] = __atomic_load_n(&trace_in_pool[kind], __ATOMIC_RELAXED);
+	return true;
 }

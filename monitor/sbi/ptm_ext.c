@@ -11,6 +11,20 @@ static struct sbi_ret pair(long rc, unsigned long value)
 	return (struct sbi_ret){rc, rc ? 0 : value};
 }
 
+static void trace_dump(void)
+{
+	uint64_t n[3];
+
+	con_printf("secmon: trace: kind count nonzero-V=0 in-pool\n");
+	for (unsigned k = 0; ptm_trace_counts(k, n); k++) {
+		if (n[0]) {
+			con_printf("secmon: trace: %2u %10lu %10lu %10lu\n", k,
+				   (unsigned long)n[0], (unsigned long)n[1],
+				   (unsigned long)n[2]);
+		}
+	}
+}
+
 static struct sbi_ret ptm_more(struct sbi_call *c)
 {
 	unsigned long v = 0;
@@ -25,7 +39,7 @@ static struct sbi_ret ptm_more(struct sbi_call *c)
 	case SECMON_PTM_TRACE:
 		return sbi_err(ptm_trace(c->a[0], c->a[1], c->a[2]));
 	case SECMON_PTM_TRACE_DUMP:
-		ptm_trace_dump();
+		trace_dump();
 		return sbi_ok(0);
 	case SECMON_PTM_CHECK:
 		rc = ptm_check(c->hartid, msg, sizeof(msg));

@@ -844,6 +844,29 @@ static void fence_va_after_store(unsigned long h)
 	CHECK_EQ(me->sfence_va, fences + 1);
 }
 
+/* Trace mode counts events per kind and prints the non-zero kinds. */
+static void test_trace_dump(void)
+{
+	pt_setup();
+	CHECK_EQ(ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE, 5, PT_POOL, 0x2, 0, 0)
+		     .error,
+		 0);
+	CHECK_EQ(ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE, 5, PT_USER, 0, 0, 0)
+		     .error,
+		 0);
+	CHECK_EQ(ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE, SECMON_TRACE_KINDS,
+		       0, 0, 0, 0)
+		     .error,
+		 SBI_ERR_INVALID_PARAM);
+	fake_console_clear();
+	CHECK_EQ(ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE_DUMP, 0, 0, 0, 0, 0)
+		     .error,
+		 0);
+	CHECK_CONTAINS(fake_console_text(), "kind count nonzero-V=0 in-pool");
+	CHECK_CONTAINS(fake_console_text(), "trace:  5          2          1"
+					    "          1");
+}
+
 static void test_sbi_decoding(void)
 {
 	struct sbi_ret r;
@@ -906,6 +929,7 @@ int main(void)
 	RUN(test_satp);
 	RUN(test_stats);
 	RUN(test_stats_refusals);
+	RUN(test_trace_dump);
 	RUN(test_sbi_decoding);
 	return test_finish();
 }
