@@ -53,7 +53,6 @@ static unsigned long resync_satp[SECMON_MAX_HARTS];
 static struct plat_reserve pool;
 static void plan_pmp(void);
 
-#define POOL_DEFAULT_SIZE (16UL << 20)
 #define NEXT_STAGE_MIN_SIZE (2UL << 20)
 
 /* Where the monitor prints before it has read the device tree. */
@@ -346,14 +345,15 @@ static uint64_t next_stage_size(uint64_t addr)
 }
 
 /*
- * The page-table pool: /chosen/secmon,pool or secmon,pool-size, else 16 MiB
- * at the top of the first memory range, aligned to its size so that one
- * NAPOT PMP entry covers it.
+ * The page-table pool: /chosen/secmon,pool, else the size from the kernel
+ * command line (secmon.pool=), /chosen/secmon,pool-size or
+ * plat_pool_default() (RAM / 32, 4 to 32 MiB), at the top of the first
+ * memory range, aligned to its size so that one NAPOT PMP entry covers it.
  */
 static void place_pool(const struct fw_dynamic_info *fi)
 {
 	const struct plat_mem *m = &plat.mem[0];
-	uint64_t size = plat.pool_size ? plat.pool_size : POOL_DEFAULT_SIZE;
+	uint64_t size = plat.pool_size ?: plat_pool_default(&plat);
 	uint64_t base = plat.pool_base;
 	uint64_t ksize = next_stage_size(fi->next_addr);
 	struct memmap_range mon = memmap_monitor();
@@ -372,8 +372,9 @@ static void place_pool(const struct fw_dynamic_info *fi)
 		con_snprintf(
 		    msg, sizeof(msg),
 		    "cannot place a 0x%lx-byte pool at 0x%lx (RAM, monitor, "
-		    "kernel, initrd, size <= 32 MiB); set "
-		    "/chosen/secmon,pool-size or secmon,pool",
+		    "kernel, initrd, a power of two <= 32 MiB); set "
+		    "secmon.pool=SIZE, /chosen/secmon,pool-size or "
+		    "secmon,pool",
 		    (unsigned long)size, (unsigned long)base);
 		boot_fail("page-table pool", msg);
 	}

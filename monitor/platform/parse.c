@@ -375,26 +375,96 @@ static void parse_test_dev(const void *fdt, struct plat_info *pi)
 	}
 }
 
+/* "secmon.pool=SIZE[K|M|G]" in bootargs: 1 and the size, 0 if absent,
+ * -1 if present but not a size. */
+static int bootargs_pool(const char *args, uint64_t *size)
+{
+	static const char key[] = "secmon.pool=";
+	const char *p = args;
+	uint64_t v = 0;
+
+	while (p && *p && strncmp(p, key, sizeof(key) - 1)) {
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+	}
+	if (!p || !*p) {
+		return 0;
+	}
+	p += sizeof(key) - 1;
+	if (*p < '0' || *p > '9') {
+		return -1;
+	}
+	for (; *p >= '0' && *p <= '9' && v < (1UL << 40); p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	switch (*p) {
+	case 'K':
+		v <<= 10, p++;
+		break;
+	case 'M':
+		v <<= 20, p++;
+		break;
+	case 'G':
+		v <<= 30, p++;
+		break;
+	default:
+		break;
+	}
+	/* A power of two the records hold: one NAPOT PMP entry. */
+	if ((*p && *p != ' ') || v < 4096 || v > PLAT_POOL_MAX ||
+	    (v & (v - 1))) {
+		return -1;
+	}
+	*size = v;
+	return 1;
+}
+
 /* Optional page-table pool placement (docs/abi.md "The pool"). */
-static void parse_pool(const void *fdt, struct plat_info *pi)
+static int parse_pool(const void *fdt, struct plat_info *pi, char *err,
+		      size_t errlen)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *args;
 	const fdt32_t *p;
-	int len;
+	int len, rc;
 
 	if (chosen < 0) {
-		return;
+		return PLAT_OK;
 	}
 	p = fdt_getprop(fdt, chosen, "secmon,pool", &len);
 	if (p && len == 16) {
 		pi->pool_base = read_cells(p, 2);
 		pi->pool_size = read_cells(p + 2, 2);
-		return;
+		return PLAT_OK;
+	}
+	args = fdt_getprop(fdt, chosen, "bootargs", &len);
+	rc = args && len > 0 && !args[len - 1]
+		 ? bootargs_pool(args, &pi->pool_size)
+		 : 0;
+	if (rc < 0) {
+		return fail(err, errlen, PLAT_ERR_FDT,
+			    "bootargs: secmon.pool= wants a size such as 16M "
+			    "(a power of two, 4K to %luM)",
+			    PLAT_POOL_MAX >> 20);
 	}
 	p = fdt_getprop(fdt, chosen, "secmon,pool-size", &len);
-	if (p && (len == 4 || len == 8)) {
+	if (!rc && p && (len == 4 || len == 8)) {
 		pi->pool_size = read_cells(p, len / 4);
 	}
+	return PLAT_OK;
+}
+
+uint64_t plat_pool_default(const struct plat_info *pi)
+{
+	uint64_t ram = 0, size = PLAT_POOL_MAX;
+
+	for (unsigned int i = 0; i < pi->nmem; i++) {
+		ram += pi->mem[i].size;
+	}
+	while (size > PLAT_POOL_MIN && size > ram / 32) {
+		size >>= 1;
+	}
+	return size;
 }
 
 static void parse_initrd(const void *fdt, struct plat_info *pi)
@@ -538,7 +608,10 @@ int plat_parse(const void *fdt, struct plat_info *out, char *err, size_t errlen)
 	}
 	parse_test_dev(fdt, &pi);
 	parse_initrd(fdt, &pi);
-	parse_pool(fdt, &pi);
+	rc = parse_pool(fdt, &pi, err, errlen);
+	if (rc) {
+		return rc;
+	}
 	*out = pi;
 	return PLAT_OK;
 }

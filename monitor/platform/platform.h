@@ -65,8 +65,10 @@ struct plat_info {
 	struct con_uart uart;
 	uint64_t test_base; /* sifive,test finisher; 0 if absent */
 	uint64_t initrd_start, initrd_end;
-	/* /chosen/secmon,pool = <base size> (2+2 cells) or
-	 * /chosen/secmon,pool-size = <size> (1 or 2 cells); 0 if absent. */
+	/* /chosen/secmon,pool = <base size> (2+2 cells), else the kernel
+	 * command line's secmon.pool=SIZE[K|M|G], else
+	 * /chosen/secmon,pool-size = <size> (1 or 2 cells); 0 if none:
+	 * plat_pool_default() then. */
 	uint64_t pool_base, pool_size;
 };
 
@@ -101,6 +103,15 @@ int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
  * call before plat_fixup(), which packs the tree. */
 int plat_fixup_pool(void *fdt, const struct plat_reserve *pool, char *err,
 		    size_t errlen);
+
+/*
+ * The pool's default size: 1/32 of all RAM, rounded down to a power of
+ * two (one NAPOT PMP entry), at least PLAT_POOL_MIN and at most
+ * PLAT_POOL_MAX (what the monitor's page records are sized for).
+ */
+#define PLAT_POOL_MIN (4UL << 20)
+#define PLAT_POOL_MAX (32UL << 20)
+uint64_t plat_pool_default(const struct plat_info *pi);
 
 /* True if [base, base+len) lies inside one /memory range, without wrap. */
 bool plat_in_ram(const struct plat_info *pi, uint64_t base, uint64_t len);

@@ -120,6 +120,65 @@ static void test_mmio(void)
 	}
 }
 
+/* virt-4hart with /chosen/bootargs set to args (and, with dt_size, a
+ * secmon,pool-size too). */
+static int parse_with_args(const char *args, uint32_t dt_size)
+{
+	static char buf[16384];
+	void *src = test_dtb("virt-4hart", NULL);
+	int chosen, rc;
+
+	CHECK_EQ(fdt_open_into(src, buf, sizeof(buf)), 0);
+	free(src);
+	chosen = fdt_path_offset(buf, "/chosen");
+	CHECK_EQ(fdt_setprop_string(buf, chosen, "bootargs", args), 0);
+	if (dt_size) {
+		CHECK_EQ(fdt_setprop_u32(buf, chosen, "secmon,pool-size",
+					 dt_size),
+			 0);
+	}
+	rc = parse_blob(buf);
+	return rc;
+}
+
+/* Pool size: the command line over the tree's secmon,pool-size; a bad
+ * size is a parse error that names the option. */
+static void test_pool_size_sources(void)
+{
+	CHECK_EQ(parse_with_args("console=ttyS0 secmon.pool=8M", 0), PLAT_OK);
+	CHECK_EQ(pi.pool_size, 8UL << 20);
+	CHECK_EQ(parse_with_args("secmon.pool=64K quiet", 0x400000), PLAT_OK);
+	CHECK_EQ(pi.pool_size, 64UL << 10);
+	CHECK_EQ(parse_with_args("quiet", 0x400000), PLAT_OK);
+	CHECK_EQ(pi.pool_size, 0x400000);
+	CHECK_EQ(parse_with_args("console=ttyS0", 0), PLAT_OK);
+	CHECK_EQ(pi.pool_size, 0);
+	CHECK_EQ(parse_with_args("secmon.pool=big", 0), PLAT_ERR_FDT);
+	CHECK_CONTAINS(err, "secmon.pool=");
+	CHECK(untouched());
+	CHECK_EQ(parse_with_args("secmon.pool=16Mx", 0), PLAT_ERR_FDT);
+	CHECK_EQ(parse_with_args("secmon.pool=3M", 0), PLAT_ERR_FDT);
+	CHECK_EQ(parse_with_args("secmon.pool=64M", 0), PLAT_ERR_FDT);
+	CHECK_EQ(parse_with_args("xsecmon.pool=16M", 0), PLAT_OK);
+}
+
+/* The default: RAM / 32, a power of two, 4 to 32 MiB. */
+static void test_pool_default(void)
+{
+	struct plat_info p = {.nmem = 1};
+	static const uint64_t ram[][2] = {
+	    {128UL << 20, 4UL << 20},	{256UL << 20, 8UL << 20},
+	    {512UL << 20, 16UL << 20},	{768UL << 20, 16UL << 20},
+	    {4UL << 30, 32UL << 20},	{64UL << 30, 32UL << 20},
+	    {16UL << 20, 4UL << 20},
+	};
+
+	for (size_t i = 0; i < sizeof(ram) / sizeof(ram[0]); i++) {
+		p.mem[0] = (struct plat_mem){0x80000000UL, ram[i][0]};
+		CHECK_EQ(plat_pool_default(&p), ram[i][1]);
+	}
+}
+
 static void test_8hart(void)
 {
 	CHECK_EQ(parse("virt-8hart"), PLAT_OK);
@@ -390,6 +449,8 @@ int main(void)
 	RUN(test_1hart);
 	RUN(test_4hart);
 	RUN(test_mmio);
+	RUN(test_pool_size_sources);
+	RUN(test_pool_default);
 	RUN(test_8hart);
 	RUN(test_9hart);
 	RUN(test_aclint);
