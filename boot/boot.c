@@ -444,6 +444,13 @@ static void fill_memmap(const struct plat_reserve *mon)
 		boot_fail("memory map", "too many RAM ranges or CLINT/ACLINT "
 					"register blocks to protect");
 	}
+	/* The PTE rules look for the monitor's devices outside RAM only. */
+	for (unsigned int i = 0; i < plat.nmem; i++) {
+		if (memmap_in_device(plat.mem[i].base, plat.mem[i].size)) {
+			boot_fail("memory map", "a CLINT/ACLINT register "
+						"block overlaps /memory");
+		}
+	}
 }
 
 __attribute__((noreturn)) static void boot_cold(unsigned long hartid,

@@ -61,13 +61,13 @@ static long check_leaf(unsigned level, uint64_t val)
 	if (!(val & U) || (val & G)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	/* The monitor's own devices (CLINT/ACLINT) are never mapped. */
-	if (memmap_in_device(pa, size)) {
-		return SBI_ERR_DENIED;
-	}
-	/* Outside RAM: only device memory the tree gives the OS, which
-	 * holds no image, pool or monitor memory (docs/abi.md). */
+	/* Outside RAM (checked second: RAM is the hot path): never the
+	 * monitor's own devices (CLINT/ACLINT), else only device memory the
+	 * tree gives the OS, which holds no image, pool or monitor memory. */
 	if (!memmap_in_ram(pa, size)) {
+		if (memmap_in_device(pa, size)) {
+			return SBI_ERR_DENIED;
+		}
 		return memmap_in_os_mmio(pa, size) ? SBI_SUCCESS
 						   : SBI_ERR_INVALID_PARAM;
 	}
