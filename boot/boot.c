@@ -415,9 +415,9 @@ static void plan_pmp(void)
 
 /* Fill the memory map from the parsed tree: RAM, the monitor, and every
  * CLINT / ACLINT register the monitor relies on (MSIP, mtimecmp, mtime). */
-static void fill_memmap(const struct plat_reserve *mon)
+static void fill_memmap(void)
 {
-	bool ok = !memmap_set_monitor(mon->base, mon->size);
+	bool ok = true;
 
 	for (unsigned int i = 0; i < plat.nmem; i++) {
 		ok = ok && !memmap_add_ram(plat.mem[i].base, plat.mem[i].size);
@@ -473,7 +473,7 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 		boot_fail("device tree", err);
 	}
 	con_init(&plat.uart);
-	fill_memmap(&mon);
+	fill_memmap();
 	if (boot_check_info(fi, err, sizeof(err))) {
 		boot_fail("fw_dynamic_info", err);
 	}

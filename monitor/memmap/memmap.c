@@ -72,15 +72,26 @@ int memmap_set_pool(uint64_t base, uint64_t size)
 	return 0;
 }
 
+/* Grow [*rb, *rb + *rs) to cover [base, base + size) if the two touch or
+ * overlap; false (nothing changed) if they are apart. */
+static bool absorb(uint64_t *rb, uint64_t *rs, uint64_t base, uint64_t size)
+{
+	uint64_t end = base + size, rend = *rb + *rs;
+
+	if (base > rend || *rb > end) {
+		return false;
+	}
+	*rb = base < *rb ? base : *rb;
+	*rs = (end > rend ? end : rend) - *rb;
+	return true;
+}
+
 static bool merge_device(uint64_t base, uint64_t size)
 {
 	for (unsigned int i = 0; i < memmap_state.ndevice; i++) {
 		struct memmap_guard *d = &memmap_state.device[i];
-		uint64_t end = base + size, dend = d->base + d->size;
 
-		if (base <= dend && d->base <= end) {
-			d->base = base < d->base ? base : d->base;
-			d->size = (end > dend ? end : dend) - d->base;
+		if (absorb(&d->base, &d->size, base, size)) {
 			return true;
 		}
 	}
@@ -116,11 +127,8 @@ int memmap_add_os_mmio(uint64_t base, uint64_t size)
 	size = ((end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - base;
 	for (unsigned int i = 0; i < memmap_state.nos_mmio; i++) {
 		struct memmap_range *r = &memmap_state.os_mmio[i];
-		uint64_t end = base + size, rend = r->base + r->size;
 
-		if (base <= rend && r->base <= end) {
-			r->base = base < r->base ? base : r->base;
-			r->size = (end > rend ? end : rend) - r->base;
+		if (absorb(&r->base, &r->size, base, size)) {
 			return 0;
 		}
 	}

@@ -83,7 +83,7 @@ static void test_1hart(void)
 	check_common();
 	check_qemu_ram();
 	check_harts(1, PLAT_ISA_H | PLAT_ISA_SSTC | PLAT_ISA_ZICBOM |
-			       PLAT_ISA_ZICBOZ);
+			   PLAT_ISA_ZICBOZ);
 }
 
 static void test_4hart(void)
@@ -126,19 +126,18 @@ static int parse_with_args(const char *args, uint32_t dt_size)
 {
 	static char buf[16384];
 	void *src = test_dtb("virt-4hart", NULL);
-	int chosen, rc;
+	int chosen;
 
 	CHECK_EQ(fdt_open_into(src, buf, sizeof(buf)), 0);
 	free(src);
 	chosen = fdt_path_offset(buf, "/chosen");
 	CHECK_EQ(fdt_setprop_string(buf, chosen, "bootargs", args), 0);
 	if (dt_size) {
-		CHECK_EQ(fdt_setprop_u32(buf, chosen, "secmon,pool-size",
-					 dt_size),
-			 0);
+		CHECK_EQ(
+		    fdt_setprop_u32(buf, chosen, "secmon,pool-size", dt_size),
+		    0);
 	}
-	rc = parse_blob(buf);
-	return rc;
+	return parse_blob(buf);
 }
 
 /* Pool size: the command line over the tree's secmon,pool-size; a bad
@@ -167,9 +166,9 @@ static void test_pool_default(void)
 {
 	struct plat_info p = {.nmem = 1};
 	static const uint64_t ram[][2] = {
-	    {128UL << 20, 4UL << 20},	{256UL << 20, 8UL << 20},
-	    {512UL << 20, 16UL << 20},	{768UL << 20, 16UL << 20},
-	    {4UL << 30, 32UL << 20},	{64UL << 30, 32UL << 20},
+	    {128UL << 20, 4UL << 20},  {256UL << 20, 8UL << 20},
+	    {512UL << 20, 16UL << 20}, {768UL << 20, 16UL << 20},
+	    {4UL << 30, 32UL << 20},   {64UL << 30, 32UL << 20},
 	    {16UL << 20, 4UL << 20},
 	};
 
@@ -268,9 +267,9 @@ static void test_duplicate_hartid(void)
 {
 	void *fdt = editable("virt-4hart");
 
-	CHECK_EQ(fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/cpus/cpu@2"),
-				 "reg", 1),
-		 0);
+	CHECK_EQ(
+	    fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/cpus/cpu@2"), "reg", 1),
+	    0);
 	CHECK_EQ(parse_blob(fdt), PLAT_ERR_HARTS);
 	CHECK_CONTAINS(err, "hartid 1 appears twice");
 	CHECK(untouched());
@@ -323,7 +322,7 @@ static void test_no_clint(void)
 static void test_zero_size_memory(void)
 {
 	void *fdt = editable("virt-1hart");
-	fdt32_t reg[4] = { 0, cpu_to_fdt32(0x80000000), 0, 0 };
+	fdt32_t reg[4] = {0, cpu_to_fdt32(0x80000000), 0, 0};
 
 	CHECK_EQ(fdt_setprop(fdt, fdt_path_offset(fdt, "/memory@80000000"),
 			     "reg", reg, sizeof(reg)),
@@ -337,8 +336,7 @@ static void test_initrd(void)
 	void *fdt = editable("virt-1hart");
 	int chosen = fdt_path_offset(fdt, "/chosen");
 
-	CHECK_EQ(fdt_setprop_u64(fdt, chosen, "linux,initrd-start",
-				 0x88000000),
+	CHECK_EQ(fdt_setprop_u64(fdt, chosen, "linux,initrd-start", 0x88000000),
 		 0);
 	CHECK_EQ(fdt_setprop_u32(fdt, chosen, "linux,initrd-end", 0x88100000),
 		 0);
@@ -434,7 +432,7 @@ static void test_garbage_structure(void)
 		for (uint32_t i = 0; i < (round < 100 ? 8 : len); i++) {
 			seed = seed * 1103515245u + 12345u;
 			fdt[off + (round < 100 ? (seed >> 8) % len : i)] =
-				(unsigned char)(seed >> 16);
+			    (unsigned char)(seed >> 16);
 		}
 		ok += parse_blob(fdt) == PLAT_OK;
 	}
