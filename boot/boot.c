@@ -413,7 +413,8 @@ static void plan_pmp(void)
 	lock_release(&plan_lock);
 }
 
-/* Fill the memory map from the parsed tree: RAM, the monitor, and every
+/* Fill the memory map from the parsed tree (the monitor window is already
+ * in it): RAM, device memory the OS may map, and every
  * CLINT / ACLINT register the monitor relies on (MSIP, mtimecmp, mtime). */
 static void fill_memmap(void)
 {
