@@ -220,10 +220,12 @@ long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,
 		uint64_t old = __atomic_load_n(t, __ATOMIC_ACQUIRE);
 		uint64_t val = op == SECMON_BATCH_OP_SET ? a : (old & ~a) | b;
 
-		/* Hardware may not be able to set A/D in read-only memory:
-		 * new leaves arrive young, and dirty when writable. */
+		/* New leaves arrive young: Linux maps them young anyway, and
+		 * without hardware A updating (menvcfg.ADUE stays 0) an old
+		 * one costs a fault. D is kept as given, so a clean writable
+		 * leaf (MADV_FREE) stays clean until the kernel dirties it. */
 		if (op == SECMON_BATCH_OP_SET && pte_is_leaf(val)) {
-			val |= A | ((val & W) ? D : 0);
+			val |= A;
 		}
 		rc = pte_check_new(slot, idx, i, old, val);
 		if (rc) {

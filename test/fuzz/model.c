@@ -497,9 +497,9 @@ long m_pte(int a, uint64_t pte_pa, uint64_t op, uint64_t x, uint64_t y,
 	i = (unsigned)((pte_pa & (PG_SIZE - 1)) / 8);
 	if (op == SECMON_BATCH_OP_SET) {
 		val = x;
-		/* New leaves arrive young, and dirty when writable. */
+		/* New leaves arrive young; D is kept as given. */
 		if (is_leaf(val)) {
-			val |= A | ((val & W) ? D : 0);
+			val |= A;
 		}
 	} else {
 		val = (p->e[i] & ~x) | y;

@@ -127,6 +127,9 @@ int prot_case_refused_store_lazy(void);
 int prot_case_refused_clear(void);
 int prot_case_debugfs_root_only(void);
 int prot_case_processes_file(void);
+int prot_case_madv_free(void);
+int prot_case_refuse_kexec(void);
+int prot_case_refuse_hibernate(void);
 
 /* One copy-on-write round and one churn run: the loads of the hotplug
  * case. */

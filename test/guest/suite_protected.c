@@ -61,6 +61,9 @@ static const struct pcase cases[] = {
     {"refused_clear", prot_case_refused_clear, 1, 0},
     {"debugfs_root_only", prot_case_debugfs_root_only, 0, 0},
     {"processes_file", prot_case_processes_file, 0, 0},
+    {"madv_free", prot_case_madv_free, 0, 0},
+    {"refuse_kexec", prot_case_refuse_kexec, 0, 0},
+    {"refuse_hibernate", prot_case_refuse_hibernate, 0, 0},
 };
 
 /* Cases that made the monitor refuse calls though they should not have. */

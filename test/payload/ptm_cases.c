@@ -472,13 +472,14 @@ static void leaf_cases(unsigned long h, unsigned long pmd, unsigned long pte)
 		     leaf(0x80800000UL, U | R | W), 0)
 		     .error,
 		 0, "leaf/2m-ok");
-	CHECK(*VA(pmd + 8) & A && *VA(pmd + 8) & D,
-	      "leaf/2m-installed-young-dirty");
+	CHECK((*VA(pmd + 8) & (A | D)) == A, "leaf/2m-installed-young-clean");
 	CHECK_EQ(
 	    ptm(SECMON_PTM_PTE_SET, h, s, leaf(data_pa, U | R | W), 0).value,
 	    leaf(kimg, U | R | X) | A, "leaf/replace-returns-old");
-	CHECK_EQ(*VA(s), leaf(data_pa, U | R | W) | A | D,
-		 "leaf/a-and-d-forced");
+	CHECK_EQ(*VA(s), leaf(data_pa, U | R | W) | A,
+		 "leaf/a-forced-d-as-given");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_MODIFY, h, s, 0, D).value,
+		 leaf(data_pa, U | R | W) | A, "modify/dirty-old");
 	CHECK_EQ(ptm(SECMON_PTM_PTE_MODIFY, h, s, W | D, 0).value,
 		 leaf(data_pa, U | R | W) | A | D, "modify/wrprotect-old");
 	CHECK_EQ(*VA(s), leaf(data_pa, U | R) | A, "modify/wrprotect-new");

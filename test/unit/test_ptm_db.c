@@ -508,7 +508,7 @@ static void test_zombie(void)
 	CHECK_EQ(s.live_as, 0);
 	CHECK_EQ(s.table_pages_all, 2);
 	CHECK_EQ(s.root_pages, 0);
-	CHECK_EQ(pt_read(slot(lone, 4)), leaf(PT_USER, R | W | U) | A | D);
+	CHECK_EQ(pt_read(slot(lone, 4)), leaf(PT_USER, R | W | U) | A);
 
 	/* A zombie accepts PT_FREE only. */
 	REFUSED(ptm_pt_alloc(SELF, h, 0, &pa), SBI_ERR_INVALID_PARAM);

@@ -402,15 +402,15 @@ static void test_pbmt_leaves(void)
 static void test_ad_bits(void)
 {
 	world_setup();
-	/* SET: A always, D with W. */
+	/* SET: A always; D as given, so writable leaves may start clean. */
 	CHECK_EQ(pt_set(w.h, slot(w.pte, 0), leaf(PT_USER, R | U)), 0);
 	CHECK_EQ(pt_read(slot(w.pte, 0)), leaf(PT_USER, R | U | A));
-	pt_set(w.h, slot(w.pte, 1), leaf(PT_USER, R | W | U));
+	pt_set(w.h, slot(w.pte, 1), leaf(PT_USER, R | W | U | D));
 	CHECK_EQ(pt_read(slot(w.pte, 1)), leaf(PT_USER, R | W | U | A | D));
 	pt_set(w.h, slot(w.pte, 2), leaf(PT_USER, X | U | D));
 	CHECK_EQ(pt_read(slot(w.pte, 2)), leaf(PT_USER, X | U | A | D));
 	pt_set(w.h, slot(w.pmd, 2), leaf(PT_USER, R | W | U));
-	CHECK_EQ(pt_read(slot(w.pmd, 2)), leaf(PT_USER, R | W | U | A | D));
+	CHECK_EQ(pt_read(slot(w.pmd, 2)), leaf(PT_USER, R | W | U | A));
 	pt_set(w.h, slot(w.root, 2), leaf(PT_HIGH, R | U));
 	CHECK_EQ(pt_read(slot(w.root, 2)), leaf(PT_HIGH, R | U | A));
 	/* Not for V=0 values nor links. */
@@ -439,7 +439,7 @@ static void test_modify_rules(void)
 {
 	world_setup();
 	pt_set(w.h, slot(w.pte, 4), leaf(PT_KSTART, R | U));
-	pt_set(w.h, slot(w.pte, 5), leaf(PT_USER, R | W | U));
+	pt_set(w.h, slot(w.pte, 5), leaf(PT_USER, R | W | U | D));
 	REFUSED(modify(slot(w.pte, 4), 0, W), SBI_ERR_DENIED);
 	REFUSED(modify(slot(w.pte, 4), U, 0), SBI_ERR_INVALID_PARAM);
 	REFUSED(modify(slot(w.pte, 4), 0, G), SBI_ERR_INVALID_PARAM);

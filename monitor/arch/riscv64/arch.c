@@ -202,6 +202,12 @@ void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
 	 (1UL << CAUSE_STORE_PAGE_FAULT))
 #define MIDELEG_LINUX (MIP_SSIP | MIP_STIP | MIP_SEIP)
 
+/*
+ * menvcfg is written whole, so ADUE (bit 61, Svadu) stays 0: hardware
+ * never updates A/D itself. The pool is read-only to S-mode, so a walk
+ * that tried would fault; with ADUE 0 the hart behaves as Svade and the
+ * kernel sets A/D through the ABI on the page fault.
+ */
 static unsigned long menvcfg_for(unsigned int isa)
 {
 	unsigned long v = 0;
