@@ -128,6 +128,14 @@ int prot_case_refused_clear(void);
 int prot_case_debugfs_root_only(void);
 int prot_case_processes_file(void);
 int prot_case_madv_free(void);
+int prot_case_thp(void);
+int prot_case_hugetlb(void);
+int prot_case_hugetlb_1g(void);
+int prot_case_mremap_tables(void);
+int prot_case_swap(void);
+int prot_case_ksm(void);
+int prot_case_uffd(void);
+int prot_case_compaction(void);
 int prot_case_refuse_kexec(void);
 int prot_case_refuse_hibernate(void);
 

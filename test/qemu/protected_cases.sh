@@ -1,16 +1,18 @@
 # QEMU cases for the Linux glue (issue 5): the protected kernel built by
 # `tools/build-linux --protected` runs the guest suite "protected" on the
 # monitor, on Debian's OpenSBI and with secmon=off. Sourced by
-# test/qemu/cases.sh; needs PKERNEL (the glued Image) besides its variables.
+# test/qemu/cases.sh; needs PKERNEL (the glued Image) and PDKERNEL (the
+# glued defconfig Image) besides its variables.
 # shellcheck shell=bash
 
 # The guest's protected suite at the CI tier (test/guest/suite_protected.c).
 # case_protected NAME FIRMWARE MODE EXTRA-APPEND [EXPECT...]
+# PK= boots another glued kernel than PKERNEL, PMEM= gives it other RAM.
 case_protected() {
 	local name=$1 fw=$2 mode=$3 extra=${4:-} rc why="" note=""
 	shift $(($# > 4 ? 4 : $#))
 	local logf="$LOGDIR/protected-$name.log"
-	MEM=512M boot "$logf" rc -smp 4 -bios "$fw" -kernel "$PKERNEL" -initrd "$INITRD" \
+	MEM=${PMEM:-512M} boot "$logf" rc -smp 4 -bios "$fw" -kernel "${PK:-$PKERNEL}" -initrd "$INITRD" \
 		-append "console=ttyS0 secmon.suite=protected secmon.tier=ci secmon.expect_mode=$mode $extra"
 	# Debian's OpenSBI 1.1 has once hung before the kernel printed a line
 	# (seen 1 in about 10 boots); that boot tells nothing about the glue.
@@ -19,7 +21,7 @@ case_protected() {
 	if [ "$rc" = 124 ] && [ "$fw" != "$BIOS" ] && ! grep -q 'Linux version' "$logf"; then
 		cp "$logf" "$logf.hung"
 		note=", retried: the first boot printed no kernel line (log .hung)"
-		MEM=512M boot "$logf" rc -smp 4 -bios "$fw" -kernel "$PKERNEL" -initrd "$INITRD" \
+		MEM=${PMEM:-512M} boot "$logf" rc -smp 4 -bios "$fw" -kernel "${PK:-$PKERNEL}" -initrd "$INITRD" \
 			-append "console=ttyS0 secmon.suite=protected secmon.tier=ci secmon.expect_mode=$mode $extra"
 	fi
 	if [ "$rc" = 124 ]; then
@@ -88,8 +90,26 @@ case_protected_refused_clear() {
 	report qemu/protected-refused-clear-panics "$why" "$logf"
 }
 
+# The hostile suite on the protected defconfig kernel (issue 11): riscv
+# defconfig plus the glue, with DEBUG_VM, DEBUG_VM_PGTABLE and
+# PAGE_TABLE_CHECK on, EFI, MODULES and the BPF JIT in, on 4 harts and with
+# no extra argument. DEBUG_VM_PGTABLE runs on the first user root, so it
+# is what LOCKs.
+case_protected_defconfig() {
+	QEMU_TIMEOUT=$((QEMU_TIMEOUT + 180)) PK=$PDKERNEL case_protected defconfig-monitor \
+		"$BIOS" protected "" \
+		'debug_vm_pgtable: \[debug_vm_pgtable *\]: Validating architecture page table helpers' \
+		'secmon: pool 0x[0-9a-f]+, [0-9]+ pages' '^PASS madv_free' '^PASS refuse_kexec' \
+		'^PASS refuse_hibernate'
+	# 4 GiB: a 1 GiB hugetlb page is a leaf in a user root.
+	QEMU_TIMEOUT=$((QEMU_TIMEOUT + 180)) PMEM=4G PK=$PDKERNEL case_protected \
+		defconfig-4g-1g-leaf "$BIOS" protected \
+		"hugepagesz=1G hugepages=1 secmon.only=hugetlb_1g" '^PASS hugetlb_1g'
+}
+
 run_protected_cases() {
 	case_glue_series
+	case_protected_defconfig
 	case_gdbext_linux_protected
 	# secmon=require on the monitor: boots and protects as without it.
 	case_protected monitor "$BIOS" protected secmon=require
