@@ -44,6 +44,8 @@
 #define MAX_ARGS 32
 #define MAX_SETTINGS 8
 #define NAME_LEN 256
+/* How long a test killed at its time limit gets to die. */
+#define KILL_WAIT_S 10
 /* Time the suite keeps for itself (summary, clean-up) out of its limit. */
 #define SUITE_RESERVE_S 15
 
@@ -380,7 +382,7 @@ static void run_test(struct counts *c, struct mmtest *t)
 	long long start = now_ns(), deadline, left_ns;
 	char path[NAME_LEN + 8], detail[96];
 	sigset_t chld, oldmask;
-	int status = 0, timed_out = 0;
+	int status = 0, timed_out = 0, wait_err = 0;
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "%s/%s", MM_DIR, t->argv[0]);
@@ -438,16 +440,20 @@ static void run_test(struct counts *c, struct mmtest *t)
 		if (r == pid)
 			break;
 		if (r < 0 && errno != EINTR) {
-			status = -1;
+			wait_err = errno;
+			break;
+		}
+		if (left <= 0 && timed_out) {
+			/* Stuck in the kernel: leave it and go on. */
+			timed_out = 2;
 			break;
 		}
 		if (left <= 0) {
 			timed_out = 1;
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			break;
+			deadline = now_ns() + KILL_WAIT_S * 1000000000LL;
+			continue;
 		}
 		ts.tv_sec = (time_t)(left / 1000000000LL);
 		ts.tv_nsec = (long)(left % 1000000000LL);
@@ -459,12 +465,16 @@ static void run_test(struct counts *c, struct mmtest *t)
 	restore_settings(t);
 
 	if (timed_out) {
-		snprintf(detail, sizeof(detail), "killed after %.0f s",
-			 limit_s);
+		int n = snprintf(detail, sizeof(detail), "killed after %.0f s",
+				 limit_s);
+
+		if (timed_out == 2 && n > 0 && (size_t)n < sizeof(detail))
+			snprintf(detail + n, sizeof(detail) - (size_t)n,
+				 ", not dead %d s later", KILL_WAIT_S);
 		report(c, t, "TIMEOUT", seconds_since(start), detail);
-	} else if (status == -1) {
+	} else if (wait_err) {
 		snprintf(detail, sizeof(detail), "waitpid: %s",
-			 strerror(errno));
+			 strerror(wait_err));
 		report(c, t, "FAIL", seconds_since(start), detail);
 	} else if (WIFEXITED(status)) {
 		int code = WEXITSTATUS(status);
