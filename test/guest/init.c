@@ -309,6 +309,9 @@ static void __attribute__((noreturn)) init_main(void)
 		{ "trace", suite_trace, 120 },
 		{ "protected", suite_protected, 0 }, /* by tier, see below */
 		{ "gluebench", suite_gluebench, 200 },
+		/* Linux's mm selftests under TCG: the caller sets QEMU's own
+		 * time limit to match. */
+		{ "mmselftests", suite_mmselftests, 3000 },
 	};
 	const char *name, *t;
 	unsigned timeout_s = 120;
@@ -351,7 +354,7 @@ static void __attribute__((noreturn)) init_main(void)
 		       timeout_s);
 		rc = run_suite(name, fn, timeout_s);
 	} else {
-		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected, gluebench)\n",
+		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected, gluebench, mmselftests)\n",
 		       name);
 		rc = 1;
 	}
