@@ -136,6 +136,7 @@ int prot_case_swap(void);
 int prot_case_ksm(void);
 int prot_case_uffd(void);
 int prot_case_compaction(void);
+int prot_case_bpf_jit(void);
 int prot_case_refuse_kexec(void);
 int prot_case_refuse_hibernate(void);
 

@@ -7,6 +7,8 @@
  * (it is dirty again).  With the monitor forcing D on every writable leaf
  * the first half failed: nothing was ever freed.
  *
+ * bpf_jit: a JITed program is made and runs (see the case).
+ *
  * refuse_kexec, refuse_hibernate: features a distribution keeps compiled
  * in but that cannot work on monitor-owned tables are refused at run time
  * with EPERM and a kernel message naming them, and only while the
@@ -15,6 +17,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -145,4 +148,63 @@ int prot_case_refuse_hibernate(void)
 	return n ? 0
 		 : prot_fail("hibernation refused without a kernel message "
 			     "naming it");
+}
+
+/*
+ * bpf_jit: a JITed BPF program lives in the module area, whose top-level
+ * entries the kernel preallocates; the JIT must not need a new entry in
+ * the swapper root, which the monitor locked (a store there would fault).
+ */
+int prot_case_bpf_jit(void)
+{
+	struct bpf_insn prog[] = {
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 42},
+	    {.code = BPF_JMP | BPF_EXIT},
+	};
+	struct bpf_prog_info info = {0};
+	union bpf_attr a = {0}, run = {0}, get = {0};
+	char data[64] = {0};
+	int fd;
+
+	/* Absent without CONFIG_BPF_JIT; 0 by default on riscv. */
+	fd = open("/proc/sys/net/core/bpf_jit_enable", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return prot_skip("no BPF JIT: %s", strerror(errno));
+	if (write(fd, "1", 1) != 1) {
+		close(fd);
+		return prot_fail("bpf_jit_enable: %s", strerror(errno));
+	}
+	close(fd);
+	a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	a.insns = (unsigned long)prog;
+	a.insn_cnt = 2;
+	a.license = (unsigned long)"GPL";
+	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+	if (fd < 0 && errno == ENOSYS)
+		return prot_skip("the bpf syscall is not compiled in");
+	if (fd < 0)
+		return prot_fail("BPF_PROG_LOAD: %s", strerror(errno));
+	get.info.bpf_fd = fd;
+	get.info.info_len = sizeof(info);
+	get.info.info = (unsigned long)&info;
+	if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &get, sizeof(get)) != 0) {
+		close(fd);
+		return prot_fail("BPF_OBJ_GET_INFO_BY_FD: %s", strerror(errno));
+	}
+	run.test.prog_fd = fd;
+	run.test.data_in = (unsigned long)data;
+	run.test.data_size_in = sizeof(data);
+	run.test.repeat = 1;
+	if (syscall(SYS_bpf, BPF_PROG_TEST_RUN, &run, sizeof(run)) != 0) {
+		close(fd);
+		return prot_fail("BPF_PROG_TEST_RUN: %s", strerror(errno));
+	}
+	close(fd);
+	if (run.test.retval != 42)
+		return prot_fail("the program returned %u, not 42",
+				 run.test.retval);
+	if (info.jited_prog_len == 0)
+		return prot_fail("ran, but was not JITed");
+	printf("bpf_jit: %u bytes of JITed code ran\n", info.jited_prog_len);
+	return 0;
 }

@@ -70,6 +70,7 @@ static const struct pcase cases[] = {
     {"ksm", prot_case_ksm, 0, 0},
     {"uffd", prot_case_uffd, 0, 0},
     {"compaction", prot_case_compaction, 0, 0},
+    {"bpf_jit", prot_case_bpf_jit, 0, 0},
     {"refuse_kexec", prot_case_refuse_kexec, 0, 0},
     {"refuse_hibernate", prot_case_refuse_hibernate, 0, 0},
 };

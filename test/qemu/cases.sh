@@ -238,6 +238,8 @@ case_gdb() {
 source "$SECMON_REPO/test/qemu/gdb_cases.sh"
 # shellcheck source=test/qemu/protected_cases.sh
 source "$SECMON_REPO/test/qemu/protected_cases.sh"
+# shellcheck source=test/qemu/mm_cases.sh
+source "$SECMON_REPO/test/qemu/mm_cases.sh"
 
 run_qemu_cases() {
 	case_gdb
@@ -263,6 +265,8 @@ run_qemu_cases() {
 	case_too_many_harts
 	case_no_uart
 	run_protected_cases
+	# Linux's mm selftests, three boots (tools/test --mm).
+	[ "${RUN_MM:-0}" = 0 ] || run_mm_cases
 	# tools/test counts a FAIL if this line is missing: a case that
 	# crashed the runner must not hide the cases after it.
 	echo "QEMU-CASES-COMPLETE"
