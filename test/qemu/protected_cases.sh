@@ -100,7 +100,7 @@ case_protected_defconfig() {
 		"$BIOS" protected "" \
 		'debug_vm_pgtable: \[debug_vm_pgtable *\]: Validating architecture page table helpers' \
 		'secmon: pool 0x[0-9a-f]+, [0-9]+ pages' '^PASS madv_free' '^PASS refuse_kexec' \
-		'^PASS refuse_hibernate' '^PASS thp' '^PASS hugetlb$' '^PASS mremap_tables' \
+		'^PASS refuse_hibernate' '^PASS thp' '^PASS hugetlb[[:space:]]*$' '^PASS mremap_tables' \
 		'^PASS swap' '^PASS ksm' '^PASS uffd' '^PASS compaction' '^PASS bpf_jit'
 	# 4 GiB: a 1 GiB hugetlb page is a leaf in a user root.
 	QEMU_TIMEOUT=$((QEMU_TIMEOUT + 180)) PMEM=4G PK=$PDKERNEL case_protected \
