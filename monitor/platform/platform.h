@@ -99,9 +99,12 @@ struct plat_reserve {
 int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 	       size_t errlen);
 
-/* Add /reserved-memory/secmon-pool (mapped, compatible "secmon,pt-pool");
- * call before plat_fixup(), which packs the tree. */
-int plat_fixup_pool(void *fdt, const struct plat_reserve *pool, char *err,
+/* Add /reserved-memory/secmon-pool (mapped, compatible "secmon,pt-pool")
+ * and /reserved-memory/secmon-records (the monitor's page records, no-map,
+ * compatible "secmon,records"); call before plat_fixup(), which packs the
+ * tree. */
+int plat_fixup_pool(void *fdt, const struct plat_reserve *pool,
+		    const struct plat_reserve *records, char *err,
 		    size_t errlen);
 
 /*
