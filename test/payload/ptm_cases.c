@@ -114,7 +114,7 @@ static void info_cases(void)
 {
 	CHECK_EQ(SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value,
 		 1, "ptm/probe");
-	CHECK(pool_size >= 1UL << 20 && pool_size <= 32UL << 20 &&
+	CHECK(pool_size >= 1UL << 20 && pool_size <= 1UL << 30 &&
 		  !(pool_size & (PG - 1)),
 	      "ptm/pool-node-sane-size");
 	pl_printf("payload: pool 0x%lx+0x%lx\n", pool_base, pool_size);
