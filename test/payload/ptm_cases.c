@@ -448,6 +448,10 @@ static void leaf_cases(unsigned long h, unsigned long pmd, unsigned long pte)
 		     "leaf/ppn-beyond-memory");
 	leaf_refused(h, s, leaf(pl_env.mon_base, U | R), SBI_ERR_DENIED,
 		     "leaf/monitor");
+	leaf_refused(h, s, leaf(pl_env.rec_base, U | R), SBI_ERR_DENIED,
+		     "leaf/monitor-records");
+	leaf_refused(h, s, leaf(pl_env.rec_base + pl_env.rec_size - PG, U | R),
+		     SBI_ERR_DENIED, "leaf/monitor-records-last-page");
 	leaf_refused(h, s, leaf(pool_base + PG, U | R), SBI_ERR_DENIED,
 		     "leaf/pool-page");
 	leaf_refused(h, s, leaf(root_pa(h), U | R), SBI_ERR_DENIED,
