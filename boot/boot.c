@@ -39,7 +39,8 @@ __attribute__((section(".data"))) static int boot_lottery = 0;
 
 /* The PMP plan every hart applies, and the regions it encodes (banner).
  * LOCK rewrites it while other harts may be applying it: plan_lock. */
-#define PMP_REGIONS_MAX (MEMMAP_MAX_DEVICES + 5)
+/* monitor, records, pool, two kernel roots, the devices, everything else */
+#define PMP_REGIONS_MAX (MEMMAP_MAX_DEVICES + 6)
 static struct pmp_plan pmp;
 static struct pmp_region pmp_regions[PMP_REGIONS_MAX];
 static const char *pmp_what[PMP_REGIONS_MAX];
@@ -50,7 +51,7 @@ static bool tvm_on; /* set by LOCK (and cleared by a refused one) */
 /* The satp each hart saw when it last acted on a RESYNC request; read by
  * the LOCK hart after that hart's acknowledgement. */
 static unsigned long resync_satp[SECMON_MAX_HARTS];
-static struct plat_reserve pool;
+static struct plat_reserve pool, records;
 static void plan_pmp(void);
 
 #define NEXT_STAGE_MIN_SIZE (2UL << 20)
@@ -168,11 +169,17 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		   (unsigned long)plat.mtime, (unsigned long)plat.timebase_hz,
 		   bh->isa & PLAT_ISA_SSTC ? ", Sstc (stimecmp)"
 					   : ", mtimecmp");
-	con_printf("  pool     0x%lx-0x%lx (%lu MiB page-table pool), S/U: "
-		   "read-only\n",
+	con_printf("  pool     0x%lx-0x%lx (%lu MiB page-table pool, %lu "
+		   "pages), S/U: read-only\n",
 		   (unsigned long)pool.base,
 		   (unsigned long)(pool.base + pool.size - 1),
-		   (unsigned long)(pool.size >> 20));
+		   (unsigned long)(pool.size >> 20),
+		   (unsigned long)(pool.size >> 12));
+	con_printf("  records  0x%lx-0x%lx (%lu KiB: page records, %u address "
+		   "spaces max), S/U: no access\n",
+		   (unsigned long)records.base,
+		   (unsigned long)(records.base + records.size - 1),
+		   (unsigned long)(records.size >> 10), ptm_max_spaces());
 	con_printf("  devmem   %u range(s) user leaves may map:", plat.nmmio);
 	for (unsigned int i = 0; i < plat.nmmio; i++) {
 		con_printf(" 0x%lx+0x%lx", (unsigned long)plat.mmio[i].base,
@@ -344,41 +351,77 @@ static uint64_t next_stage_size(uint64_t addr)
 	return NEXT_STAGE_MIN_SIZE;
 }
 
+/* [base, base + size) is free RAM for the pool or its records: inside
+ * /memory, clear of the monitor and its FDT window, the kernel and the
+ * initrd. */
+static bool room_for(uint64_t base, uint64_t size,
+		     const struct fw_dynamic_info *fi)
+{
+	struct memmap_range mon = memmap_monitor();
+
+	return base + size > base && plat_in_ram(&plat, base, size) &&
+	       !overlaps(base, size, mon.base, mon.size + FDT_HANDOFF_SIZE) &&
+	       !overlaps(base, size, fi->next_addr,
+			 next_stage_size(fi->next_addr)) &&
+	       !(plat.initrd_end > plat.initrd_start &&
+		 overlaps(base, size, plat.initrd_start,
+			  plat.initrd_end - plat.initrd_start));
+}
+
 /*
- * The page-table pool: /chosen/secmon,pool, else the size from the kernel
- * command line (secmon.pool=), /chosen/secmon,pool-size or
- * plat_pool_default() (RAM / 32, 4 to 32 MiB), at the top of the first
- * memory range, aligned to its size so that one NAPOT PMP entry covers it.
+ * The pool: /chosen/secmon,pool, else the size from the kernel command
+ * line (secmon.pool=), /chosen/secmon,pool-size or plat_pool_default()
+ * (monitor/platform), at the top of the first memory range,
+ * aligned to its size so that one NAPOT PMP entry covers it.
  */
 static void place_pool(const struct fw_dynamic_info *fi)
 {
 	const struct plat_mem *m = &plat.mem[0];
 	uint64_t size = plat.pool_size ?: plat_pool_default(&plat);
 	uint64_t base = plat.pool_base;
-	uint64_t ksize = next_stage_size(fi->next_addr);
-	struct memmap_range mon = memmap_monitor();
 	char msg[160];
 
 	if (!base && size <= m->size) {
 		base = (m->base + m->size - size) & ~(size - 1);
 	}
-	if (!plat_in_ram(&plat, base, size) ||
-	    overlaps(base, size, mon.base, mon.size + FDT_HANDOFF_SIZE) ||
-	    overlaps(base, size, fi->next_addr, ksize) ||
-	    (plat.initrd_end > plat.initrd_start &&
-	     overlaps(base, size, plat.initrd_start,
-		      plat.initrd_end - plat.initrd_start)) ||
-	    ptm_init(base, size)) {
+	if (!room_for(base, size, fi)) {
 		con_snprintf(
 		    msg, sizeof(msg),
 		    "cannot place a 0x%lx-byte pool at 0x%lx (RAM, monitor, "
-		    "kernel, initrd, a power of two <= 32 MiB); set "
-		    "secmon.pool=SIZE, /chosen/secmon,pool-size or "
-		    "secmon,pool",
+		    "kernel, initrd); set secmon.pool=SIZE, "
+		    "/chosen/secmon,pool-size or secmon,pool",
 		    (unsigned long)size, (unsigned long)base);
 		boot_fail("page-table pool", msg);
 	}
 	pool = (struct plat_reserve){base, size};
+}
+
+/*
+ * The pool's records (page records, address-space slots, the checker's
+ * tallies; ptm_records_size()), a power of two aligned to its size (one
+ * NAPOT PMP entry): right below the pool, else right above it.
+ */
+static void place_records(const struct fw_dynamic_info *fi)
+{
+	uint64_t size = ptm_records_size(pool.size, NULL);
+	uint64_t below = (pool.base - size) & ~(size - 1);
+	uint64_t above = (pool.base + pool.size + size - 1) & ~(size - 1);
+	char msg[160];
+
+	if (size && pool.base >= size && room_for(below, size, fi)) {
+		records = (struct plat_reserve){below, size};
+	} else if (size && room_for(above, size, fi)) {
+		records = (struct plat_reserve){above, size};
+	}
+	if (!records.size ||
+	    ptm_init(pool.base, pool.size, records.base, records.size)) {
+		con_snprintf(msg, sizeof(msg),
+			     "no room for the monitor's 0x%lx bytes of page "
+			     "records next to the 0x%lx-byte pool at 0x%lx",
+			     (unsigned long)size, (unsigned long)pool.size,
+			     (unsigned long)pool.base);
+		boot_fail("page-table pool", msg);
+	}
 	ptm_set_pbmt(all_harts_have(PLAT_ISA_SVPBMT));
 }
 
@@ -480,7 +523,8 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 	}
 	check_layout(fi);
 	place_pool(fi);
-	if (plat_fixup_pool(handoff_fdt(), &pool, err, sizeof(err)) ||
+	place_records(fi);
+	if (plat_fixup_pool(handoff_fdt(), &pool, &records, err, sizeof(err)) ||
 	    plat_fixup(handoff_fdt(), &mon, err, sizeof(err))) {
 		boot_fail("device tree fix-up", err);
 	}

@@ -18,6 +18,7 @@ static struct memmap_state {
 	struct memmap_range ram[MEMMAP_MAX_RAM];
 	unsigned int nram;
 	struct memmap_range monitor;
+	struct memmap_range records;
 	struct memmap_range pool;
 	struct memmap_guard device[MEMMAP_MAX_DEVICES];
 	unsigned int ndevice;
@@ -69,6 +70,15 @@ int memmap_set_pool(uint64_t base, uint64_t size)
 		return -1;
 	}
 	memmap_state.pool = (struct memmap_range){base, size};
+	return 0;
+}
+
+int memmap_set_records(uint64_t base, uint64_t size)
+{
+	if (!valid_range(base, size)) {
+		return -1;
+	}
+	memmap_state.records = (struct memmap_range){base, size};
 	return 0;
 }
 
@@ -173,7 +183,9 @@ bool memmap_in_monitor(uint64_t base, uint64_t len)
 {
 	return base + len < base ||
 	       overlaps(base, len, memmap_state.monitor.base,
-			memmap_state.monitor.size);
+			memmap_state.monitor.size) ||
+	       overlaps(base, len, memmap_state.records.base,
+			memmap_state.records.size);
 }
 
 bool memmap_in_pool(uint64_t base, uint64_t len)
@@ -220,6 +232,11 @@ uint64_t memmap_kernel_root(unsigned int i)
 	return i < 2 ? memmap_state.kroot[i] : 0;
 }
 
+struct memmap_range memmap_records(void)
+{
+	return memmap_state.records;
+}
+
 struct memmap_range memmap_pool(void)
 {
 	return memmap_state.pool;
@@ -227,10 +244,13 @@ struct memmap_range memmap_pool(void)
 
 bool memmap_guard(unsigned int i, struct memmap_guard *g)
 {
-	/* Fixed entries first: monitor, pool, then the roots once locked. */
-	struct memmap_guard fixed[4] = {
+	/* Fixed entries first: monitor, its records, pool, then the roots
+	 * once locked. */
+	struct memmap_guard fixed[5] = {
 	    {memmap_state.monitor.base, memmap_state.monitor.size,
 	     MEMMAP_S_NONE, "monitor"},
+	    {memmap_state.records.base, memmap_state.records.size,
+	     MEMMAP_S_NONE, "monitor records"},
 	    {memmap_state.pool.base, memmap_state.pool.size, MEMMAP_S_READ,
 	     "pool"},
 	    {memmap_state.kroot[0], memmap_state.kroot[0] ? PAGE_SIZE : 0,
@@ -243,7 +263,7 @@ bool memmap_guard(unsigned int i, struct memmap_guard *g)
 	     MEMMAP_S_READ, "kernel root"},
 	};
 
-	for (unsigned int k = 0; k < 4; k++) {
+	for (unsigned int k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++) {
 		if (!fixed[k].size) {
 			continue;
 		}

@@ -3,12 +3,13 @@
  * The memory map: what each physical range is to the monitor, and the one
  * rule for memory the monitor reads or writes on S-mode's behalf.
  *
- * Boot code fills it once (RAM, the monitor's window, the page-table pool,
- * the devices only M-mode may touch); the page-table manager adds the two
- * kernel roots at LOCK. After boot only the roots change, and only under
- * the memmap lock. Every access to an S-mode buffer holds that same lock
- * from its check through its last byte, so a LOCK on another hart can never
- * turn a checked buffer into a root between the check and the access.
+ * Boot code fills it once (RAM, the monitor's window, the page-table pool
+ * and the monitor's records region for it, the devices only M-mode may
+ * touch); the page-table manager adds the two kernel roots at LOCK. After
+ * boot only the roots change, and only under the memmap lock. Every access to
+ * an S-mode buffer holds that same lock from its check through its last byte,
+ * so a LOCK on another hart can never turn a checked buffer into a root between
+ * the check and the access.
  *
  * The monitor's lock order, outermost first (docs/design.md "Locks"):
  *   1. the PTM lock (monitor/ptm/ptm_db.c): a ticket lock; waiters serve
@@ -55,6 +56,9 @@ void memmap_reset(void);
 int memmap_add_ram(uint64_t base, uint64_t size);
 int memmap_set_monitor(uint64_t base, uint64_t size);
 int memmap_set_pool(uint64_t base, uint64_t size);
+/* The page-table manager's records (ptm_init): monitor memory outside the
+ * window, so memmap_in_monitor() covers it and S/U have no access. */
+int memmap_set_records(uint64_t base, uint64_t size);
 /* MMIO registers only M-mode may touch (CLINT / ACLINT MSWI, MTIMER).
  * Adjacent or overlapping ranges are merged. */
 int memmap_add_device(uint64_t base, uint64_t size, const char *what);
@@ -69,13 +73,16 @@ void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline);
 
 /* Facts; false on wrap. A range is in RAM only inside one RAM range. */
 bool memmap_in_ram(uint64_t base, uint64_t len);
+/* The monitor's window or its records region. */
 bool memmap_in_monitor(uint64_t base, uint64_t len);
 bool memmap_in_pool(uint64_t base, uint64_t len);
 bool memmap_in_kernel_root(uint64_t base, uint64_t len);
 bool memmap_in_device(uint64_t base, uint64_t len);
 /* Inside one OS device-memory range (and not RAM by construction). */
 bool memmap_in_os_mmio(uint64_t base, uint64_t len);
+/* The window the image, data and stacks live in. */
 struct memmap_range memmap_monitor(void);
+struct memmap_range memmap_records(void);
 struct memmap_range memmap_pool(void);
 /* The kernel roots LOCK registered (i = 0 swapper, 1 trampoline), or 0. */
 uint64_t memmap_kernel_root(unsigned int i);
@@ -88,8 +95,9 @@ bool memmap_guard(unsigned int i, struct memmap_guard *g);
 
 /*
  * The rule for OS buffers: [pa, pa + len) is RAM, does not wrap, is
- * aligned to align (a power of two), and touches neither the monitor, the
- * pool, a locked kernel root nor a guarded device. len 0 is a valid empty
+ * aligned to align (a power of two), and touches neither the monitor (its
+ * window or its records), the pool, a locked kernel root nor a guarded
+ * device. len 0 is a valid empty
  * buffer if pa itself passes. Callers that need the answer to stay true
  * use the access functions below instead.
  */

@@ -181,7 +181,15 @@ static int hide_hypervisor(void *fdt)
 	return 0;
 }
 
-int plat_fixup_pool(void *fdt, const struct plat_reserve *pool, char *err,
+static int fixup_fail(char *err, size_t errlen, const char *what, int rc)
+{
+	return fail(err, errlen,
+		    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE : PLAT_ERR_FDT,
+		    what, rc);
+}
+
+int plat_fixup_pool(void *fdt, const struct plat_reserve *pool,
+		    const struct plat_reserve *records, char *err,
 		    size_t errlen)
 {
 	/* Mapped (no no-map): Linux reads its page tables through the
@@ -190,10 +198,15 @@ int plat_fixup_pool(void *fdt, const struct plat_reserve *pool, char *err,
 	    add_reservation(fdt, "secmon-pool", "secmon,pt-pool", pool, false);
 
 	if (rc) {
-		return fail(err, errlen,
-			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE
-						   : PLAT_ERR_FDT,
-			    "adding /reserved-memory/secmon-pool", rc);
+		return fixup_fail(err, errlen,
+				  "adding /reserved-memory/secmon-pool", rc);
+	}
+	/* The records are the monitor's own memory: never mapped. */
+	rc = add_reservation(fdt, "secmon-records", "secmon,records", records,
+			     true);
+	if (rc) {
+		return fixup_fail(err, errlen,
+				  "adding /reserved-memory/secmon-records", rc);
 	}
 	return PLAT_OK;
 }
@@ -204,17 +217,13 @@ int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 	int rc = add_reservation(fdt, "secmon", "secmon,monitor", mon, true);
 
 	if (rc) {
-		return fail(err, errlen,
-			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE
-						   : PLAT_ERR_FDT,
-			    "adding /reserved-memory/secmon", rc);
+		return fixup_fail(err, errlen, "adding /reserved-memory/secmon",
+				  rc);
 	}
 	rc = hide_hypervisor(fdt);
 	if (rc) {
-		return fail(err, errlen,
-			    rc == -FDT_ERR_NOSPACE ? PLAT_ERR_SPACE
-						   : PLAT_ERR_FDT,
-			    "removing 'h' from riscv,isa", rc);
+		return fixup_fail(err, errlen, "removing 'h' from riscv,isa",
+				  rc);
 	}
 	/* The OS reserves totalsize bytes; hand it no slack. */
 	rc = fdt_pack(fdt);

@@ -375,26 +375,26 @@ static void parse_test_dev(const void *fdt, struct plat_info *pi)
 	}
 }
 
-/* "secmon.pool=SIZE[K|M|G]" in bootargs: 1 and the size, 0 if absent,
- * -1 if present but not a size. */
-static int bootargs_pool(const char *args, uint64_t *size)
+/* A pool size the command line or /chosen may ask for: a power of two
+ * from PLAT_POOL_SMALLEST to PLAT_POOL_MAX (one NAPOT PMP entry). */
+static bool pool_size_ok(uint64_t v)
 {
-	static const char key[] = "secmon.pool=";
-	const char *p = args;
+	return v >= PLAT_POOL_SMALLEST && v <= PLAT_POOL_MAX && !(v & (v - 1));
+}
+
+/* The number after "secmon.pool=", with its K/M/G suffix; -1 if it is no
+ * number or larger than any pool (checked before the shift can wrap). */
+static int64_t size_value(const char *p, const char **end)
+{
 	uint64_t v = 0;
 
-	while (p && *p && strncmp(p, key, sizeof(key) - 1)) {
-		p = strchr(p, ' ');
-		p = p ? p + 1 : NULL;
-	}
-	if (!p || !*p) {
-		return 0;
-	}
-	p += sizeof(key) - 1;
 	if (*p < '0' || *p > '9') {
 		return -1;
 	}
-	for (; *p >= '0' && *p <= '9' && v < (1UL << 40); p++) {
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > PLAT_POOL_MAX) {
+			return -1;
+		}
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
 	switch (*p) {
@@ -410,13 +410,75 @@ static int bootargs_pool(const char *args, uint64_t *size)
 	default:
 		break;
 	}
-	/* A power of two the records hold: one NAPOT PMP entry. */
-	if ((*p && *p != ' ') || v < 4096 || v > PLAT_POOL_MAX ||
-	    (v & (v - 1))) {
+	*end = p;
+	return (int64_t)v;
+}
+
+/* "secmon.pool=SIZE[K|M|G]" in bootargs: 1 and the size, 0 if absent,
+ * -1 if present but not a size the monitor takes. */
+static int bootargs_pool(const char *args, uint64_t *size)
+{
+	static const char key[] = "secmon.pool=";
+	const char *p = args;
+	int64_t v;
+
+	while (p && *p && strncmp(p, key, sizeof(key) - 1)) {
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+	}
+	if (!p || !*p) {
+		return 0;
+	}
+	v = size_value(p + sizeof(key) - 1, &p);
+	if (v < 0 || (*p && *p != ' ') || !pool_size_ok((uint64_t)v)) {
 		return -1;
 	}
-	*size = v;
+	*size = (uint64_t)v;
 	return 1;
+}
+
+/* /chosen/secmon,pool = <base_hi base_lo size_hi size_lo>: a page-aligned
+ * base, a page-granular size up to PLAT_POOL_MAX. */
+static int chosen_pool(const fdt32_t *p, int len, struct plat_info *pi,
+		       char *err, size_t errlen)
+{
+	uint64_t base, size;
+
+	if (len != 16) {
+		return fail(err, errlen, PLAT_ERR_FDT,
+			    "/chosen/secmon,pool: want <base_hi base_lo "
+			    "size_hi size_lo> (16 bytes), not %d bytes",
+			    len);
+	}
+	base = read_cells(p, 2);
+	size = read_cells(p + 2, 2);
+	if ((base | size) & (PLAT_POOL_SMALLEST - 1) ||
+	    size < PLAT_POOL_SMALLEST || size > PLAT_POOL_MAX) {
+		return fail(err, errlen, PLAT_ERR_FDT,
+			    "/chosen/secmon,pool: 0x%lx bytes at 0x%lx: want "
+			    "whole pages, 4K to %luM",
+			    (unsigned long)size, (unsigned long)base,
+			    PLAT_POOL_MAX >> 20);
+	}
+	pi->pool_base = base;
+	pi->pool_size = size;
+	return PLAT_OK;
+}
+
+/* /chosen/secmon,pool-size = <size> (one cell or two). */
+static int chosen_pool_size(const fdt32_t *p, int len, struct plat_info *pi,
+			    char *err, size_t errlen)
+{
+	uint64_t size = len == 4 || len == 8 ? read_cells(p, len / 4) : 0;
+
+	if (!pool_size_ok(size)) {
+		return fail(err, errlen, PLAT_ERR_FDT,
+			    "/chosen/secmon,pool-size: want one or two cells "
+			    "holding a power of two from 4K to %luM",
+			    PLAT_POOL_MAX >> 20);
+	}
+	pi->pool_size = size;
+	return PLAT_OK;
 }
 
 /* Optional page-table pool placement (docs/abi.md "The pool"). */
@@ -432,10 +494,8 @@ static int parse_pool(const void *fdt, struct plat_info *pi, char *err,
 		return PLAT_OK;
 	}
 	p = fdt_getprop(fdt, chosen, "secmon,pool", &len);
-	if (p && len == 16) {
-		pi->pool_base = read_cells(p, 2);
-		pi->pool_size = read_cells(p + 2, 2);
-		return PLAT_OK;
+	if (p) {
+		return chosen_pool(p, len, pi, err, errlen);
 	}
 	args = fdt_getprop(fdt, chosen, "bootargs", &len);
 	rc = args && len > 0 && !args[len - 1]
@@ -448,8 +508,8 @@ static int parse_pool(const void *fdt, struct plat_info *pi, char *err,
 			    PLAT_POOL_MAX >> 20);
 	}
 	p = fdt_getprop(fdt, chosen, "secmon,pool-size", &len);
-	if (!rc && p && (len == 4 || len == 8)) {
-		pi->pool_size = read_cells(p, len / 4);
+	if (!rc && p) {
+		return chosen_pool_size(p, len, pi, err, errlen);
 	}
 	return PLAT_OK;
 }
@@ -461,7 +521,7 @@ uint64_t plat_pool_default(const struct plat_info *pi)
 	for (unsigned int i = 0; i < pi->nmem; i++) {
 		ram += pi->mem[i].size;
 	}
-	while (size > PLAT_POOL_MIN && size > ram / 32) {
+	while (size > PLAT_POOL_MIN && size > ram / PLAT_POOL_RAM_SHARE) {
 		size >>= 1;
 	}
 	return size;

@@ -99,18 +99,25 @@ struct plat_reserve {
 int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 	       size_t errlen);
 
-/* Add /reserved-memory/secmon-pool (mapped, compatible "secmon,pt-pool");
- * call before plat_fixup(), which packs the tree. */
-int plat_fixup_pool(void *fdt, const struct plat_reserve *pool, char *err,
+/* Add /reserved-memory/secmon-pool (mapped, compatible "secmon,pt-pool")
+ * and /reserved-memory/secmon-records (the monitor's page records, no-map,
+ * compatible "secmon,records"); call before plat_fixup(), which packs the
+ * tree. */
+int plat_fixup_pool(void *fdt, const struct plat_reserve *pool,
+		    const struct plat_reserve *records, char *err,
 		    size_t errlen);
 
 /*
- * The pool's default size: 1/32 of all RAM, rounded down to a power of
+ * The pool's default size: 1/64 of all RAM, rounded down to a power of
  * two (one NAPOT PMP entry), at least PLAT_POOL_MIN and at most
- * PLAT_POOL_MAX (what the monitor's page records are sized for).
+ * PLAT_POOL_MAX: 4 MiB up to 256 MiB of RAM, 64 MiB with 4 GiB, 1 GiB
+ * from 64 GiB on (docs/design.md "Pool size"). An override (secmon.pool=,
+ * /chosen) may ask for PLAT_POOL_SMALLEST to PLAT_POOL_MAX.
  */
+#define PLAT_POOL_RAM_SHARE 64
 #define PLAT_POOL_MIN (4UL << 20)
-#define PLAT_POOL_MAX (32UL << 20)
+#define PLAT_POOL_MAX (1UL << 30)
+#define PLAT_POOL_SMALLEST (4UL << 10)
 uint64_t plat_pool_default(const struct plat_info *pi);
 
 /* True if [base, base+len) lies inside one /memory range, without wrap. */

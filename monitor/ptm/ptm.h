@@ -14,20 +14,42 @@
 
 #include <secmon/abi.h>
 
-/* Largest pool the per-page records are sized for: 32 MiB. */
-#define PTM_MAX_POOL_PAGES 8192
-#define PTM_MAX_AS 1024
 #define PTM_PAGE_SIZE 4096UL
+/*
+ * The page records, address-space slots and the checker's tallies live in
+ * a monitor-private "records" region that boot code carves out of RAM for
+ * the pool it placed (ptm_records_size()). A handle names its root by a
+ * 32-bit page index, so a pool has at most 2^32 - 1 pages; the slots are
+ * one per pool page (every address space owns its root page), at most
+ * what a page record's 16-bit owner field names.
+ */
+#define PTM_MAX_POOL_PAGES 0xffffffffUL
+#define PTM_MAX_SLOTS 65536U
 /* Handles carry a 31-bit generation (bit 63 of a handle is 0); the last
  * one is never followed by a reused value: AS_CREATE refuses instead. */
 #define PTM_GEN_MAX 0x7fffffffU
 /* BATCH entries copied out of OS memory at a time (on the stack). */
 #define PTM_BATCH_CHUNK 16
 
-/* Boot: take the pool [base, base + size) (page aligned, zeroed here). */
-int ptm_init(uint64_t base, uint64_t size);
+/*
+ * The records region a pool of pool_size bytes needs: its size, a power of
+ * two of at least one page (so that one NAPOT PMP entry covers it when it
+ * is aligned to its size), or 0 if pool_size is no pool (0, not page
+ * granular, more than PTM_MAX_POOL_PAGES). *nslots (if not NULL) gets the
+ * number of address-space slots the records hold.
+ */
+uint64_t ptm_records_size(uint64_t pool_size, uint32_t *nslots);
+/*
+ * Boot: take the pool [base, base + size) and the records region
+ * [rbase, rbase + rsize), at least ptm_records_size(size) bytes, page
+ * aligned, apart from the pool; both zeroed here. S-mode must never reach
+ * the records (memmap lists them as monitor memory).
+ */
+int ptm_init(uint64_t base, uint64_t size, uint64_t rbase, uint64_t rsize);
 uint64_t ptm_pool_base(void);
 uint64_t ptm_pool_size(void);
+/* Address-space slots (0 before ptm_init). */
+uint32_t ptm_max_spaces(void);
 bool ptm_in_pool(uint64_t pa, uint64_t len);
 /* Boot, after ptm_init: every hart implements Svpbmt and has it enabled
  * (menvcfg.PBMTE), so user leaves may carry a PBMT value (NC, IO). */

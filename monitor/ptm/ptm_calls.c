@@ -211,13 +211,19 @@ long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper, uint64_t tramp,
 	return refuse(rc);
 }
 
+/* Next free slot from a rotating cursor (moved on when the slot is
+ * taken), as find_free() does for pages: O(1) while most slots are free,
+ * never more than one pass. */
 static bool free_slot(unsigned *slot)
 {
-	for (unsigned s = 0; s < PTM_MAX_AS; s++) {
+	uint32_t s = ptm.slot_cursor;
+
+	for (uint32_t n = 0; n < ptm.nslots; n++) {
 		if (ptm.as[s].state == AS_FREE) {
 			*slot = s;
 			return true;
 		}
+		s = s + 1 == ptm.nslots ? 0 : s + 1;
 	}
 	return false;
 }
@@ -242,6 +248,7 @@ static long as_create_locked(unsigned long self, unsigned long *handle)
 	if (!free_slot(&slot) || !db_take(self, &idx)) {
 		return SBI_ERR_NO_SHMEM;
 	}
+	ptm.slot_cursor = slot + 1 == ptm.nslots ? 0 : slot + 1;
 	ptm.as[slot].gen = ++ptm.last_gen;
 	ptm.as[slot].state = AS_LIVE;
 	ptm.as[slot].root = idx;
@@ -544,7 +551,7 @@ static void fill_global(struct secmon_stats *s)
 		s->root_pages += ptm.page[i].state == PG_ROOT;
 		s->table_pages_all += ptm.page[i].state == PG_TABLE;
 	}
-	for (unsigned a = 0; a < PTM_MAX_AS; a++) {
+	for (uint32_t a = 0; a < ptm.nslots; a++) {
 		s->live_as += ptm.as[a].state == AS_LIVE;
 		s->zombie_as += ptm.as[a].state == AS_ZOMBIE;
 	}

@@ -58,7 +58,7 @@ static long check_entries(uint32_t idx, char *msg, size_t len)
 			tl.parents[ci] += tl.parents[ci] < 255;
 		}
 		if (pte_is_leaf(t[i])) {
-			tl.leaf_entries[p->owner]++;
+			tl.as[p->owner].leaf_entries++;
 		}
 	}
 	if (valid != p->count) {
@@ -97,8 +97,8 @@ static long check_page(uint32_t idx, char *msg, size_t len)
 	default:
 		FAIL("page %u: unknown state %u", idx, p->state);
 	}
-	tl.pages[p->owner]++;
-	tl.level_pages[p->owner][p->level]++;
+	tl.as[p->owner].pages++;
+	tl.as[p->owner].level_pages[p->level]++;
 	return check_entries(idx, msg, len);
 }
 
@@ -118,18 +118,19 @@ static long check_links(char *msg, size_t len)
 
 static long check_spaces(char *msg, size_t len)
 {
-	for (unsigned s = 0; s < PTM_MAX_AS; s++) {
+	for (uint32_t s = 0; s < ptm.nslots; s++) {
 		const struct ptm_as *as = &ptm.as[s];
+		const struct ptm_tally_as *t = &tl.as[s];
 
-		if (as->pages != tl.pages[s] ||
-		    as->leaf_entries != tl.leaf_entries[s]) {
+		if (as->pages != t->pages ||
+		    as->leaf_entries != t->leaf_entries) {
 			FAIL("slot %u: books say %u pages/%lu leaves, pool has "
 			     "%u/%lu",
 			     s, as->pages, (unsigned long)as->leaf_entries,
-			     tl.pages[s], (unsigned long)tl.leaf_entries[s]);
+			     t->pages, (unsigned long)t->leaf_entries);
 		}
 		for (int l = 0; l < 3; l++) {
-			if (as->level_pages[l] != tl.level_pages[s][l]) {
+			if (as->level_pages[l] != t->level_pages[l]) {
 				FAIL("slot %u: level %d count wrong", s, l);
 			}
 		}
@@ -143,12 +144,24 @@ static long check_spaces(char *msg, size_t len)
 	return SBI_SUCCESS;
 }
 
+/* Zero the tallies (their arrays sit in the records region). */
+static void tally_reset(void)
+{
+	memset(tl.as, 0, ptm.nslots * sizeof(*tl.as));
+	memset(tl.parents, 0, ptm.npages);
+	tl.nfree = 0;
+	tl.nquarantine = 0;
+}
+
 static long check_locked(char *msg, size_t len)
 {
 	long rc = SBI_SUCCESS;
 
 	msg[0] = '\0';
-	memset(&tl, 0, sizeof(tl));
+	if (!ptm.npages) {
+		return SBI_SUCCESS; /* no pool: nothing to check */
+	}
+	tally_reset();
 	for (uint32_t i = 0; i < ptm.npages && !rc; i++) {
 		rc = check_page(i, msg, len);
 	}

@@ -58,26 +58,104 @@ bool db_index(uint64_t pa, uint32_t *idx)
 	return true;
 }
 
-int ptm_init(uint64_t base, uint64_t size)
-{
-	uint64_t n = size / PTM_PAGE_SIZE;
+/* Where each array sits in the records region, and the bytes it needs. */
+struct records_layout {
+	uint32_t npages, nslots;
+	uint64_t as_off, tally_off, parents_off, end;
+};
 
-	if ((base | size) & (PTM_PAGE_SIZE - 1) || n == 0 ||
-	    n > PTM_MAX_POOL_PAGES || !arch_phys_ptr(base, size)) {
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static bool records_layout(uint64_t pool_size, struct records_layout *l)
+{
+	uint64_t n = pool_size / PTM_PAGE_SIZE;
+
+	if (!n || pool_size & (PTM_PAGE_SIZE - 1) || n > PTM_MAX_POOL_PAGES) {
+		return false;
+	}
+	l->npages = (uint32_t)n;
+	l->nslots = n < PTM_MAX_SLOTS ? (uint32_t)n : PTM_MAX_SLOTS;
+	l->as_off =
+	    align_up(n * sizeof(struct ptm_page), _Alignof(struct ptm_as));
+	l->tally_off = align_up(l->as_off + l->nslots * sizeof(struct ptm_as),
+				_Alignof(struct ptm_tally_as));
+	l->parents_off = l->tally_off + l->nslots * sizeof(struct ptm_tally_as);
+	l->end = l->parents_off + n;
+	return true;
+}
+
+uint64_t ptm_records_size(uint64_t pool_size, uint32_t *nslots)
+{
+	struct records_layout l;
+	uint64_t size = PTM_PAGE_SIZE;
+
+	if (!records_layout(pool_size, &l)) {
+		return 0;
+	}
+	while (size < l.end) {
+		size <<= 1;
+	}
+	if (nslots) {
+		*nslots = l.nslots;
+	}
+	return size;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+static bool init_args_ok(uint64_t base, uint64_t size, uint64_t rbase,
+			 uint64_t rsize)
+{
+	uint64_t need = ptm_records_size(size, NULL);
+
+	return !((base | rbase | rsize) & (PTM_PAGE_SIZE - 1)) && need &&
+	       rsize >= need && base + size > base && rbase + rsize > rbase &&
+	       !overlaps(base, size, rbase, rsize) &&
+	       arch_phys_ptr(base, size) && arch_phys_ptr(rbase, rsize);
+}
+
+/* Point the database's arrays into the zeroed records region. */
+static void records_attach(uint64_t rbase, const struct records_layout *l)
+{
+	uint8_t *r = arch_phys_ptr(rbase, l->end);
+
+	ptm.page = (struct ptm_page *)r;
+	ptm.as = (struct ptm_as *)(r + l->as_off);
+	ptm.tally.as = (struct ptm_tally_as *)(r + l->tally_off);
+	ptm.tally.parents = r + l->parents_off;
+	ptm.npages = l->npages;
+	ptm.nslots = l->nslots;
+}
+
+int ptm_init(uint64_t base, uint64_t size, uint64_t rbase, uint64_t rsize)
+{
+	struct records_layout l;
+
+	if (!init_args_ok(base, size, rbase, rsize) ||
+	    !records_layout(size, &l)) {
 		return -1;
 	}
-	if (memmap_set_pool(base, size)) {
+	if (memmap_set_pool(base, size) || memmap_set_records(rbase, rsize)) {
 		return -1;
 	}
 	memset(&ptm, 0, sizeof(ptm));
+	memset(arch_phys_ptr(rbase, rsize), 0, rsize);
+	memset(arch_phys_ptr(base, size), 0, size);
 	ptm.base = base;
-	ptm.npages = (uint32_t)n;
-	ptm.nfree = (uint32_t)n;
+	ptm.rbase = rbase;
+	ptm.rsize = rsize;
+	records_attach(rbase, &l);
+	ptm.nfree = l.npages;
 	/* Generation 0 is never used, so no valid handle is 0. */
-	for (unsigned s = 0; s < PTM_MAX_AS; s++) {
+	for (uint32_t s = 0; s < ptm.nslots; s++) {
 		ptm.as[s].gen = 1;
 	}
-	memset(arch_phys_ptr(base, size), 0, size);
 	return 0;
 }
 
@@ -94,6 +172,11 @@ uint64_t ptm_pool_base(void)
 uint64_t ptm_pool_size(void)
 {
 	return (uint64_t)ptm.npages * PTM_PAGE_SIZE;
+}
+
+uint32_t ptm_max_spaces(void)
+{
+	return ptm.nslots;
 }
 
 bool ptm_in_pool(uint64_t pa, uint64_t len)

@@ -61,22 +61,30 @@ enum ptm_as_state {
 struct ptm_as {
 	uint32_t gen; /* bumped when the slot is released */
 	uint32_t root; /* pool page index of the root */
-	uint16_t pages; /* pool pages owned, root included */
-	uint16_t level_pages[3]; /* of those, per level */
+	uint32_t pages; /* pool pages owned, root included */
+	uint32_t level_pages[3]; /* of those, per level */
 	uint32_t leaf_entries; /* valid leaf PTEs */
 	uint8_t state; /* enum ptm_as_state */
 	uint64_t leaf_pages; /* mapped data, 4 KiB units */
 };
-_Static_assert(PTM_MAX_POOL_PAGES <= 65535, "page counts fit uint16_t");
+/* Page counts are bounded by the pool's pages, page indices by 32 bits. */
+_Static_assert(PTM_MAX_POOL_PAGES <= UINT32_MAX, "page counts fit uint32_t");
+/* Every slot number fits a page record's owner field. */
+_Static_assert(PTM_MAX_SLOTS - 1 <= UINT16_MAX, "slots fit ptm_page.owner");
+
+/* ptm_check's tally of one slot, re-derived from the pool bytes. */
+struct ptm_tally_as {
+	uint32_t pages;
+	uint32_t level_pages[3];
+	uint32_t leaf_entries;
+};
 
 /* ptm_check's tallies: scratch that only the checker uses, guarded by the
- * PTM lock like everything else here (no state of its own between calls). */
+ * PTM lock like everything else here (no state of its own between calls).
+ * The arrays live in the records region. */
 struct ptm_check_tally {
-	uint16_t pages[PTM_MAX_AS];
-	uint16_t level_pages[PTM_MAX_AS][3];
-	uint32_t leaf_entries[PTM_MAX_AS];
-	uint8_t parents[PTM_MAX_POOL_PAGES]; /* saturates; 1 is the only good
-						value */
+	struct ptm_tally_as *as; /* [nslots] */
+	uint8_t *parents; /* [npages]; saturates, 1 is the only good value */
 	uint32_t nfree, nquarantine;
 };
 
@@ -86,6 +94,9 @@ struct ptm_db {
 	uint32_t nfree;
 	uint32_t nquarantine;
 	uint32_t cursor; /* where the next free-page search starts */
+	uint32_t nslots; /* address-space slots in the records */
+	uint32_t slot_cursor; /* where the next free-slot search starts */
+	uint64_t rbase, rsize; /* the records region */
 	bool locked;
 	bool pbmt; /* every hart has Svpbmt on: leaves may carry PBMT */
 	uint64_t kroot[2];
@@ -93,8 +104,8 @@ struct ptm_db {
 	uint64_t khole[2]; /* freed part of the image: [0], [1]; kend if none */
 	uint64_t kernel_half[256]; /* swapper's entries 256..511 at LOCK */
 	uint64_t hart_satp[SECMON_MAX_HARTS];
-	struct ptm_page page[PTM_MAX_POOL_PAGES];
-	struct ptm_as as[PTM_MAX_AS];
+	struct ptm_page *page; /* [npages], in the records region */
+	struct ptm_as *as; /* [nslots], in the records region */
 	uint64_t calls, refused, satp_writes, satp_refused, sfences, flushes;
 	uint32_t last_gen; /* the last AS generation handed out */
 	struct ptm_check_tally tally; /* ptm_check only */

@@ -136,7 +136,7 @@ static uint64_t gen_handle(struct input *in)
 /* A physical address a leaf could point at. */
 static uint64_t gen_target(struct input *in)
 {
-	unsigned sel = in_u8(in) % 14;
+	unsigned sel = in_u8(in) % 15;
 	uint64_t k = in_u8(in);
 
 	switch (sel) {
@@ -164,6 +164,8 @@ static uint64_t gen_target(struct input *in)
 		return FZ_RAM1 + FZ_RAM1_SIZE - (k % 2) * (2UL << 20);
 	case 12:
 		return FZ_RAM0 + ((in_u64(in) % FZ_RAM0_SIZE) & ~0xfffUL);
+	case 13:
+		return FZ_RECORDS + (k % 2) * PG_SIZE; /* or the page above */
 	default:
 		return in_u64(in) << 12;
 	}
@@ -341,7 +343,7 @@ static uint64_t gen_slot(struct input *in, int a)
 /* Buffers for BATCH and STATS: mostly good, some bad in every way. */
 static uint64_t gen_buffer(struct input *in, uint64_t len)
 {
-	unsigned sel = in_u8(in) % 16;
+	unsigned sel = in_u8(in) % 17;
 	uint64_t off = (in_u16(in) * 8UL) % (FZ_BUF_SIZE - 4096);
 
 	switch (sel) {
@@ -361,6 +363,8 @@ static uint64_t gen_buffer(struct input *in, uint64_t len)
 		return FZ_RAM0 + FZ_RAM0_SIZE - len + 8 * (in_u8(in) % 3);
 	case 14:
 		return FZ_RAM1 + FZ_RAM1_SIZE - len + 8 * (in_u8(in) % 3);
+	case 15:
+		return FZ_RECORDS - len + 8 * (in_u8(in) % 3);
 	default:
 		return in_u64(in) & ~7UL;
 	}
@@ -381,6 +385,7 @@ static bool writable_buffer(uint64_t pa, uint64_t len)
 		    pa + len >= pa);
 
 	return ram && !overlaps(pa, len, FZ_MON, FZ_MON_SIZE) &&
+	       !overlaps(pa, len, FZ_RECORDS, FZ_RECORDS_SIZE) &&
 	       !overlaps(pa, len, FZ_POOL, FZ_POOL_PAGES * PG_SIZE) &&
 	       !overlaps(pa, len, FZ_KSTART, FZ_ZERO + PG_SIZE - FZ_KSTART) &&
 	       !(m.locked && (overlaps(pa, len, m.kroot[0], PG_SIZE) ||
@@ -800,7 +805,10 @@ static void machine_reset(void)
 		fake_hart_state(h)->ptm_flushes = 0;
 	}
 	memmap_set_kernel_roots(0, 0); /* the last input's LOCK */
-	if (ptm_init(FZ_POOL, FZ_POOL_PAGES * PG_SIZE)) {
+	if (ptm_records_size(FZ_POOL_PAGES * PG_SIZE, NULL) !=
+		FZ_RECORDS_SIZE ||
+	    ptm_init(FZ_POOL, FZ_POOL_PAGES * PG_SIZE, FZ_RECORDS,
+		     FZ_RECORDS_SIZE)) {
 		fail("ptm_init");
 	}
 	m_reset();

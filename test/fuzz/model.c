@@ -65,6 +65,13 @@ static bool in_pool(uint64_t pa, uint64_t len)
 	return overlap(pa, len, FZ_POOL, FZ_POOL_PAGES * PG_SIZE);
 }
 
+/* The monitor's window or its records. */
+static bool in_monitor(uint64_t pa, uint64_t len)
+{
+	return overlap(pa, len, FZ_MON, FZ_MON_SIZE) ||
+	       overlap(pa, len, FZ_RECORDS, FZ_RECORDS_SIZE);
+}
+
 bool m_pool_index(uint64_t pa, unsigned *idx)
 {
 	if (pa < FZ_POOL || pa >= FZ_POOL + FZ_POOL_PAGES * PG_SIZE) {
@@ -167,8 +174,7 @@ static unsigned pages_of(int a)
 static bool root_ok(uint64_t pa)
 {
 	return !(pa & (PG_SIZE - 1)) && in_ram(pa, PG_SIZE) &&
-	       !overlap(pa, PG_SIZE, FZ_MON, FZ_MON_SIZE) &&
-	       !in_pool(pa, PG_SIZE);
+	       !in_monitor(pa, PG_SIZE) && !in_pool(pa, PG_SIZE);
 }
 
 /* What LOCK reads once the roots are protected: an empty user half; no
@@ -188,8 +194,7 @@ static long root_contents(uint64_t pa)
 			return SBI_ERR_DENIED;
 		}
 		if ((e & 1) && !leaf &&
-		    (in_pool(to, PG_SIZE) ||
-		     overlap(to, PG_SIZE, FZ_MON, FZ_MON_SIZE))) {
+		    (in_pool(to, PG_SIZE) || in_monitor(to, PG_SIZE))) {
 			return SBI_ERR_DENIED;
 		}
 	}
@@ -432,7 +437,7 @@ static long check_leaf(int level, uint64_t val)
 	    (val & G) || !in_ram(pa, size)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	if (overlap(pa, size, FZ_MON, FZ_MON_SIZE) || in_pool(pa, size) ||
+	if (in_monitor(pa, size) || in_pool(pa, size) ||
 	    overlap(pa, size, m.kroot[0], PG_SIZE) ||
 	    overlap(pa, size, m.kroot[1], PG_SIZE)) {
 		return SBI_ERR_DENIED;
@@ -518,8 +523,8 @@ bool m_buffer_ok(uint64_t pa, uint64_t len)
 {
 	/* An empty buffer is judged by its first byte. */
 	len = len ? len : 1;
-	return !(pa & 7) && in_ram(pa, len) &&
-	       !overlap(pa, len, FZ_MON, FZ_MON_SIZE) && !in_pool(pa, len) &&
+	return !(pa & 7) && in_ram(pa, len) && !in_monitor(pa, len) &&
+	       !in_pool(pa, len) &&
 	       !(m.locked && (overlap(pa, len, m.kroot[0], PG_SIZE) ||
 			      overlap(pa, len, m.kroot[1], PG_SIZE)));
 }

@@ -34,6 +34,9 @@
 #define FZ_ZERO 0x80301000UL  /* an empty page: a legal root too */
 #define FZ_POOL 0x80400000UL
 #define FZ_POOL_PAGES 24
+/* The pool's records (monitor memory): one page right below it. */
+#define FZ_RECORDS (FZ_POOL - 0x1000UL)
+#define FZ_RECORDS_SIZE 0x1000UL
 #define FZ_SCRATCH 0x80500000UL /* the checker's own STATS buffer */
 #define FZ_USER 0x80600000UL    /* 2 MiB of user data */
 #define FZ_HARTS 8

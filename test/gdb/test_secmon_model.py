@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import secmon_model as M  # noqa: E402
 
 POOL, NPAGES, RAM = 0x8F000000, 16, (0x80000000, 0x10000000)
+RECORDS = POOL - 0x1000  # the monitor's page records, right below the pool
 DATA = 0x80600000
 KHALF = [0] * 256
 KHALF[254] = (0x80000000 >> 12) << 10 | 0xEF  # a kernel gigapage (V R W X G A D)
@@ -55,7 +56,8 @@ class Machine:
                              kroot=(0x80224000, 0x80223000),
                              kstart=0x80200000, kend=0x80226000,
                              kernel_half=list(KHALF), ram=[RAM],
-                             monitor=(0x80000000, 0x40000))
+                             monitor=(0x80000000, 0x40000),
+                             records=(RECORDS, 0x1000))
 
     def read_table(self, pa):
         if pa not in self.mem:
@@ -125,6 +127,22 @@ def _():
     return corrupted(
         lambda m: m.mem[POOL + 2 * M.PAGE].__setitem__(9, leaf(0x80001000)),
         "maps monitor memory")
+
+
+@test("check-leaf-maps-monitor-records")
+def _():
+    return corrupted(
+        lambda m: m.mem[POOL + 2 * M.PAGE].__setitem__(9, leaf(RECORDS)),
+        "maps monitor memory 0x%x" % RECORDS)
+
+
+@test("walk-leaf-maps-monitor-records")
+def _():
+    m = Machine()
+    m.mem[POOL + 2 * M.PAGE][9] = leaf(RECORDS)
+    m.mon.pages[2].count += 1
+    w = m.walk()
+    return expect(w.violations, "maps monitor memory")
 
 
 def with_devices(m):

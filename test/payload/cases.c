@@ -259,6 +259,11 @@ void suite_srst_dbcn(void)
 	CHECK(r.error == 0 && r.value == 0, "dbcn/read-nothing-waiting");
 	r = SBI3(SBI_EXT_DBCN, SBI_DBCN_READ, 8, pl_env.mon_base, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "dbcn/read-into-monitor");
+	r = SBI3(SBI_EXT_DBCN, SBI_DBCN_WRITE, 16, pl_env.rec_base, 0);
+	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "dbcn/write-from-records");
+	r = SBI3(SBI_EXT_DBCN, SBI_DBCN_READ, 8,
+		 pl_env.rec_base + pl_env.rec_size - 8, 0);
+	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "dbcn/read-into-records");
 	r = SBI1(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, '\n');
 	CHECK_EQ(r.error, 0, "dbcn/write-byte");
 	r = SBI0(SBI_EXT_DBCN, 3);
@@ -272,6 +277,32 @@ void suite_srst_dbcn(void)
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "srst/reserved-reason");
 	r = SBI2(SBI_EXT_SRST, 1, 0, 0);
 	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED, "srst/unknown-fid");
+}
+
+/* The cause of an S-mode load (or store) at pa: -1 if none. */
+static long probe_cause(unsigned long pa, bool store)
+{
+	pl_expect_trap();
+	if (store) {
+		pl_probe_store(pa, 0xdead);
+	} else {
+		(void)pl_probe_load(pa);
+	}
+	return (long)pl_trap_result().cause;
+}
+
+/* The monitor's records (next to the pool, outside its window) are PMP
+ * no-access for S-mode too, first byte to last. */
+static void records_no_access(void)
+{
+	unsigned long b = pl_env.rec_base, n = pl_env.rec_size;
+
+	CHECK(b && n >= 4096 && !(n & (n - 1)) && !(b & (n - 1)),
+	      "pmp/records-node-napot");
+	CHECK_EQ(probe_cause(b, false), 5, "pmp/load-records-faults");
+	CHECK_EQ(probe_cause(b + n - 8, true), 7, "pmp/store-records-faults");
+	CHECK_EQ(probe_cause(b - 8, false), -1,
+		 "pmp/ram-below-records-readable");
 }
 
 void suite_traps(void)
@@ -294,6 +325,7 @@ void suite_traps(void)
 	t = pl_trap_result();
 	CHECK_EQ(t.cause, -1, "pmp/ram-after-monitor-readable");
 	(void)before;
+	records_no_access();
 	/* A non-delegated exception comes back as hardware would deliver it. */
 	pl_expect_trap();
 	pl_probe_csrr_mscratch();

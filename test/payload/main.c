@@ -92,6 +92,9 @@ static void find_env(unsigned long hartid, const void *fdt)
 	node = fdt_node_offset_by_compatible(fdt, node, "secmon,monitor");
 	pl_env.mon_base =
 	    node >= 0 ? read_reg0(fdt, node, &pl_env.mon_size) : 0;
+	node = fdt_node_offset_by_compatible(fdt, -1, "secmon,records");
+	pl_env.rec_base =
+	    node >= 0 ? read_reg0(fdt, node, &pl_env.rec_size) : 0;
 	cpus = fdt_path_offset(fdt, "/cpus");
 	fdt_for_each_subnode (node, fdt, cpus) {
 		const char *t = fdt_getprop(fdt, node, "device_type", NULL);
@@ -183,9 +186,11 @@ void pl_main(unsigned long hartid, const void *fdt)
 {
 	pl_printf("payload: secmon S-mode test payload on hart %lu\n", hartid);
 	find_env(hartid, fdt);
-	pl_printf("payload: %lu harts, RAM 0x%lx+0x%lx, monitor 0x%lx+0x%lx\n",
+	pl_printf("payload: %lu harts, RAM 0x%lx+0x%lx, monitor 0x%lx+0x%lx, "
+		  "records 0x%lx+0x%lx\n",
 		  pl_env.nharts, pl_env.ram_base, pl_env.ram_size,
-		  pl_env.mon_base, pl_env.mon_size);
+		  pl_env.mon_base, pl_env.mon_size, pl_env.rec_base,
+		  pl_env.rec_size);
 	if (pl_bootargs_has("secmon.payload=bench")) {
 		pl_bench();
 		pl_bench_ptm(); /* does not return on secmon */

@@ -107,6 +107,8 @@ struct pl_env {
 	unsigned long nharts;
 	unsigned long ram_base, ram_size;
 	unsigned long mon_base, mon_size; /* /reserved-memory/secmon */
+	/* /reserved-memory/secmon-records: the monitor's page records */
+	unsigned long rec_base, rec_size;
 	const void *fdt;
 };
 extern struct pl_env pl_env;

@@ -114,7 +114,7 @@ static void info_cases(void)
 {
 	CHECK_EQ(SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value,
 		 1, "ptm/probe");
-	CHECK(pool_size >= 1UL << 20 && pool_size <= 32UL << 20 &&
+	CHECK(pool_size >= 1UL << 20 && pool_size <= 1UL << 30 &&
 		  !(pool_size & (PG - 1)),
 	      "ptm/pool-node-sane-size");
 	pl_printf("payload: pool 0x%lx+0x%lx\n", pool_base, pool_size);
@@ -448,6 +448,10 @@ static void leaf_cases(unsigned long h, unsigned long pmd, unsigned long pte)
 		     "leaf/ppn-beyond-memory");
 	leaf_refused(h, s, leaf(pl_env.mon_base, U | R), SBI_ERR_DENIED,
 		     "leaf/monitor");
+	leaf_refused(h, s, leaf(pl_env.rec_base, U | R), SBI_ERR_DENIED,
+		     "leaf/monitor-records");
+	leaf_refused(h, s, leaf(pl_env.rec_base + pl_env.rec_size - PG, U | R),
+		     SBI_ERR_DENIED, "leaf/monitor-records-last-page");
 	leaf_refused(h, s, leaf(pool_base + PG, U | R), SBI_ERR_DENIED,
 		     "leaf/pool-page");
 	leaf_refused(h, s, leaf(root_pa(h), U | R), SBI_ERR_DENIED,

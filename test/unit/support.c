@@ -8,6 +8,7 @@
 #include "hart.h"
 #include "hsm.h"
 #include "memmap.h"
+#include "ptm_internal.h"
 
 #ifndef TEST_DTB_DIR
 #error "TEST_DTB_DIR must name the directory of the compiled test trees"
@@ -55,6 +56,9 @@ void test_boot(const char *dtb, unsigned long boot_hart)
 	}
 	plat.nmem = 1;
 	plat.mem[0] = (struct plat_mem){FAKE_RAM_BASE, FAKE_RAM_SIZE};
+	/* No pool yet: the last test's records may be gone with the fake's
+	 * high RAM. */
+	memset(&ptm, 0, sizeof(ptm));
 	memmap_reset();
 	if (memmap_add_ram(FAKE_RAM_BASE, FAKE_RAM_SIZE) ||
 	    memmap_set_monitor(TEST_MON_BASE, TEST_MON_SIZE)) {

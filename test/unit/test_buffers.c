@@ -23,8 +23,12 @@ struct region {
 #define STRADDLE 8UL
 
 static const struct region forbidden[] = {
-    {"monitor", TEST_MON_BASE + 0x1000}, {"pool", PT_POOL},
-    {"pool middle", PT_POOL + 0x3000},	 {"swapper root", PT_SWAPPER},
+    {"monitor", TEST_MON_BASE + 0x1000},
+    {"monitor records", PT_RECORDS},
+    {"records' last page", PT_POOL - PTM_PAGE_SIZE},
+    {"pool", PT_POOL},
+    {"pool middle", PT_POOL + 0x3000},
+    {"swapper root", PT_SWAPPER},
     {"trampoline root", PT_TRAMP},
 };
 #define NFORBIDDEN (sizeof(forbidden) / sizeof(forbidden[0]))
@@ -180,15 +184,17 @@ static void test_memmap_rule(void)
 	while (memmap_guard(n, &g)) {
 		n++;
 	}
-	/* monitor, pool, two roots, two device blocks */
-	CHECK_EQ(n, 6);
+	/* monitor, records, pool, two roots, two device blocks */
+	CHECK_EQ(n, 7);
 	CHECK(memmap_guard(0, &g) && g.base == TEST_MON_BASE &&
 	      g.s_access == MEMMAP_S_NONE);
-	CHECK(memmap_guard(1, &g) && g.base == PT_POOL &&
+	CHECK(memmap_guard(1, &g) && g.base == PT_RECORDS &&
+	      g.size == PT_POOL - PT_RECORDS && g.s_access == MEMMAP_S_NONE);
+	CHECK(memmap_guard(2, &g) && g.base == PT_POOL &&
 	      g.s_access == MEMMAP_S_READ);
-	CHECK(memmap_guard(2, &g) && g.base == PT_SWAPPER &&
+	CHECK(memmap_guard(3, &g) && g.base == PT_SWAPPER &&
 	      g.size == PTM_PAGE_SIZE && g.s_access == MEMMAP_S_READ);
-	CHECK(memmap_guard(4, &g) && g.base == 0x2000000 && g.size == 8);
+	CHECK(memmap_guard(5, &g) && g.base == 0x2000000 && g.size == 8);
 	CHECK(memmap_os_buffer_ok(PT_BUF, 8, 8));
 	CHECK(!memmap_os_buffer_ok(PT_BUF + 1, 8, 8));
 	CHECK(memmap_os_buffer_ok(PT_BUF + 1, 8, 1));
@@ -196,6 +202,9 @@ static void test_memmap_rule(void)
 	CHECK(memmap_os_buffer_ok(PT_BUF, 0, 8));
 	CHECK(!memmap_os_buffer_ok(PT_RAM_END, 0, 8));
 	CHECK(!memmap_os_buffer_ok(PT_SWAPPER - 8, 16, 8));
+	CHECK(!memmap_os_buffer_ok(PT_RECORDS - 8, 16, 8));
+	CHECK(!memmap_os_buffer_ok(PT_POOL - 8, 8, 8));
+	CHECK(memmap_os_buffer_ok(PT_RECORDS - 8, 8, 8));
 	/* Before LOCK the roots are ordinary OS memory; after a refused
 	 * LOCK they are again. */
 	memmap_set_kernel_roots(0, 0);

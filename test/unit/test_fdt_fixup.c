@@ -205,6 +205,48 @@ static void test_fixup_high_monitor(void)
 	}
 }
 
+/* The node's reg is <base size>, two cells each. */
+static bool reg_is(int node, uint64_t base, uint64_t size)
+{
+	int len = -1;
+	const fdt32_t *r = fdt_getprop(buf, node, "reg", &len);
+
+	return r && len == 16 &&
+	       ((uint64_t)fdt32_to_cpu(r[0]) << 32 | fdt32_to_cpu(r[1])) ==
+		   base &&
+	       ((uint64_t)fdt32_to_cpu(r[2]) << 32 | fdt32_to_cpu(r[3])) ==
+		   size;
+}
+
+/* The pool is mapped (Linux reads its tables); the records next to it are
+ * the monitor's: no-map, so the OS neither maps nor allocates them. */
+static void test_fixup_pool_and_records(void)
+{
+	static const struct plat_reserve pool = {0x8fc00000, 0x400000};
+	static const struct plat_reserve rec = {0x8fbe0000, 0x20000};
+	void *src = test_dtb("virt-4hart", NULL);
+	int node, len = -1;
+
+	CHECK_EQ(plat_fdt_copy(src, buf, sizeof(buf), err, sizeof(err)),
+		 PLAT_OK);
+	free(src);
+	CHECK_EQ(plat_fixup_pool(buf, &pool, &rec, err, sizeof(err)), PLAT_OK);
+	CHECK_EQ(plat_fixup(buf, &mon, err, sizeof(err)), PLAT_OK);
+	check_reservation();
+	node = fdt_path_offset(buf, "/reserved-memory/secmon-pool@8fc00000");
+	CHECK(node >= 0 && reg_is(node, pool.base, pool.size));
+	CHECK(fdt_node_check_compatible(buf, node, "secmon,pt-pool") == 0);
+	CHECK(fdt_getprop(buf, node, "no-map", NULL) == NULL);
+	node = fdt_path_offset(buf, "/reserved-memory/secmon-records@8fbe0000");
+	CHECK(node >= 0 && reg_is(node, rec.base, rec.size));
+	CHECK(fdt_node_check_compatible(buf, node, "secmon,records") == 0);
+	CHECK(fdt_getprop(buf, node, "no-map", &len) != NULL);
+	CHECK_EQ(len, 0);
+	/* The monitor's own node is still the one "secmon,monitor" names. */
+	node = fdt_node_offset_by_compatible(buf, -1, "secmon,monitor");
+	CHECK(node >= 0 && reg_is(node, mon.base, mon.size));
+}
+
 /*
  * QEMU's "-cpu max" lists well over a hundred extensions: ISA strings and
  * extension lists of several hundred bytes must lose their 'h' too.
@@ -261,6 +303,7 @@ int main(void)
 	RUN(test_fixup_8hart_aclint);
 	RUN(test_fixup_no_room);
 	RUN(test_fixup_high_monitor);
+	RUN(test_fixup_pool_and_records);
 	RUN(test_fixup_long_isa);
 	return test_finish();
 }

@@ -120,9 +120,10 @@ static void test_mmio(void)
 	}
 }
 
-/* virt-4hart with /chosen/bootargs set to args (and, with dt_size, a
- * secmon,pool-size too). */
-static int parse_with_args(const char *args, uint32_t dt_size)
+/* virt-4hart with /chosen/bootargs set to args and, with len, the /chosen
+ * property prop set to the len bytes at val. */
+static int parse_with_prop(const char *args, const char *prop, const void *val,
+			   int len)
 {
 	static char buf[16384];
 	void *src = test_dtb("virt-4hart", NULL);
@@ -132,12 +133,18 @@ static int parse_with_args(const char *args, uint32_t dt_size)
 	free(src);
 	chosen = fdt_path_offset(buf, "/chosen");
 	CHECK_EQ(fdt_setprop_string(buf, chosen, "bootargs", args), 0);
-	if (dt_size) {
-		CHECK_EQ(
-		    fdt_setprop_u32(buf, chosen, "secmon,pool-size", dt_size),
-		    0);
+	if (len) {
+		CHECK_EQ(fdt_setprop(buf, chosen, prop, val, len), 0);
 	}
 	return parse_blob(buf);
+}
+
+/* The same with a one-cell secmon,pool-size (none if dt_size is 0). */
+static int parse_with_args(const char *args, uint32_t dt_size)
+{
+	fdt32_t v = cpu_to_fdt32(dt_size);
+
+	return parse_with_prop(args, "secmon,pool-size", &v, dt_size ? 4 : 0);
 }
 
 /* Pool size: the command line over the tree's secmon,pool-size; a bad
@@ -154,28 +161,102 @@ static void test_pool_size_sources(void)
 	CHECK_EQ(pi.pool_size, 0);
 	CHECK_EQ(parse_with_args("secmon.pool=big", 0), PLAT_ERR_FDT);
 	CHECK_CONTAINS(err, "secmon.pool=");
+	CHECK_CONTAINS(err, "4K to 1024M");
 	CHECK(untouched());
 	CHECK_EQ(parse_with_args("secmon.pool=16Mx", 0), PLAT_ERR_FDT);
 	CHECK_EQ(parse_with_args("secmon.pool=3M", 0), PLAT_ERR_FDT);
-	CHECK_EQ(parse_with_args("secmon.pool=64M", 0), PLAT_ERR_FDT);
+	CHECK_EQ(parse_with_args("secmon.pool=2K", 0), PLAT_ERR_FDT);
 	CHECK_EQ(parse_with_args("xsecmon.pool=16M", 0), PLAT_OK);
 }
 
-/* The default: RAM / 32, a power of two, 4 to 32 MiB. */
+/* The limits: 4 KiB to 1 GiB, whatever the spelling; 0 = refused. */
+static void test_pool_size_limits(void)
+{
+	static const struct {
+		const char *args;
+		uint64_t want;
+	} c[] = {
+	    {"secmon.pool=64M", 64UL << 20},
+	    {"secmon.pool=1G", 1UL << 30},
+	    {"secmon.pool=1073741824", 1UL << 30},
+	    {"secmon.pool=4K", 4096},
+	    {"secmon.pool=2G", 0},
+	    {"secmon.pool=2048M", 0},
+	    {"secmon.pool=2147483648", 0},
+	    /* 2^34 + 1 GiB wraps to 1 GiB in 64 bits: refused, not taken. */
+	    {"secmon.pool=17179869185G", 0},
+	    {"secmon.pool=99999999999999999999999G", 0},
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int rc = parse_with_args(c[i].args, 0);
+
+		CHECK_EQ(rc, c[i].want ? PLAT_OK : PLAT_ERR_FDT);
+		CHECK(c[i].want ? pi.pool_size == c[i].want : untouched());
+	}
+}
+
+/* /chosen/secmon,pool-size and secmon,pool: a bad value is a boot error
+ * that names the property, never a silent default. */
+static void test_pool_chosen_errors(void)
+{
+	const fdt32_t big[2] = {cpu_to_fdt32(1), cpu_to_fdt32(0)};
+	const fdt32_t gib[2] = {cpu_to_fdt32(0), cpu_to_fdt32(1U << 30)};
+	const fdt32_t three[3] = {0, 0, cpu_to_fdt32(0x100000)};
+	const fdt32_t pool_ok[4] = {0, cpu_to_fdt32(0x8f000000), 0,
+				    cpu_to_fdt32(0x300000)};
+	const fdt32_t pool_odd[4] = {0, cpu_to_fdt32(0x8f000800), 0,
+				     cpu_to_fdt32(0x100000)};
+	const fdt32_t pool_big[4] = {0, 0, cpu_to_fdt32(1), cpu_to_fdt32(0)};
+
+	CHECK_EQ(parse_with_prop("", "secmon,pool-size", gib, 8), PLAT_OK);
+	CHECK_EQ(pi.pool_size, 1UL << 30);
+	CHECK_EQ(parse_with_args("", 0x300000), PLAT_ERR_FDT);
+	CHECK_CONTAINS(err, "/chosen/secmon,pool-size");
+	CHECK(untouched());
+	CHECK_EQ(parse_with_args("", 0x800), PLAT_ERR_FDT);
+	CHECK_EQ(parse_with_prop("", "secmon,pool-size", big, 8), PLAT_ERR_FDT);
+	CHECK_EQ(parse_with_prop("", "secmon,pool-size", three, 12),
+		 PLAT_ERR_FDT);
+	/* The command line wins over a tree value it makes moot. */
+	CHECK_EQ(parse_with_args("secmon.pool=8M", 0x300000), PLAT_OK);
+	CHECK_EQ(pi.pool_size, 8UL << 20);
+
+	CHECK_EQ(parse_with_prop("", "secmon,pool", pool_ok, 16), PLAT_OK);
+	CHECK_EQ(pi.pool_base, 0x8f000000);
+	CHECK_EQ(pi.pool_size, 0x300000);
+	CHECK_EQ(parse_with_prop("", "secmon,pool", pool_odd, 16),
+		 PLAT_ERR_FDT);
+	CHECK_CONTAINS(err, "/chosen/secmon,pool:");
+	CHECK(untouched());
+	CHECK_EQ(parse_with_prop("", "secmon,pool", pool_big, 16),
+		 PLAT_ERR_FDT);
+	CHECK_EQ(parse_with_prop("", "secmon,pool", three, 12), PLAT_ERR_FDT);
+	CHECK_CONTAINS(err, "16 bytes");
+}
+
+/* The default: RAM / 64, a power of two, 4 MiB to 1 GiB. */
 static void test_pool_default(void)
 {
 	struct plat_info p = {.nmem = 1};
 	static const uint64_t ram[][2] = {
-	    {128UL << 20, 4UL << 20},  {256UL << 20, 8UL << 20},
-	    {512UL << 20, 16UL << 20}, {768UL << 20, 16UL << 20},
-	    {4UL << 30, 32UL << 20},   {64UL << 30, 32UL << 20},
-	    {16UL << 20, 4UL << 20},
+	    {16UL << 20, 4UL << 20},   {128UL << 20, 4UL << 20},
+	    {256UL << 20, 4UL << 20},  {512UL << 20, 8UL << 20},
+	    {768UL << 20, 8UL << 20},  {1UL << 30, 16UL << 20},
+	    {4UL << 30, 64UL << 20},   {6UL << 30, 64UL << 20},
+	    {32UL << 30, 512UL << 20}, {64UL << 30, 1UL << 30},
+	    {1UL << 40, 1UL << 30},
 	};
 
 	for (size_t i = 0; i < sizeof(ram) / sizeof(ram[0]); i++) {
 		p.mem[0] = (struct plat_mem){0x80000000UL, ram[i][0]};
 		CHECK_EQ(plat_pool_default(&p), ram[i][1]);
 	}
+	/* All of RAM counts, not only the first range. */
+	p.nmem = 2;
+	p.mem[0] = (struct plat_mem){0x80000000UL, 2UL << 30};
+	p.mem[1] = (struct plat_mem){0x100000000UL, 2UL << 30};
+	CHECK_EQ(plat_pool_default(&p), 64UL << 20);
 }
 
 static void test_8hart(void)
@@ -448,6 +529,8 @@ int main(void)
 	RUN(test_4hart);
 	RUN(test_mmio);
 	RUN(test_pool_size_sources);
+	RUN(test_pool_size_limits);
+	RUN(test_pool_chosen_errors);
 	RUN(test_pool_default);
 	RUN(test_8hart);
 	RUN(test_9hart);

@@ -10,7 +10,8 @@
  *   0x80100000   64 KiB  OS buffers for BATCH and STATS
  *   0x80200000    1 MiB  the kernel image; its last two pages are the
  *                        swapper and trampoline roots, as in Linux
- *   0x80400000           the pool (PT_POOL_PAGES pages by default)
+ *   0x80400000           the pool (PT_POOL_PAGES pages by default), its
+ *                        records right below it (pt_records_base)
  *   0x80600000    2 MiB  user data, 2 MiB aligned
  *   0x100000000   1 GiB  high RAM (plat.mem[1]), for 1 GiB leaves
  */
@@ -33,6 +34,8 @@
 #define PT_TRAMP (PT_KEND - 0x1000UL)
 #define PT_POOL 0x80400000UL
 #define PT_POOL_PAGES 64
+/* The default pool's records: 8 KiB right below it (pt_records_base). */
+#define PT_RECORDS (PT_POOL - 0x2000UL)
 #define PT_USER 0x80600000UL
 #define PT_RAM_END (FAKE_RAM_BASE + FAKE_RAM_SIZE)
 #define PT_HIGH FAKE_HIGH_RAM_BASE
@@ -81,9 +84,14 @@ static inline uint64_t slot(uint64_t table_pa, unsigned i)
 	return table_pa + 8UL * i;
 }
 
+/* Where the tests put the records of a pool of npages at base: right
+ * below it, as boot.c does, or right above a pool at the start of high
+ * RAM. */
+uint64_t pt_records_base(uint64_t base, unsigned long npages);
 /* Boot the fake machine (virt-4hart), declare the high RAM range and take
- * a pool of npages at base. No LOCK. */
-void pt_boot(uint64_t base, unsigned npages);
+ * a pool of npages at base, with its records at pt_records_base(). No
+ * LOCK. */
+void pt_boot(uint64_t base, unsigned long npages);
 /* pt_boot with the default pool, then a successful LOCK from hart 0. */
 void pt_setup(void);
 void pt_lock(void);
@@ -113,7 +121,8 @@ void pt_check_ok(const char *file, int line);
 
 /*
  * Everything a refused call must leave alone: the pool bytes, the
- * monitor's records (counters aside), the kernel roots, the OS buffers,
+ * monitor's database and its page and address-space records (counters
+ * and the checker's scratch aside), the kernel roots, the OS buffers,
  * the global STATS, and the fake's flush and lock hooks.
  */
 struct pt_snap;

@@ -236,7 +236,7 @@ static void c_zombie_empty(void)
 }
 static void c_free_slot_pages(void)
 {
-	ptm.as[PTM_MAX_AS - 1].pages = 1;
+	ptm.as[ptm.nslots - 1].pages = 1;
 }
 static void c_nfree(void)
 {

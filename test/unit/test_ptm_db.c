@@ -11,34 +11,102 @@
 
 #include "test_ptm.h"
 
+/* A pool at base with its records where pt_boot puts them. */
+static int init_at(uint64_t base, uint64_t size)
+{
+	return ptm_init(base, size, pt_records_base(base, size >> 12),
+			ptm_records_size(size, NULL));
+}
+
 static void test_init_args(void)
 {
-	test_boot("virt-4hart", 0);
-	CHECK_EQ(ptm_init(PT_POOL + 8, 0x10000), -1);
-	CHECK_EQ(ptm_init(PT_POOL, 0x10008), -1);
-	CHECK_EQ(ptm_init(PT_POOL, 0), -1);
-	CHECK_EQ(ptm_init(PT_HIGH, (PTM_MAX_POOL_PAGES + 1) * PTM_PAGE_SIZE),
-		 -1);
-	CHECK_EQ(ptm_init(PT_RAM_END - 0x1000, 0x2000), -1);
-	CHECK_EQ(ptm_init(0x1000, 0x1000), -1);
+	uint64_t rsize = ptm_records_size(0x4000, NULL);
+	uint64_t rbase = PT_POOL - rsize;
 
-	/* The pool is zeroed however dirty it was. */
+	test_boot("virt-4hart", 0);
+	CHECK_EQ(ptm_init(PT_POOL + 8, 0x10000, rbase, rsize), -1);
+	CHECK_EQ(ptm_init(PT_POOL, 0x10008, rbase, rsize), -1);
+	CHECK_EQ(ptm_init(PT_POOL, 0, rbase, rsize), -1);
+	CHECK_EQ(init_at(PT_RAM_END - 0x1000, 0x2000), -1);
+	CHECK_EQ(ptm_init(0x1000, 0x1000, rbase, rsize), -1);
+	/* The records: large enough, page aligned, in RAM, apart from the
+	 * pool. */
+	CHECK_EQ(ptm_init(PT_POOL, 0x4000, rbase, rsize - 0x1000), -1);
+	CHECK_EQ(ptm_init(PT_POOL, 0x4000, rbase + 8, rsize), -1);
+	CHECK_EQ(ptm_init(PT_POOL, 0x4000, PT_POOL + 0x2000, rsize), -1);
+	CHECK_EQ(ptm_init(PT_POOL, 0x4000, PT_RAM_END, rsize), -1);
+	CHECK_EQ(ptm_pool_size(), 0);
+	CHECK(!memmap_in_monitor(rbase, 8));
+
+	/* Pool and records are zeroed however dirty they were. */
 	memset(fake_ram(PT_POOL, 0x4000), 0xa5, 0x4000);
-	CHECK_EQ(ptm_init(PT_POOL, 0x4000), 0);
+	memset(fake_ram(rbase, rsize), 0xa5, rsize);
+	CHECK_EQ(ptm_init(PT_POOL, 0x4000, rbase, rsize), 0);
 	CHECK(pt_page_zero(PT_POOL) && pt_page_zero(PT_POOL + 0x3000));
+	CHECK((uint64_t)(uintptr_t)ptm.page ==
+	      (uint64_t)(uintptr_t)fake_ram(rbase, rsize));
+	for (uint32_t i = 0; i < ptm.npages; i++) {
+		CHECK(!memcmp(&ptm.page[i], &(struct ptm_page){0}, 8));
+	}
+	for (uint32_t s = 0; s < ptm.nslots; s++) {
+		CHECK_EQ(ptm.as[s].gen, 1); /* the rest zero */
+		CHECK_EQ(ptm.as[s].state + ptm.as[s].pages, 0);
+	}
 	CHECK_EQ(ptm_pool_base(), PT_POOL);
 	CHECK_EQ(ptm_pool_size(), 0x4000);
+	CHECK_EQ(ptm_max_spaces(), 4);
 	CHECK(ptm_in_pool(PT_POOL + 0x3ff8, 8));
 	CHECK(!ptm_in_pool(PT_POOL + 0x4000, 8));
 	CHECK(ptm_in_pool(PT_POOL - 8, 16));
 	CHECK(!ptm_in_pool(PT_POOL - 8, 8));
 	CHECK(ptm_in_pool(~0UL - 7, 16)); /* wraps */
+	/* The records are monitor memory, off limits like the window. */
+	CHECK(memmap_in_monitor(rbase, 8));
+	CHECK(memmap_in_monitor(PT_POOL - 8, 8));
+	CHECK(!memmap_in_monitor(rbase - 8, 8));
+	CHECK(!memmap_in_monitor(PT_POOL, 8));
+	CHECK_EQ(memmap_records().base, rbase);
+	CHECK_EQ(memmap_records().size, rsize);
 	CHECK_PTM_OK();
 
-	/* The largest pool there can be records for. */
-	CHECK_EQ(ptm_init(PT_HIGH, PTM_MAX_POOL_PAGES * PTM_PAGE_SIZE), 0);
-	CHECK_EQ(pt_free_pages(), PTM_MAX_POOL_PAGES);
+	/* More pages than a page record's owner can name slots for. */
+	CHECK_EQ(init_at(PT_HIGH, (PTM_MAX_SLOTS + 8UL) * PTM_PAGE_SIZE), 0);
+	CHECK_EQ(pt_free_pages(), PTM_MAX_SLOTS + 8UL);
+	CHECK_EQ(ptm_max_spaces(), PTM_MAX_SLOTS);
 	CHECK_PTM_OK();
+}
+
+/* Records sizes: one 8-byte record and a parent tally per page, a 40-byte
+ * slot and a 20-byte tally per address space, rounded up to a power of
+ * two of at least a page. */
+static void test_records_size(void)
+{
+	static const uint64_t want[][3] = {
+	    /* pool bytes, records bytes, slots */
+	    {4096, 4096, 1},
+	    {64 * 4096, 8192, 64},
+	    {4UL << 20, 128UL << 10, 1024},
+	    {8UL << 20, 256UL << 10, 2048},
+	    {64UL << 20, 2UL << 20, 16384},
+	    {256UL << 20, 8UL << 20, 65536},
+	    {1UL << 30, 8UL << 20, 65536},
+	    {16UL << 30, 64UL << 20, 65536},
+	};
+	uint32_t slots = 7;
+
+	CHECK_EQ(sizeof(struct ptm_page), 8);
+	CHECK_EQ(sizeof(struct ptm_as), 40);
+	CHECK_EQ(sizeof(struct ptm_tally_as), 20);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		CHECK_EQ(ptm_records_size(want[i][0], &slots), want[i][1]);
+		CHECK_EQ(slots, want[i][2]);
+	}
+	slots = 7;
+	CHECK_EQ(ptm_records_size(0, &slots), 0);
+	CHECK_EQ(ptm_records_size(4096 + 8, &slots), 0);
+	CHECK_EQ(ptm_records_size((PTM_MAX_POOL_PAGES + 1) * 4096, &slots), 0);
+	CHECK_EQ(slots, 7);
+	CHECK_EQ(ptm_records_size(4096, NULL), 4096);
 }
 
 static void test_info(void)
@@ -636,16 +704,26 @@ static void test_slot_exhaustion(void)
 {
 	unsigned long h = 0, pa = 0;
 
-	/* More pages than slots: the pool lives in high RAM. */
-	pt_boot(PT_HIGH, PTM_MAX_AS + 4);
+	/* Every page a root: the pool runs out, not the slots. */
+	pt_boot(PT_POOL, 8);
 	pt_lock();
-	for (int i = 0; i < PTM_MAX_AS; i++) {
+	CHECK_EQ(ptm_max_spaces(), 8);
+	for (int i = 0; i < 8; i++) {
+		CHECK_EQ(ptm_as_create(SELF, &h), SBI_SUCCESS);
+	}
+	REFUSED(ptm_as_create(SELF, &pa), SBI_ERR_NO_SHMEM);
+
+	/* More pages than slots (what a page record's owner can name): the
+	 * pool lives in high RAM. */
+	pt_boot(PT_HIGH, PTM_MAX_SLOTS + 4UL);
+	pt_lock();
+	for (unsigned i = 0; i < PTM_MAX_SLOTS; i++) {
 		CHECK_EQ(ptm_as_create(SELF, &h), SBI_SUCCESS);
 	}
 	CHECK_EQ(pt_free_pages(), 4);
 	REFUSED(ptm_as_create(SELF, &pa), SBI_ERR_NO_SHMEM);
 	CHECK_PTM_OK();
-	CHECK_EQ(pt_stats(SECMON_STATS_GLOBAL).live_as, PTM_MAX_AS);
+	CHECK_EQ(pt_stats(SECMON_STATS_GLOBAL).live_as, PTM_MAX_SLOTS);
 	/* A freed slot is usable again. */
 	CHECK_EQ(ptm_as_destroy(SELF, h), SBI_SUCCESS);
 	CHECK_EQ(ptm_as_create(SELF, &pa), SBI_SUCCESS);
@@ -909,6 +987,7 @@ static void test_sbi_decoding(void)
 int main(void)
 {
 	RUN(test_init_args);
+	RUN(test_records_size);
 	RUN(test_info);
 	RUN(test_lock_refusals);
 	RUN(test_lock_hole);

@@ -13,6 +13,8 @@ struct pt_snap {
 	uint8_t *pool;
 	size_t pool_len;
 	struct ptm_db db;
+	struct ptm_page *page; /* the page records, [npages] */
+	struct ptm_as *as; /* the slots, [nslots] */
 	uint8_t roots[2][PTM_PAGE_SIZE];
 	uint8_t buf[PT_BUF_SIZE - PTM_PAGE_SIZE]; /* all but the scratch */
 	struct secmon_stats stats;
@@ -36,15 +38,30 @@ static void fill_root(uint64_t pa, uint64_t kleaf)
 	t[PT_KSLOT_LINK] = link_to(PT_KSTART + 0x1000);
 }
 
-void pt_boot(uint64_t base, unsigned npages)
+uint64_t pt_records_base(uint64_t base, unsigned long npages)
 {
+	uint64_t size = npages * PTM_PAGE_SIZE;
+	uint64_t rsize = ptm_records_size(size, NULL);
+
+	if (base == PT_HIGH) {
+		return (base + size + rsize - 1) & ~(rsize - 1);
+	}
+	return (base - rsize) & ~(rsize - 1);
+}
+
+void pt_boot(uint64_t base, unsigned long npages)
+{
+	uint64_t size = npages * PTM_PAGE_SIZE;
+
 	test_boot("virt-4hart", 0);
 	plat.mem[1] = (struct plat_mem){PT_HIGH, FAKE_HIGH_RAM_SIZE};
 	plat.nmem = 2;
 	CHECK_EQ(memmap_add_ram(PT_HIGH, FAKE_HIGH_RAM_SIZE), 0);
 	fill_root(PT_SWAPPER, leaf(0x80000000UL, R | W | G | A | D));
 	fill_root(PT_TRAMP, leaf(0x80000000UL, R | X | G | A));
-	CHECK_EQ(ptm_init(base, (uint64_t)npages * PTM_PAGE_SIZE), 0);
+	CHECK_EQ(ptm_init(base, size, pt_records_base(base, npages),
+			  ptm_records_size(size, NULL)),
+		 0);
 }
 
 void pt_lock(void)
@@ -59,6 +76,7 @@ void pt_lock(void)
 void pt_setup(void)
 {
 	pt_boot(PT_POOL, PT_POOL_PAGES);
+	CHECK_EQ(memmap_records().base, PT_RECORDS);
 	pt_lock();
 }
 
@@ -184,7 +202,22 @@ static void forget_counters(struct ptm_db *db)
 	db->calls = 0;
 	db->refused = 0;
 	db->satp_refused = 0;
-	memset(&db->tally, 0, sizeof(db->tally)); /* ptm_check's scratch */
+	/* ptm_check's scratch (its arrays are left out of the snapshot). */
+	db->tally.nfree = 0;
+	db->tally.nquarantine = 0;
+}
+
+static void *copy_of(const void *src, size_t len)
+{
+	void *p = malloc(len ? len : 1);
+
+	if (!p) {
+		abort();
+	}
+	if (len) {
+		memcpy(p, src, len);
+	}
+	return p;
 }
 
 static void global_stats(struct secmon_stats *s)
@@ -205,15 +238,12 @@ struct pt_snap *pt_snap_take(void)
 		abort();
 	}
 	s->pool_len = ptm_pool_size();
-	s->pool = malloc(s->pool_len ? s->pool_len : 1);
-	if (!s->pool) {
-		abort();
-	}
-	if (s->pool_len) {
-		memcpy(s->pool, fake_ram(ptm_pool_base(), s->pool_len),
-		       s->pool_len);
-	}
+	s->pool =
+	    copy_of(s->pool_len ? fake_ram(ptm_pool_base(), s->pool_len) : NULL,
+		    s->pool_len);
 	memcpy(&s->db, &ptm, sizeof(ptm));
+	s->page = copy_of(ptm.page, ptm.npages * sizeof(*ptm.page));
+	s->as = copy_of(ptm.as, ptm.nslots * sizeof(*ptm.as));
 	memcpy(s->roots[0], fake_ram(PT_SWAPPER, PTM_PAGE_SIZE), PTM_PAGE_SIZE);
 	memcpy(s->roots[1], fake_ram(PT_TRAMP, PTM_PAGE_SIZE), PTM_PAGE_SIZE);
 	memcpy(s->buf, fake_ram(PT_BUF, sizeof(s->buf)), sizeof(s->buf));
@@ -257,7 +287,12 @@ void pt_snap_check(struct pt_snap *s, unsigned long refused, const char *file,
 	forget_counters(&now);
 	forget_counters(&s->db);
 	test_check(!memcmp(&now, &s->db, sizeof(now)), file, line,
-		   "page records and address spaces unchanged");
+		   "page database unchanged");
+	test_check(
+	    !ptm.npages ||
+		(!memcmp(ptm.page, s->page, ptm.npages * sizeof(*ptm.page)) &&
+		 !memcmp(ptm.as, s->as, ptm.nslots * sizeof(*ptm.as))),
+	    file, line, "page records and address spaces unchanged");
 	test_check(!memcmp(s->roots[0], fake_ram(PT_SWAPPER, PTM_PAGE_SIZE),
 			   PTM_PAGE_SIZE) &&
 		       !memcmp(s->roots[1], fake_ram(PT_TRAMP, PTM_PAGE_SIZE),
@@ -276,5 +311,7 @@ void pt_snap_check(struct pt_snap *s, unsigned long refused, const char *file,
 		   file, line, "memory map's kernel roots unchanged");
 	pt_check_ok(file, line);
 	free(s->pool);
+	free(s->page);
+	free(s->as);
 	free(s);
 }

@@ -319,6 +319,12 @@ static void test_leaf_rules(void)
 	refused_both(slot(w.pmd, 9), leaf(PT_POOL, R | U), SBI_ERR_DENIED);
 	refused_both(slot(w.pte, 9), leaf(PT_SWAPPER, R | U), SBI_ERR_DENIED);
 	refused_both(slot(w.pte, 9), leaf(PT_TRAMP, R | X | U), SBI_ERR_DENIED);
+	/* The monitor's records, next to the pool, are monitor memory. */
+	refused_both(slot(w.pte, 9), leaf(PT_RECORDS, R | U), SBI_ERR_DENIED);
+	refused_both(slot(w.pte, 9), leaf(PT_POOL - 0x1000, R | U),
+		     SBI_ERR_DENIED);
+	refused_both(slot(w.pmd, 9), leaf(PT_POOL - 0x200000, R | U),
+		     SBI_ERR_DENIED);
 	refused_both(slot(w.pmd, 9), leaf(PT_KSTART, R | U), SBI_ERR_DENIED);
 	/* The kernel image: readable (vDSO), never writable. */
 	refused_both(slot(w.pte, 9), leaf(PT_KSTART, R | W | U),
@@ -339,7 +345,7 @@ static void test_leaf_rules(void)
 	pt_set(w.h, slot(w.pte, 13), leaf(PT_RAM_END - 0x1000, R | W | U));
 	pt_set(w.h, slot(w.pte, 14),
 	       leaf(TEST_MON_BASE + TEST_MON_SIZE, R | W | U));
-	pt_set(w.h, slot(w.pte, 15), leaf(PT_POOL - 0x1000, R | W | U));
+	pt_set(w.h, slot(w.pte, 15), leaf(PT_RECORDS - 0x1000, R | W | U));
 	pt_set(w.h, slot(w.pte, 16), leaf(PT_HIGH + 0x3000, R | U) | 3UL << 8);
 	pt_set(w.h, slot(w.pmd, 9), leaf(PT_USER, R | W | U));
 	pt_set(w.h, slot(w.pmd, 10), leaf(PT_RAM_END - 0x200000, R | U));
@@ -515,11 +521,11 @@ static void test_batch(void)
 	CHECK_EQ(applied, 128);
 	CHECK_EQ(pt_read(slot(t, 227)), 127UL << 12);
 	CHECK_PTM_OK();
-	/* A buffer in high RAM, and one right below the pool. */
+	/* A buffer in high RAM, and one right below the pool's records. */
 	memcpy(fake_ram(PT_HIGH, 32), fake_ram(PT_BUF, 32), 32);
 	CHECK_EQ(batch(PT_HIGH, 1, &applied), SBI_SUCCESS);
-	memcpy(fake_ram(PT_POOL - 32, 32), fake_ram(PT_BUF, 32), 32);
-	CHECK_EQ(batch(PT_POOL - 32, 1, &applied), SBI_SUCCESS);
+	memcpy(fake_ram(PT_RECORDS - 32, 32), fake_ram(PT_BUF, 32), 32);
+	CHECK_EQ(batch(PT_RECORDS - 32, 1, &applied), SBI_SUCCESS);
 	CHECK_EQ(applied, 1);
 }
 

@@ -143,6 +143,15 @@ def read_var(syms, name, type_name, count=None):
     return [decoder(t)(raw, i * t.sizeof) for i in range(n)]
 
 
+def read_array(addr, type_name, n):
+    """n elements of a monitor type at physical address addr (the arrays
+    in the records region that struct ptm_db points at)."""
+    t = gdb.lookup_type(type_name)
+    dec = decoder(t)
+    raw = read_phys(addr, n * t.sizeof) if n else b""
+    return [dec(raw, i * t.sizeof) for i in range(n)]
+
+
 class State:
     """One snapshot of the monitor: the model's Monitor plus harts."""
 
@@ -157,12 +166,16 @@ class State:
             self.mail = read_var(syms, "harts", "struct hart", count=True)
             self.nharts = int.from_bytes(read_phys(syms["nharts"][0], 4),
                                          "little")
+            # The records region: one record per pool page, nslots slots.
+            page_recs = read_array(db["page"], "struct ptm_page",
+                                   db["npages"])
+            slot_recs = read_array(db["as"], "struct ptm_as", db["nslots"])
         self.plat = plat
         pages = [M.Page(p["state"], p["level"], p["linked"], p["owner"],
-                        p["count"]) for p in db["page"][:db["npages"]]]
+                        p["count"]) for p in page_recs]
         spaces = [M.Space(a["gen"], a["root"], a["pages"], a["level_pages"],
                           a["leaf_entries"], a["state"], a["leaf_pages"])
-                  for a in db["as"]]
+                  for a in slot_recs]
         counters = {k: db[k] for k in ("calls", "refused", "satp_writes",
                                        "satp_refused", "sfences", "flushes")}
         self.mon = M.Monitor(
@@ -174,7 +187,8 @@ class State:
             db["khole"],
             [(r["base"], r["size"]) for r in mm["os_mmio"][:mm["nos_mmio"]]],
             [(d["base"], d["size"]) for d in mm["device"][:mm["ndevice"]]],
-            bool(db["pbmt"]))
+            bool(db["pbmt"]),
+            (mm["records"]["base"], mm["records"]["size"]))
 
     def present(self):
         return [h for h, rec in enumerate(self.plat["harts"])
@@ -389,6 +403,9 @@ line in the form of the payload's global STATS print:
         size = mon.npages * M.PAGE
         print("pool: 0x%x-0x%x, %d MiB, %d pages" % (
             mon.base, mon.base + size - 1, size >> 20, mon.npages))
+        rbase, rsize = mon.records
+        print("records: 0x%x-0x%x, %d KiB, %d address-space slots" % (
+            rbase, rbase + rsize - 1, rsize >> 10, len(mon.spaces)))
         print("pages: free %d, quarantine %d, root %d, table %d (level 1: "
               "%d, level 0: %d)" % (by[M.PG_FREE], by[M.PG_QUARANTINE],
                                     by[M.PG_ROOT], by[M.PG_TABLE],

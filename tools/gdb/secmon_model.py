@@ -75,13 +75,16 @@ class Space:
 
 
 class Monitor:
-    """What the extension reads from the monitor: struct ptm_db plus the
-    platform facts the PTE rules use (RAM ranges, the monitor's window)."""
+    """What the extension reads from the monitor: struct ptm_db with the
+    page records and address-space slots it points at (the records region),
+    plus the platform facts the PTE rules use (RAM ranges, the monitor's
+    window and its records region)."""
 
     def __init__(self, base, pages, spaces, nfree, nquarantine, locked=False,
                  kroot=(0, 0), kstart=0, kend=0, kernel_half=None,
                  ram=(), monitor=(0, 0), hart_satp=(), counters=None,
-                 khole=None, mmio=(), devices=(), pbmt=False):
+                 khole=None, mmio=(), devices=(), pbmt=False,
+                 records=(0, 0)):
         self.base, self.pages, self.spaces = base, pages, spaces
         self.npages = len(pages)
         self.nfree, self.nquarantine, self.locked = nfree, nquarantine, locked
@@ -89,7 +92,7 @@ class Monitor:
         # LOCK's hole: freed image memory users may map writable (abi.md)
         self.khole = list(khole) if khole else [kend, kend]
         self.kernel_half = kernel_half or [0] * 256
-        self.ram, self.monitor = list(ram), monitor
+        self.ram, self.monitor, self.records = list(ram), monitor, records
         # device memory the OS may map (memmap os_mmio), and the monitor's
         # own devices (memmap device), as (base, size) pairs
         self.mmio, self.devices = list(mmio), list(devices)
@@ -110,7 +113,9 @@ class Monitor:
         return overlaps(pa, size, self.base, self.npages * PAGE)
 
     def in_monitor(self, pa, size):
-        return pa + size > 1 << 64 or overlaps(pa, size, *self.monitor)
+        """The monitor's window or its records (memmap_in_monitor)."""
+        return (pa + size > 1 << 64 or overlaps(pa, size, *self.monitor) or
+                overlaps(pa, size, *self.records))
 
     def in_ram(self, pa, size):
         return any(b <= pa and pa + size <= b + s for b, s in self.ram)
@@ -455,7 +460,8 @@ def leaf_problem(mon, level, pte, levels):
     if mon is None:
         return None
     size = PAGE << (9 * level)
-    if mon.monitor[1] and mon.in_monitor(pte_pa(pte), size):
+    if (mon.monitor[1] or mon.records[1]) and mon.in_monitor(pte_pa(pte),
+                                                              size):
         return "maps monitor memory"
     if mon.npages and mon.in_pool(pte_pa(pte), size):
         return "maps the page-table pool"
