@@ -5,18 +5,10 @@
  * (PAGE_NONE, swap and migration entries) and are accepted as they are;
  * every rule below applies to V=1 entries only.
  */
+#include <secmon/pte_bits.h>
 #include <secmon/sbi.h>
 
 #include "ptm_internal.h"
-
-#define V SECMON_PTE_V
-#define R SECMON_PTE_R
-#define W SECMON_PTE_W
-#define X SECMON_PTE_X
-#define U SECMON_PTE_U
-#define G SECMON_PTE_G
-#define A SECMON_PTE_A
-#define D SECMON_PTE_D
 
 bool pte_is_table(uint64_t pte)
 {

@@ -21,14 +21,7 @@
 #include "platform.h"
 #include "ptm.h"
 
-#define V SECMON_PTE_V
-#define R SECMON_PTE_R
-#define W SECMON_PTE_W
-#define X SECMON_PTE_X
-#define U SECMON_PTE_U
-#define G SECMON_PTE_G
-#define A SECMON_PTE_A
-#define D SECMON_PTE_D
+#include <secmon/pte_bits.h>
 
 #define POISON 0x5ec0ffee5ec0ffeeUL
 #define MAX_OPS 400

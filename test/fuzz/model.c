@@ -8,14 +8,7 @@
 
 #include "arch_host.h"
 
-#define V SECMON_PTE_V
-#define R SECMON_PTE_R
-#define W SECMON_PTE_W
-#define X SECMON_PTE_X
-#define U SECMON_PTE_U
-#define G SECMON_PTE_G
-#define A SECMON_PTE_A
-#define D SECMON_PTE_D
+#include <secmon/pte_bits.h>
 
 struct model m;
 

@@ -38,14 +38,7 @@ static inline struct sbiret sbi_ecall(unsigned long eid, unsigned long fid,
 }
 
 /* The page-table ABI (docs/abi.md) for the suites that drive it. */
-#define V SECMON_PTE_V
-#define R SECMON_PTE_R
-#define W SECMON_PTE_W
-#define X SECMON_PTE_X
-#define U SECMON_PTE_U
-#define G SECMON_PTE_G
-#define A SECMON_PTE_A
-#define D SECMON_PTE_D
+#include <secmon/pte_bits.h>
 
 static inline struct sbiret ptm(unsigned long fid, unsigned long a0,
 				unsigned long a1, unsigned long a2,

@@ -50,14 +50,7 @@
 #define PT_KSLOT_LEAF 300
 #define PT_KSLOT_LINK 500
 
-#define V SECMON_PTE_V
-#define R SECMON_PTE_R
-#define W SECMON_PTE_W
-#define X SECMON_PTE_X
-#define U SECMON_PTE_U
-#define G SECMON_PTE_G
-#define A SECMON_PTE_A
-#define D SECMON_PTE_D
+#include <secmon/pte_bits.h>
 
 /* Hart 0 makes the calls unless a test says otherwise. */
 #define SELF 0UL
