@@ -21,6 +21,10 @@
 /* The glue's statistics and test files (debugfs, root only). */
 #define PROT_DIR SECMON_DEBUGFS
 
+/* The name of a process that provokes refusals on purpose: the QEMU cases
+ * accept a refusal report only for it. */
+#define FORGER_COMM "secmon-forger"
+
 /* Nonzero with secmon.tier=full on the kernel command line. */
 extern int prot_full;
 
@@ -139,6 +143,9 @@ int prot_case_compaction(void);
 int prot_case_bpf_jit(void);
 int prot_case_refuse_kexec(void);
 int prot_case_refuse_hibernate(void);
+int prot_case_memcg(void);
+int prot_case_zombies(void);
+int prot_case_devmem(void);
 
 /* One copy-on-write round and one churn run: the loads of the hotplug
  * case. */

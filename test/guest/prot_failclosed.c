@@ -47,7 +47,6 @@
 #include "guest.h"
 #include "prot.h"
 
-#define FORGER_COMM "secmon-forger"
 #define FORGER_SEED 97
 #define FORGER_HOLD_MS 1500 /* the hook keeps the forger in the kernel */
 #define KILL_POLL_MS 10000

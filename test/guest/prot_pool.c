@@ -13,6 +13,13 @@
  * at least one must have died of the empty pool.  The suite then checks
  * that the pool in use returns to its baseline.
  *
+ * Before the storm, one child per other call site that needs a table acts
+ * on the empty pool: mremap (the moved tables), a THP fault (the table it
+ * deposits), a hugetlb fault (its PMD table) and MADV_COLLAPSE.  Each
+ * works at a fixed address in a 1 GiB region of its own, so it needs a
+ * new table, and must end with its data intact, in ENOMEM, or by SIGBUS or
+ * an OOM kill: never hang, never corrupt, never oops.
+ *
  * Case 8 asks the kernel's test hook to store into the PTE page mapping
  * one of our pages with copy_to_kernel_nofault(): the monitor's PMP must
  * refuse it, and the page must stay as it was.
@@ -42,6 +49,250 @@ static pid_t bomb[BOMB_CAP_MAX];
 static void oom_first(void)
 {
 	write_text("/proc/self/oom_score_adj", "1000");
+}
+
+/* ---- the other call sites ---------------------------------------------- */
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+#define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
+#define NR_HUGEPAGES "/proc/sys/vm/nr_hugepages"
+#define SITE_ENOMEM 4 /* the call failed with ENOMEM, data intact */
+#define SITE_NA 5 /* the site does not exist in this kernel */
+#define SITE_BAD 6 /* data changed, or an error other than ENOMEM */
+#define SITE_SEED 57
+#define SITE_PAGES 512 /* 2 MiB */
+
+enum site { SITE_MREMAP, SITE_THP, SITE_HUGETLB, SITE_COLLAPSE, NSITES };
+static const char *const site_name[NSITES] = {"mremap", "thp_fault",
+					      "hugetlb_fault", "collapse"};
+
+/* A fresh 1 GiB region per site, far above the suite's own mappings. */
+static char *site_addr(int site)
+{
+	return (char *)((0x2000000000UL) + (unsigned long)site * (1UL << 30));
+}
+
+static char *site_map(char *at, size_t len, int extra)
+{
+	char *p = mmap(
+	    at, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | extra, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* mremap of filled pages to a region with no tables yet. */
+static int site_mremap(int fd)
+{
+	size_t len = 2 * PROT_2M;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+	     *q;
+
+	if (p == MAP_FAILED)
+		return SITE_BAD;
+	prot_fill(p, 0, 2 * SITE_PAGES, SITE_SEED);
+	prot_wait_byte(fd);
+	q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   site_addr(SITE_MREMAP));
+	if (q == MAP_FAILED)
+		return errno != ENOMEM ? SITE_BAD
+		       : prot_verify(p, 0, 2 * SITE_PAGES, SITE_SEED) >= 0
+			   ? SITE_BAD
+			   : SITE_ENOMEM;
+	return prot_verify(q, 0, 2 * SITE_PAGES, SITE_SEED) >= 0 ? SITE_BAD : 0;
+}
+
+/* A fault in a huge-page region: the THP needs a deposited table. */
+static int site_thp(int fd)
+{
+	char *p = site_map(site_addr(SITE_THP), PROT_2M, 0);
+
+	if (!p)
+		return SITE_BAD;
+	madvise(p, PROT_2M, MADV_HUGEPAGE);
+	prot_wait_byte(fd);
+	prot_fill(p, 0, SITE_PAGES, SITE_SEED);
+	return prot_verify(p, 0, SITE_PAGES, SITE_SEED) >= 0 ? SITE_BAD : 0;
+}
+
+/* A hugetlb fault: a 2 MiB leaf in a PMD table that does not exist. */
+static int site_hugetlb(int fd)
+{
+	char *p;
+
+	prot_wait_byte(fd);
+	p = site_map(site_addr(SITE_HUGETLB), PROT_2M, MAP_HUGETLB);
+	if (!p)
+		return errno == ENOMEM ? SITE_ENOMEM : SITE_BAD;
+	prot_fill(p, 0, SITE_PAGES, SITE_SEED);
+	return prot_verify(p, 0, SITE_PAGES, SITE_SEED) >= 0 ? SITE_BAD : 0;
+}
+
+/* MADV_COLLAPSE of 512 small pages into one huge page. */
+static int site_collapse(int fd)
+{
+	char *p = site_map(site_addr(SITE_COLLAPSE), PROT_2M, 0);
+
+	if (!p)
+		return SITE_BAD;
+	madvise(p, PROT_2M, MADV_NOHUGEPAGE);
+	prot_fill(p, 0, SITE_PAGES, SITE_SEED);
+	prot_wait_byte(fd);
+	madvise(p, PROT_2M, MADV_HUGEPAGE);
+	if (madvise(p, PROT_2M, MADV_COLLAPSE) && errno == EINVAL)
+		return SITE_NA;
+	return prot_verify(p, 0, SITE_PAGES, SITE_SEED) >= 0 ? SITE_BAD : 0;
+}
+
+static int hugetlb_reserved(void)
+{
+	char text[32];
+
+	return read_text(NR_HUGEPAGES, text, sizeof(text)) > 0 &&
+	       atoi(text) > 0;
+}
+
+static int site_child(int site, int fd)
+{
+	alarm(STORM_ALARM_S + 10); /* armed before the wait: all in one go */
+	switch (site) {
+	case SITE_MREMAP:
+		return site_mremap(fd);
+	case SITE_THP:
+		return access(THP_ENABLED, F_OK) ? SITE_NA : site_thp(fd);
+	case SITE_HUGETLB:
+		return hugetlb_reserved() ? site_hugetlb(fd) : SITE_NA;
+	default:
+		return site_collapse(fd);
+	}
+}
+
+static int sites_start(pid_t *pids, int *go)
+{
+	int p[2];
+
+	/* THP faults need THP on; one huge page for the hugetlb site. */
+	write_text(THP_ENABLED, "madvise");
+	write_text(NR_HUGEPAGES, "1");
+	if (pipe(p))
+		return prot_fail("pipe: %s", strerror(errno));
+	for (int i = 0; i < NSITES; i++) {
+		fflush(stdout);
+		pids[i] = fork();
+		if (pids[i] < 0)
+			return prot_fail("fork of the %s child: %s",
+					 site_name[i], strerror(errno));
+		if (pids[i] == 0) {
+			oom_first();
+			close(p[1]);
+			_exit(site_child(i, p[0]));
+		}
+	}
+	close(p[0]);
+	*go = p[1];
+	return 0;
+}
+
+static const char *site_outcome(int st)
+{
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return "done, data intact";
+	if (WIFEXITED(st) && WEXITSTATUS(st) == SITE_ENOMEM)
+		return "ENOMEM, data intact";
+	if (WIFEXITED(st) && WEXITSTATUS(st) == SITE_NA)
+		return "not in this kernel";
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS)
+		return "SIGBUS";
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+		return "OOM-killed";
+	return NULL;
+}
+
+/*
+ * The bomb stops when a fork fails, which may leave a few pages a fork
+ * could not use.  The filler takes them: it touches one page per 2 MiB
+ * until a fault gets SIGBUS, says so and then holds its tables until it is
+ * killed, so the sites meet a pool with nothing free.
+ */
+static int filler_fd = -1;
+
+static void filler_full(int sig)
+{
+	(void)sig;
+	if (write(filler_fd, "F", 1) < 0)
+		_exit(STORM_ERROR);
+	for (;;)
+		pause();
+}
+
+/* Forked before the bomb (a fork needs pool pages); fills on its go
+ * byte.  fd[0] reads its "F", fd[1] sends the go byte. */
+static pid_t filler_spawn(int fd[2])
+{
+	size_t span = 64UL << 30; /* 32768 regions: more than any pool here */
+	int go[2], full[2];
+	pid_t pid;
+	char *m;
+
+	if (pipe(go) || pipe(full))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		oom_first();
+		close(go[1]);
+		close(full[0]);
+		filler_fd = full[1];
+		signal(SIGBUS, filler_full);
+		m = mmap(NULL, span, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (m == MAP_FAILED || prot_wait_byte(go[0]))
+			_exit(STORM_ERROR);
+		for (size_t off = 0; off < span; off += PROT_2M)
+			m[off] = 1;
+		_exit(STORM_ERROR);
+	}
+	close(go[0]);
+	close(full[1]);
+	fd[0] = full[0];
+	fd[1] = go[1];
+	return pid;
+}
+
+/* 0 once the filler met the empty pool, -1 if it did not. */
+static int filler_fill(const int fd[2])
+{
+	return prot_send_byte(fd[1]) || prot_wait_byte(fd[0]) ? -1 : 0;
+}
+
+/* Releases the site children (any may take any byte) and judges each. */
+static int sites_finish(const pid_t *pids, int go)
+{
+	int st, rc = 0;
+	const char *how;
+
+	for (int i = 0; i < NSITES; i++)
+		prot_send_byte(go);
+	for (int i = 0; i < NSITES; i++) {
+		if (prot_wait(pids[i], &st, STORM_ALARM_S + 30) < 0) {
+			rc = prot_fail("the %s child hangs", site_name[i]);
+			continue;
+		}
+		how = site_outcome(st);
+		printf("pool_exhaustion: site %s on the empty pool: %s\n",
+		       site_name[i], how ? how : prot_status(st));
+		if (!how && !rc)
+			rc = prot_fail(
+			    "site %s: %s (%d: data changed or an "
+			    "error other than ENOMEM; SIGALRM: stuck)",
+			    site_name[i], prot_status(st), SITE_BAD);
+	}
+	close(go);
+	write_text(NR_HUGEPAGES, "0");
+	return rc;
 }
 
 static int bomb_cap(void)
@@ -181,17 +432,32 @@ static int bomb_judge(int n, int cap, int err)
 
 int prot_case_pool_exhaustion(void)
 {
-	static pid_t storm[64];
+	static pid_t storm[64], sites[NSITES];
 	int nstorm = prot_scale(8, 32), cap = bomb_cap(), err, n, go = -1, rc;
+	int sgo = -1, ffd[2];
+	pid_t filler;
 	const char *force = cmdline_get("secmon.pool_force");
 
 	if (!prot_is_protected() && !(force && atoi(force)))
 		return prot_skip("mode is %s: only the monitor's pool runs out",
 				 prot_mode());
-	if (storm_start(storm, nstorm, &go))
+	if (storm_start(storm, nstorm, &go) || sites_start(sites, &sgo))
 		return 1;
+	filler = filler_spawn(ffd);
+	if (filler < 0)
+		return prot_fail("fork of the filler: %s", strerror(errno));
 	n = bomb_run(cap, &err);
 	rc = bomb_judge(n, cap, err);
+	if (filler_fill(ffd) && !rc)
+		rc = prot_fail("the filler did not empty the pool");
+	printf("pool_exhaustion: pool_free %lld before the sites\n",
+	       prot_stat("pool_free"));
+	if (sites_finish(sites, sgo))
+		rc = 1;
+	kill(filler, SIGKILL);
+	waitpid(filler, NULL, 0);
+	close(ffd[0]);
+	close(ffd[1]);
 	if (storm_finish(storm, nstorm, go))
 		rc = 1;
 	if (bomb_clear(n) && !rc)

@@ -73,6 +73,9 @@ static const struct pcase cases[] = {
     {"bpf_jit", prot_case_bpf_jit, 0, 0},
     {"refuse_kexec", prot_case_refuse_kexec, 0, 0},
     {"refuse_hibernate", prot_case_refuse_hibernate, 0, 0},
+    {"memcg", prot_case_memcg, 0, 1},
+    {"zombies", prot_case_zombies, 0, 1},
+    {"devmem", prot_case_devmem, 1, 0},
 };
 
 /* Cases that made the monitor refuse calls though they should not have. */

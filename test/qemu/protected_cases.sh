@@ -96,12 +96,16 @@ case_protected_refused_clear() {
 # no extra argument. DEBUG_VM_PGTABLE runs on the first user root, so it
 # is what LOCKs.
 case_protected_defconfig() {
+	local SITE_OK='done, data intact|ENOMEM, data intact|SIGBUS|OOM-killed'
 	QEMU_TIMEOUT=$((QEMU_TIMEOUT + 180)) PK=$PDKERNEL case_protected defconfig-monitor \
 		"$BIOS" protected "" \
 		'debug_vm_pgtable: \[debug_vm_pgtable *\]: Validating architecture page table helpers' \
 		'secmon: pool 0x[0-9a-f]+, [0-9]+ pages' '^PASS madv_free' '^PASS refuse_kexec' \
 		'^PASS refuse_hibernate' '^PASS thp' '^PASS hugetlb[[:space:]]*$' '^PASS mremap_tables' \
-		'^PASS swap' '^PASS ksm' '^PASS uffd' '^PASS compaction' '^PASS bpf_jit'
+		'^PASS swap' '^PASS ksm' '^PASS uffd' '^PASS compaction' '^PASS bpf_jit' \
+		'^PASS memcg' '^PASS zombies' '^PASS devmem' \
+		"site mremap on the empty pool: ($SITE_OK)" "site thp_fault on the empty pool: ($SITE_OK)" \
+		"site hugetlb_fault on the empty pool: ($SITE_OK)" "site collapse on the empty pool: ($SITE_OK)"
 	# 4 GiB: a 1 GiB hugetlb page is a leaf in a user root.
 	QEMU_TIMEOUT=$((QEMU_TIMEOUT + 180)) PMEM=4G PK=$PDKERNEL case_protected \
 		defconfig-4g-1g-leaf "$BIOS" protected \
