@@ -40,6 +40,11 @@ int read_text(const char *path, char *buf, size_t len);
 int write_text(const char *path, const char *text);
 
 /* Monotonic clock in nanoseconds. */
+/* Swap on /dev/zram0 of pages 4 KiB pages (needs CONFIG_ZRAM): 0, or -1
+ * with errno set (ENODEV: no zram).  Off again resets the device. */
+int zram_swap_on(unsigned long pages);
+int zram_swap_off(void);
+
 long long now_ns(void);
 
 /* Nanoseconds on the given clock (CLOCK_REALTIME, CLOCK_BOOTTIME, ...). */

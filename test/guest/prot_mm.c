@@ -29,7 +29,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -343,25 +342,7 @@ int prot_case_mremap_tables(void)
 
 /* ---- swap -------------------------------------------------------------- */
 
-#define ZRAM "/sys/block/zram0"
 #define SWAP_PAGES 2048 /* 8 MiB of swap */
-
-/* A version-1 swap header (include/linux/swap.h, union swap_header). */
-static int write_swap_header(const char *dev)
-{
-	static unsigned char page[PROT_PAGE];
-	unsigned int info[3] = {1, SWAP_PAGES - 1, 0}; /* version, last, bad */
-	int fd = open(dev, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	memcpy(page + 1024, info, sizeof(info));
-	memcpy(page + PROT_PAGE - 10, "SWAPSPACE2", 10);
-	n = pwrite(fd, page, sizeof(page), 0);
-	close(fd);
-	return n == (ssize_t)sizeof(page) ? 0 : -1;
-}
 
 static int swap_round(char *p, size_t pages, unsigned long seed)
 {
@@ -384,20 +365,15 @@ static int swap_round(char *p, size_t pages, unsigned long seed)
 
 int prot_case_swap(void)
 {
-	char size[32];
 	size_t pages = 512;
 	char *p;
 	int rc;
 
-	if (access(ZRAM, F_OK) != 0)
-		return prot_skip("no zram device (CONFIG_ZRAM)");
-	snprintf(size, sizeof(size), "%lu", SWAP_PAGES * PROT_PAGE);
-	write_str(ZRAM "/reset", "1");
-	if (write_str(ZRAM "/disksize", size) != 0 ||
-	    write_swap_header("/dev/zram0") != 0)
-		return prot_fail("setting up /dev/zram0: %s", strerror(errno));
-	if (swapon("/dev/zram0", 0) != 0)
-		return prot_fail("swapon /dev/zram0: %s", strerror(errno));
+	if (zram_swap_on(SWAP_PAGES) != 0)
+		return errno == ENODEV
+			   ? prot_skip("no zram device (CONFIG_ZRAM)")
+			   : prot_fail("swap on /dev/zram0: %s",
+				       strerror(errno));
 	p = map_aligned(pages * PROT_PAGE, PROT_PAGE, PROT_READ | PROT_WRITE);
 	if (!p) {
 		rc = prot_fail("mmap: %s", strerror(errno));
@@ -411,9 +387,8 @@ int prot_case_swap(void)
 		rc = fork_cow_check(p, pages, 9, 61, "fork with swap entries");
 	munmap(p, pages * PROT_PAGE);
 out:
-	if (swapoff("/dev/zram0") != 0 && !rc)
+	if (zram_swap_off() != 0 && !rc)
 		rc = prot_fail("swapoff: %s", strerror(errno));
-	write_str(ZRAM "/reset", "1");
 	return rc;
 }
 

@@ -167,6 +167,24 @@ static void hugetlb_restore(void)
 	hugetlb_reserved = 0;
 }
 
+/*
+ * @swap-on: 256 MiB of swap on zram.  run_vmtests.sh uses whatever swap
+ * the machine has; the initramfs has none, and without it khugepaged's
+ * swap-in checks fail (its exit status, their count, then reads as
+ * KSFT_SKIP).
+ */
+#define MM_SWAP_PAGES 65536
+
+static void swap_on(void)
+{
+	if (zram_swap_on(MM_SWAP_PAGES) == 0)
+		printf("mmselftests: swap on /dev/zram0, %d MiB\n",
+		       MM_SWAP_PAGES / 256);
+	else
+		printf("mmselftests: no swap on /dev/zram0: %s\n",
+		       strerror(errno));
+}
+
 /* What run_vmtests.sh does before each hugetlb test. */
 static void drop_caches_and_compact(void)
 {
@@ -580,6 +598,10 @@ int suite_mmselftests(void)
 				hugetlb_reserve();
 			} else if (strcmp(line, "@hugetlb-restore") == 0) {
 				hugetlb_restore();
+			} else if (strcmp(line, "@swap-on") == 0) {
+				swap_on();
+			} else if (strcmp(line, "@swap-off") == 0) {
+				zram_swap_off();
 			} else {
 				printf("mmselftests: %s:%d: unknown directive "
 				       "%s\n",
