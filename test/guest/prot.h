@@ -146,6 +146,7 @@ int prot_case_refuse_hibernate(void);
 int prot_case_memcg(void);
 int prot_case_zombies(void);
 int prot_case_devmem(void);
+int prot_case_devmem_clint(void);
 
 /* One copy-on-write round and one churn run: the loads of the hotplug
  * case. */

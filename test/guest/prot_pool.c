@@ -26,6 +26,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +171,7 @@ static int site_child(int site, int fd)
 	}
 }
 
+/* One child per site, each waiting for a byte on its own go[i]. */
 static int sites_start(pid_t *pids, int *go)
 {
 	int p[2];
@@ -177,9 +179,9 @@ static int sites_start(pid_t *pids, int *go)
 	/* THP faults need THP on; one huge page for the hugetlb site. */
 	write_text(THP_ENABLED, "madvise");
 	write_text(NR_HUGEPAGES, "1");
-	if (pipe(p))
-		return prot_fail("pipe: %s", strerror(errno));
 	for (int i = 0; i < NSITES; i++) {
+		if (pipe(p))
+			return prot_fail("pipe: %s", strerror(errno));
 		fflush(stdout);
 		pids[i] = fork();
 		if (pids[i] < 0)
@@ -190,9 +192,9 @@ static int sites_start(pid_t *pids, int *go)
 			close(p[1]);
 			_exit(site_child(i, p[0]));
 		}
+		close(p[0]);
+		go[i] = p[1];
 	}
-	close(p[0]);
-	*go = p[1];
 	return 0;
 }
 
@@ -213,29 +215,48 @@ static const char *site_outcome(int st)
 
 /*
  * The bomb stops when a fork fails, which may leave a few pages a fork
- * could not use.  The filler takes them: it touches one page per 2 MiB
- * until a fault gets SIGBUS, says so and then holds its tables until it is
- * killed, so the sites meet a pool with nothing free.
+ * could not use, and a site that dies gives its tables back.  The filler
+ * takes them: on each go byte it touches one page per 2 MiB until a fault
+ * gets SIGBUS, says so, and keeps what it has; so every site meets a pool
+ * with nothing free.
  */
-static int filler_fd = -1;
+static sigjmp_buf filler_env;
 
 static void filler_full(int sig)
 {
 	(void)sig;
-	if (write(filler_fd, "F", 1) < 0)
-		_exit(STORM_ERROR);
-	for (;;)
-		pause();
+	siglongjmp(filler_env, 1);
 }
 
-/* Forked before the bomb (a fork needs pool pages); fills on its go
+static void __attribute__((noreturn)) filler_run(int go, int full)
+{
+	size_t span = 64UL << 30; /* 32768 regions: more than any pool here */
+	static volatile size_t off; /* survives the jump; retried after it */
+	char *m = mmap(NULL, span, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	signal(SIGBUS, filler_full);
+	if (m == MAP_FAILED)
+		_exit(STORM_ERROR);
+	for (;;) {
+		if (prot_wait_byte(go))
+			_exit(0);
+		if (sigsetjmp(filler_env, 1) == 0) {
+			for (; off < span; off += PROT_2M)
+				m[off] = 1;
+			_exit(STORM_ERROR); /* the pool never ran out */
+		}
+		if (write(full, "F", 1) != 1)
+			_exit(STORM_ERROR);
+	}
+}
+
+/* Forked before the bomb (a fork needs pool pages); fills on each go
  * byte.  fd[0] reads its "F", fd[1] sends the go byte. */
 static pid_t filler_spawn(int fd[2])
 {
-	size_t span = 64UL << 30; /* 32768 regions: more than any pool here */
 	int go[2], full[2];
 	pid_t pid;
-	char *m;
 
 	if (pipe(go) || pipe(full))
 		return -1;
@@ -245,15 +266,7 @@ static pid_t filler_spawn(int fd[2])
 		oom_first();
 		close(go[1]);
 		close(full[0]);
-		filler_fd = full[1];
-		signal(SIGBUS, filler_full);
-		m = mmap(NULL, span, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (m == MAP_FAILED || prot_wait_byte(go[0]))
-			_exit(STORM_ERROR);
-		for (size_t off = 0; off < span; off += PROT_2M)
-			m[off] = 1;
-		_exit(STORM_ERROR);
+		filler_run(go[0], full[1]);
 	}
 	close(go[0]);
 	close(full[1]);
@@ -268,15 +281,33 @@ static int filler_fill(const int fd[2])
 	return prot_send_byte(fd[1]) || prot_wait_byte(fd[0]) ? -1 : 0;
 }
 
-/* Releases the site children (any may take any byte) and judges each. */
-static int sites_finish(const pid_t *pids, int go)
+/* A dead site's tables come back after an RCU grace period: wait until
+ * pool_free holds still for 200 ms (at most 5 s). */
+static void pool_settle(void)
+{
+	long long before = -1, now = prot_stat("pool_free");
+
+	for (int i = 0; i < 25 && now != before; i++) {
+		usleep(200000);
+		before = now;
+		now = prot_stat("pool_free");
+	}
+}
+
+/* Empties the pool, releases one site child, judges it; site by site. */
+static int sites_finish(const pid_t *pids, const int *go, const int ffd[2])
 {
 	int st, rc = 0;
 	const char *how;
 
-	for (int i = 0; i < NSITES; i++)
-		prot_send_byte(go);
 	for (int i = 0; i < NSITES; i++) {
+		pool_settle();
+		if (filler_fill(ffd) && !rc)
+			rc = prot_fail("the filler did not empty the pool");
+		printf("pool_exhaustion: pool_free %lld before site %s\n",
+		       prot_stat("pool_free"), site_name[i]);
+		prot_send_byte(go[i]);
+		close(go[i]);
 		if (prot_wait(pids[i], &st, STORM_ALARM_S + 30) < 0) {
 			rc = prot_fail("the %s child hangs", site_name[i]);
 			continue;
@@ -290,7 +321,6 @@ static int sites_finish(const pid_t *pids, int go)
 			    "error other than ENOMEM; SIGALRM: stuck)",
 			    site_name[i], prot_status(st), SITE_BAD);
 	}
-	close(go);
 	write_text(NR_HUGEPAGES, "0");
 	return rc;
 }
@@ -434,25 +464,21 @@ int prot_case_pool_exhaustion(void)
 {
 	static pid_t storm[64], sites[NSITES];
 	int nstorm = prot_scale(8, 32), cap = bomb_cap(), err, n, go = -1, rc;
-	int sgo = -1, ffd[2];
+	int sgo[NSITES], ffd[2];
 	pid_t filler;
 	const char *force = cmdline_get("secmon.pool_force");
 
 	if (!prot_is_protected() && !(force && atoi(force)))
 		return prot_skip("mode is %s: only the monitor's pool runs out",
 				 prot_mode());
-	if (storm_start(storm, nstorm, &go) || sites_start(sites, &sgo))
+	if (storm_start(storm, nstorm, &go) || sites_start(sites, sgo))
 		return 1;
 	filler = filler_spawn(ffd);
 	if (filler < 0)
 		return prot_fail("fork of the filler: %s", strerror(errno));
 	n = bomb_run(cap, &err);
 	rc = bomb_judge(n, cap, err);
-	if (filler_fill(ffd) && !rc)
-		rc = prot_fail("the filler did not empty the pool");
-	printf("pool_exhaustion: pool_free %lld before the sites\n",
-	       prot_stat("pool_free"));
-	if (sites_finish(sites, sgo))
+	if (sites_finish(sites, sgo, ffd))
 		rc = 1;
 	kill(filler, SIGKILL);
 	waitpid(filler, NULL, 0);

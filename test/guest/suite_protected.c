@@ -42,40 +42,42 @@ struct pcase {
 	int (*fn)(void);
 	int refuses; /* the monitor's refusals are the point */
 	int pool_baseline; /* afterwards the pool must be back, exactly */
+	int ooms; /* OOM reports (with their call traces) are expected */
 };
 
 static const struct pcase cases[] = {
-    {"exit_futex", prot_case_exit_futex, 0, 0},
-    {"exec_thread", prot_case_exec_thread, 0, 0},
-    {"fork_storm", prot_case_fork_storm, 0, 0},
-    {"cow", prot_case_cow, 0, 0},
-    {"churn", prot_case_churn, 0, 0},
-    {"walk_pagemap", prot_case_pagemap, 0, 0},
-    {"walk_vm_readv", prot_case_vm_readv, 0, 0},
-    {"walk_ptrace", prot_case_ptrace, 0, 0},
-    {"pool_exhaustion", prot_case_pool_exhaustion, 1, 1},
-    {"hotplug_cow_churn", prot_case_hotplug, 0, 0},
-    {"direct_write", prot_case_direct_write, 1, 0},
-    {"refused_store", prot_case_refused_store, 1, 1},
-    {"refused_store_lazy", prot_case_refused_store_lazy, 1, 1},
-    {"refused_clear", prot_case_refused_clear, 1, 0},
-    {"debugfs_root_only", prot_case_debugfs_root_only, 0, 0},
-    {"processes_file", prot_case_processes_file, 0, 0},
-    {"madv_free", prot_case_madv_free, 0, 0},
-    {"thp", prot_case_thp, 0, 0},
-    {"hugetlb", prot_case_hugetlb, 0, 0},
-    {"hugetlb_1g", prot_case_hugetlb_1g, 0, 0},
-    {"mremap_tables", prot_case_mremap_tables, 0, 0},
-    {"swap", prot_case_swap, 0, 0},
-    {"ksm", prot_case_ksm, 0, 0},
-    {"uffd", prot_case_uffd, 0, 0},
-    {"compaction", prot_case_compaction, 0, 0},
-    {"bpf_jit", prot_case_bpf_jit, 0, 0},
-    {"refuse_kexec", prot_case_refuse_kexec, 0, 0},
-    {"refuse_hibernate", prot_case_refuse_hibernate, 0, 0},
-    {"memcg", prot_case_memcg, 0, 1},
-    {"zombies", prot_case_zombies, 0, 1},
-    {"devmem", prot_case_devmem, 1, 0},
+    {"exit_futex", prot_case_exit_futex, 0, 0, 0},
+    {"exec_thread", prot_case_exec_thread, 0, 0, 0},
+    {"fork_storm", prot_case_fork_storm, 0, 0, 0},
+    {"cow", prot_case_cow, 0, 0, 0},
+    {"churn", prot_case_churn, 0, 0, 0},
+    {"walk_pagemap", prot_case_pagemap, 0, 0, 0},
+    {"walk_vm_readv", prot_case_vm_readv, 0, 0, 0},
+    {"walk_ptrace", prot_case_ptrace, 0, 0, 0},
+    {"pool_exhaustion", prot_case_pool_exhaustion, 1, 1, 0},
+    {"hotplug_cow_churn", prot_case_hotplug, 0, 0, 0},
+    {"direct_write", prot_case_direct_write, 1, 0, 0},
+    {"refused_store", prot_case_refused_store, 1, 1, 0},
+    {"refused_store_lazy", prot_case_refused_store_lazy, 1, 1, 0},
+    {"refused_clear", prot_case_refused_clear, 1, 0, 0},
+    {"debugfs_root_only", prot_case_debugfs_root_only, 0, 0, 0},
+    {"processes_file", prot_case_processes_file, 0, 0, 0},
+    {"madv_free", prot_case_madv_free, 0, 0, 0},
+    {"thp", prot_case_thp, 0, 0, 0},
+    {"hugetlb", prot_case_hugetlb, 0, 0, 0},
+    {"hugetlb_1g", prot_case_hugetlb_1g, 0, 0, 0},
+    {"mremap_tables", prot_case_mremap_tables, 0, 0, 0},
+    {"swap", prot_case_swap, 0, 0, 0},
+    {"ksm", prot_case_ksm, 0, 0, 0},
+    {"uffd", prot_case_uffd, 0, 0, 0},
+    {"compaction", prot_case_compaction, 0, 0, 0},
+    {"bpf_jit", prot_case_bpf_jit, 0, 0, 0},
+    {"refuse_kexec", prot_case_refuse_kexec, 0, 0, 0},
+    {"refuse_hibernate", prot_case_refuse_hibernate, 0, 0, 0},
+    {"memcg", prot_case_memcg, 0, 1, 1},
+    {"zombies", prot_case_zombies, 0, 1, 0},
+    {"devmem", prot_case_devmem, 0, 0, 0},
+    {"devmem_clint", prot_case_devmem_clint, 1, 0, 0},
 };
 
 /* Cases that made the monitor refuse calls though they should not have. */
@@ -282,7 +284,7 @@ static void one_case(struct tally *t, const struct pcase *c)
 
 	snapshot(&before);
 	rc = run_case(c, why, sizeof(why));
-	if (rc != 1 && kernel_trouble(kfd, c->refuses, line, sizeof(line))) {
+	if (rc != 1 && kernel_trouble(kfd, c->refuses || c->ooms, line, sizeof(line))) {
 		snprintf(why, sizeof(why), "kernel logged \"%.400s\"", line);
 		rc = 1;
 	}

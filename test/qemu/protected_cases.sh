@@ -103,9 +103,11 @@ case_protected_defconfig() {
 		'secmon: pool 0x[0-9a-f]+, [0-9]+ pages' '^PASS madv_free' '^PASS refuse_kexec' \
 		'^PASS refuse_hibernate' '^PASS thp' '^PASS hugetlb[[:space:]]*$' '^PASS mremap_tables' \
 		'^PASS swap' '^PASS ksm' '^PASS uffd' '^PASS compaction' '^PASS bpf_jit' \
-		'^PASS memcg' '^PASS zombies' '^PASS devmem' \
+		'^PASS memcg' '^PASS zombies' '^PASS devmem[[:space:]]*$' '^PASS devmem_clint' \
 		"site mremap on the empty pool: ($SITE_OK)" "site thp_fault on the empty pool: ($SITE_OK)" \
-		"site hugetlb_fault on the empty pool: ($SITE_OK)" "site collapse on the empty pool: ($SITE_OK)"
+		"site hugetlb_fault on the empty pool: ($SITE_OK)" "site collapse on the empty pool: ($SITE_OK)" \
+		'pool_free 0 before site mremap' 'pool_free 0 before site thp_fault' \
+		'pool_free 0 before site hugetlb_fault' 'pool_free 0 before site collapse'
 	# 4 GiB: a 1 GiB hugetlb page is a leaf in a user root.
 	QEMU_TIMEOUT=$((QEMU_TIMEOUT + 180)) PMEM=4G PK=$PDKERNEL case_protected \
 		defconfig-4g-1g-leaf "$BIOS" protected \
