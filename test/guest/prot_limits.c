@@ -391,37 +391,32 @@ static int devmem_clint(int fd, unsigned long pa)
 	return 0;
 }
 
-int prot_case_devmem(void)
+/* Runs check(fd, pa) on /dev/mem for the first /soc node named node. */
+static int devmem_node(const char *node, int (*check)(int, unsigned long))
 {
-	unsigned long virtio = soc_node("virtio_mmio");
+	unsigned long pa = soc_node(node);
 	int fd, rc;
 
-	if (!virtio)
-		return prot_skip("no virtio_mmio node under " DT_SOC);
+	if (!pa)
+		return prot_skip("no %s node under " DT_SOC, node);
 	fd = devmem_open();
 	if (fd < 0)
 		return prot_skip("/dev/mem: %s (needs CONFIG_DEVMEM)",
 				 strerror(errno));
-	rc = devmem_virtio(fd, virtio);
+	rc = check(fd, pa);
 	close(fd);
 	return rc;
 }
 
+int prot_case_devmem(void)
+{
+	return devmem_node("virtio_mmio", devmem_virtio);
+}
+
 int prot_case_devmem_clint(void)
 {
-	unsigned long clint = soc_node("clint");
-	int fd, rc;
-
 	if (!prot_is_protected())
 		return prot_skip("mode is %s: no monitor to refuse the leaf",
 				 prot_mode());
-	if (!clint)
-		return prot_skip("no clint node under " DT_SOC);
-	fd = devmem_open();
-	if (fd < 0)
-		return prot_skip("/dev/mem: %s (needs CONFIG_DEVMEM)",
-				 strerror(errno));
-	rc = devmem_clint(fd, clint);
-	close(fd);
-	return rc;
+	return devmem_node("clint", devmem_clint);
 }

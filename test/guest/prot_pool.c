@@ -40,9 +40,9 @@
 
 #define BOMB_CAP_DEFAULT 4000
 #define BOMB_CAP_MAX 8000
-#define STORM_SPAN (256UL << 20)	/* 128 regions of 2 MiB: 128 PTE tables */
+#define STORM_SPAN (256UL << 20) /* 128 regions of 2 MiB: 128 PTE tables */
 #define STORM_ALARM_S 60
-#define STORM_ERROR 3			/* a storm child's own setup failed */
+#define STORM_ERROR 3 /* a storm child's own setup failed */
 
 static pid_t bomb[BOMB_CAP_MAX];
 
@@ -336,7 +336,7 @@ static int bomb_cap(void)
 	return n > 0 && n <= BOMB_CAP_MAX ? n : BOMB_CAP_DEFAULT;
 }
 
-/* ---- the storm -------------------------------------------------------------- */
+/* ---- the storm ----------------------------------------------------------- */
 
 /* Waits for its go byte on fd (not EOF: the bomb processes, forked
  * later, hold the write end too), then touches one byte per 2 MiB. */
@@ -396,17 +396,20 @@ static int storm_finish(const pid_t *pids, int n, int go)
 		else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 			done++;
 		else
-			return prot_fail("storm child %d: %s (SIGALRM: stuck faulting)",
-					 i, prot_status(st));
+			return prot_fail(
+			    "storm child %d: %s (SIGALRM: stuck faulting)", i,
+			    prot_status(st));
 	}
-	printf("pool_exhaustion: fault storm of %d children: %d SIGBUS, %d OOM-killed, %d finished\n",
+	printf("pool_exhaustion: fault storm of %d children: %d SIGBUS, %d "
+	       "OOM-killed, %d finished\n",
 	       n, bus, killed, done);
 	if (bus + killed == 0)
-		return prot_fail("no storm child met the empty pool: all %d finished", n);
+		return prot_fail(
+		    "no storm child met the empty pool: all %d finished", n);
 	return 0;
 }
 
-/* ---- the fork bomb ---------------------------------------------------------- */
+/* ---- the fork bomb ------------------------------------------------------- */
 
 static void __attribute__((noreturn)) bomb_child(void)
 {
@@ -452,11 +455,13 @@ static int bomb_clear(int n)
 
 static int bomb_judge(int n, int cap, int err)
 {
-	printf("pool_exhaustion: fork bomb reached %d processes (cap %d), fork: %s; pool_free %lld of %lld\n",
-	       n, cap, err ? strerror(err) : "never failed", prot_stat("pool_free"),
-	       prot_stat("pool_pages"));
+	printf("pool_exhaustion: fork bomb reached %d processes (cap %d), "
+	       "fork: %s; pool_free %lld of %lld\n",
+	       n, cap, err ? strerror(err) : "never failed",
+	       prot_stat("pool_free"), prot_stat("pool_pages"));
 	if (err == 0)
-		return prot_fail("the pool was not exhausted by %d processes", cap);
+		return prot_fail("the pool was not exhausted by %d processes",
+				 cap);
 	if (err != ENOMEM)
 		return prot_fail("fork failed with %s, expected ENOMEM",
 				 strerror(err));
@@ -493,11 +498,12 @@ int prot_case_pool_exhaustion(void)
 	if (storm_finish(storm, nstorm, go))
 		rc = 1;
 	if (bomb_clear(n) && !rc)
-		rc = prot_fail("an idle bomb process ended otherwise than by SIGKILL");
+		rc = prot_fail(
+		    "an idle bomb process ended otherwise than by SIGKILL");
 	return rc;
 }
 
-/* ---- case 8: direct write --------------------------------------------------- */
+/* ---- case 8: direct write ------------------------------------------------ */
 
 #define DIRECT_HOOK prot_path("test_direct_write")
 #define DIRECT_SEED 81
@@ -524,8 +530,9 @@ static int direct_unmapped(void)
 	munmap(p, PROT_PAGE);
 	err = direct_write(p);
 	if (err != EINVAL)
-		return prot_fail("for an unmapped address the hook said %s, expected EINVAL",
-				 err ? strerror(err) : "success");
+		return prot_fail(
+		    "for an unmapped address the hook said %s, expected EINVAL",
+		    err ? strerror(err) : "success");
 	return 0;
 }
 
@@ -539,7 +546,8 @@ int prot_case_direct_write(void)
 		return prot_skip("mode is %s: no monitor to refuse the store",
 				 prot_mode());
 	if (access(DIRECT_HOOK, F_OK))
-		return prot_skip("no %s (needs CONFIG_SECMON_PT_TEST)", DIRECT_HOOK);
+		return prot_skip("no %s (needs CONFIG_SECMON_PT_TEST)",
+				 DIRECT_HOOK);
 	p = mmap(NULL, PROT_PAGE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
@@ -549,7 +557,8 @@ int prot_case_direct_write(void)
 		return prot_fail("pagemap: %s", strerror(errno));
 	err = direct_write(p);
 	if (err == EIO)
-		return prot_fail("the kernel's store into the PTE page went through, or the PTE changed");
+		return prot_fail("the kernel's store into the PTE page went "
+				 "through, or the PTE changed");
 	if (err)
 		return prot_fail("test_direct_write: %s", strerror(err));
 	if (prot_verify(p, 0, 1, DIRECT_SEED) >= 0)
@@ -558,6 +567,7 @@ int prot_case_direct_write(void)
 		return prot_fail("pagemap: %s", strerror(errno));
 	if (!(after & PAGEMAP_PRESENT) ||
 	    (after & PAGEMAP_PFN_MASK) != (before & PAGEMAP_PFN_MASK))
-		return prot_fail("pagemap entry %#llx, before %#llx", after, before);
+		return prot_fail("pagemap entry %#llx, before %#llx", after,
+				 before);
 	return direct_unmapped();
 }
