@@ -45,7 +45,21 @@ report() {
 		echo "PASS $name"
 	else
 		echo "FAIL $name: $why (log: ${logf#"$SECMON_REPO"/})"
+		log_excerpt "$logf"
 	fi
+}
+
+# A CI run keeps only the console output, not the logs: after a FAIL, show
+# the log's failure lines and its last lines, indented so no counter takes
+# them for a verdict.
+log_excerpt() {
+	local logf=$1
+	[ -f "$logf" ] || return 0
+	{
+		grep -E -m 12 -- '^FAIL|FAIL |Oops|BUG:|WARNING:|Kernel panic|secmon: .*(refused|violated)' "$logf" || true
+		echo "-- last lines --"
+		tail -n 15 "$logf"
+	} | tr -d '\r' | cut -c1-200 | sed 's/^/    | /'
 }
 
 # Unmodified Linux on the monitor: the guest's basic suite, SRST power-off.
