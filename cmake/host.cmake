@@ -44,6 +44,8 @@ ExternalProject_Add(firmware
     ${CMAKE_BINARY_DIR}/firmware/monitor.elf
     ${CMAKE_BINARY_DIR}/firmware/monitor.bin
     ${CMAKE_BINARY_DIR}/firmware/monitor.map
+    ${CMAKE_BINARY_DIR}/firmware/monitor-profile.elf
+    ${CMAKE_BINARY_DIR}/firmware/monitor-profile.bin
     ${CMAKE_BINARY_DIR}/firmware/payload.elf
     ${CMAKE_BINARY_DIR}/)
 

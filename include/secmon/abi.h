@@ -58,11 +58,18 @@ typedef uint64_t secmon_u64;
 #define SECMON_INFO_FEATURES 4
 #define SECMON_INFO_LOCKED 5
 #define SECMON_INFO_BATCH_MAX 6
+/*
+ * With SECMON_FEAT_PROFILE: traps from S/U-mode served since boot, and
+ * the instructions the monitor retired serving them (all harts).
+ */
+#define SECMON_INFO_MONITOR_ENTRIES 7
+#define SECMON_INFO_MONITOR_INSNS 8
 
 /* INFO_FEATURES bits */
 #define SECMON_FEAT_BATCH (1UL << 0)
 #define SECMON_FEAT_ZOMBIE (1UL << 1)
 #define SECMON_FEAT_FENCE_VA (1UL << 2) /* PTE_SET's a3: VA to fence */
+#define SECMON_FEAT_PROFILE (1UL << 3) /* INFO 7 and 8 (a profile build) */
 
 /*
  * Address-space handle: bits 0-31 are the pool page index of the root,

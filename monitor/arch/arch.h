@@ -73,4 +73,11 @@ void arch_wfi(void);
 /* Spin-wait hint. */
 void arch_relax(void);
 
+/*
+ * The profile build's counters, summed over every hart: traps from S/U
+ * that returned, and the instructions the monitor retired serving them.
+ * False (nothing written) where the build does not count.
+ */
+bool arch_profile(uint64_t *entries, uint64_t *insns);
+
 #endif

@@ -222,6 +222,15 @@ bool memmap_in_os_mmio(uint64_t base, uint64_t len)
 			  len);
 }
 
+bool memmap_ram(unsigned int i, struct memmap_range *r)
+{
+	if (i >= memmap_state.nram) {
+		return false;
+	}
+	*r = memmap_state.ram[i];
+	return true;
+}
+
 struct memmap_range memmap_monitor(void)
 {
 	return memmap_state.monitor;

@@ -82,6 +82,8 @@ bool memmap_in_device(uint64_t base, uint64_t len);
 bool memmap_in_os_mmio(uint64_t base, uint64_t len);
 /* The window the image, data and stacks live in. */
 struct memmap_range memmap_monitor(void);
+/* RAM range i in the order boot added them; false past the last. */
+bool memmap_ram(unsigned int i, struct memmap_range *r);
 struct memmap_range memmap_records(void);
 struct memmap_range memmap_pool(void);
 /* The kernel roots LOCK registered (i = 0 swapper, 1 trampoline), or 0. */

@@ -175,6 +175,7 @@ static void lock_commit(uint64_t swapper, uint64_t tramp, uint64_t kstart,
 	ptm.khole[0] = hole[0] || hole[1] ? hole[0] : kend;
 	ptm.khole[1] = hole[0] || hole[1] ? hole[1] : kend;
 	memcpy(ptm.hart_satp, satp, sizeof(ptm.hart_satp));
+	ptm_filter_build();
 	ptm.locked = true;
 }
 
@@ -233,7 +234,7 @@ static long as_create_locked(unsigned long self, unsigned long *handle)
 	unsigned slot;
 	uint32_t idx;
 	uint64_t *root;
-	unsigned valid = 0;
+	unsigned valid = 0, nonzero = 0;
 
 	if (!ptm.locked) {
 		return SBI_ERR_DENIED;
@@ -257,8 +258,10 @@ static long as_create_locked(unsigned long self, unsigned long *handle)
 	memcpy(root + 256, ptm.kernel_half, sizeof(ptm.kernel_half));
 	for (int i = 0; i < 256; i++) {
 		valid += (ptm.kernel_half[i] & SECMON_PTE_V) ? 1 : 0;
+		nonzero += ptm.kernel_half[i] != 0;
 	}
 	ptm.page[idx].count = (uint16_t)valid;
+	ptm.page[idx].nonzero = (uint16_t)nonzero;
 	*handle = as_handle(slot);
 	return SBI_SUCCESS;
 }
@@ -398,7 +401,8 @@ long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 	return refuse(rc);
 }
 
-/* Drop the leaf statistics of a table's remaining entries. */
+/* Drop the leaf statistics of a table's remaining entries. A page with no
+ * valid entry (the common case at teardown: Linux zapped it) has none. */
 static void forget_leaves(unsigned slot, uint32_t idx)
 {
 	const uint64_t *t = db_table(idx);
@@ -408,6 +412,9 @@ static void forget_leaves(unsigned slot, uint32_t idx)
 	 * counted as the AS's own. */
 	int n = ptm.page[idx].state == PG_ROOT ? 256 : 512;
 
+	if (!ptm.page[idx].count) {
+		return;
+	}
 	for (int i = 0; i < n; i++) {
 		if (pte_is_leaf(t[i])) {
 			as->leaf_entries--;
@@ -420,6 +427,9 @@ static bool has_links(uint32_t idx)
 {
 	const uint64_t *t = db_table(idx);
 
+	if (!ptm.page[idx].count) {
+		return false;
+	}
 	for (int i = 0; i < 512; i++) {
 		if (pte_is_table(t[i])) {
 			return true;
@@ -478,8 +488,10 @@ static void release_tree(unsigned slot, uint32_t idx, bool is_root)
 {
 	const uint64_t *t = db_table(idx);
 	uint32_t ci;
+	/* A root counts its kernel half; a level-0 table links nothing. */
+	bool may_link = ptm.page[idx].level && ptm.page[idx].count;
 
-	for (int i = 0; i < (is_root ? 256 : 512); i++) {
+	for (int i = 0; may_link && i < (is_root ? 256 : 512); i++) {
 		if (pte_is_table(t[i]) && db_index(pte_pa(t[i]), &ci)) {
 			release_tree(slot, ci, false);
 		}

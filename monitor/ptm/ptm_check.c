@@ -37,11 +37,12 @@ static long check_entries(uint32_t idx, char *msg, size_t len)
 {
 	const struct ptm_page *p = &ptm.page[idx];
 	const uint64_t *t = db_table(idx);
-	unsigned valid = 0;
+	unsigned valid = 0, nonzero = 0;
 	uint32_t ci;
 
 	for (unsigned i = 0; i < 512; i++) {
 		valid += (t[i] & SECMON_PTE_V) ? 1 : 0;
+		nonzero += t[i] != 0;
 		if (p->state == PG_ROOT && i >= 256) {
 			if (t[i] != ptm.kernel_half[i - 256]) {
 				FAIL("page %u: root kernel slot %u differs "
@@ -65,6 +66,10 @@ static long check_entries(uint32_t idx, char *msg, size_t len)
 		FAIL("page %u: count %u but %u valid entries", idx, p->count,
 		     valid);
 	}
+	if (nonzero != p->nonzero) {
+		FAIL("page %u: nonzero %u but %u entries are not 0", idx,
+		     p->nonzero, nonzero);
+	}
 	return SBI_SUCCESS;
 }
 
@@ -76,7 +81,8 @@ static long check_page(uint32_t idx, char *msg, size_t len)
 	switch (p->state) {
 	case PG_FREE:
 	case PG_QUARANTINE:
-		if (p->owner || p->count || p->linked || !page_is_zero(idx)) {
+		if (p->owner || p->count || p->nonzero || p->linked ||
+		    !page_is_zero(idx)) {
 			FAIL("page %u: unowned but not clean", idx);
 		}
 		tl.nfree += p->state == PG_FREE;

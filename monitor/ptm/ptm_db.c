@@ -21,14 +21,23 @@ static struct {
 	uint32_t owner; /* the ticket now holding the lock */
 } ptm_lock_word;
 
+/* Out of line, so that the uncontended path needs no stack frame. */
+static __attribute__((noinline)) void db_lock_wait(unsigned long self,
+						   uint32_t t)
+{
+	while (__atomic_load_n(&ptm_lock_word.owner, __ATOMIC_ACQUIRE) != t) {
+		hart_serve_if_pending(self);
+		arch_relax();
+	}
+}
+
 void db_lock(unsigned long self)
 {
 	uint32_t t =
 	    __atomic_fetch_add(&ptm_lock_word.next, 1, __ATOMIC_RELAXED);
 
-	while (__atomic_load_n(&ptm_lock_word.owner, __ATOMIC_ACQUIRE) != t) {
-		hart_serve_if_pending(self);
-		arch_relax();
+	if (__atomic_load_n(&ptm_lock_word.owner, __ATOMIC_ACQUIRE) != t) {
+		db_lock_wait(self, t);
 	}
 }
 
@@ -265,7 +274,9 @@ void db_release(uint32_t idx)
 	struct ptm_page *p = &ptm.page[idx];
 	struct ptm_as *as = &ptm.as[p->owner];
 
-	memset(db_table(idx), 0, PTM_PAGE_SIZE);
+	if (p->nonzero) {
+		memset(db_table(idx), 0, PTM_PAGE_SIZE);
+	}
 	as->pages--;
 	as->level_pages[p->level]--;
 	*p = (struct ptm_page){.state = PG_QUARANTINE};

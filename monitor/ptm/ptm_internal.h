@@ -49,8 +49,13 @@ struct ptm_page {
 	uint8_t pad;
 	uint16_t owner; /* address-space slot for ROOT/TABLE */
 	uint16_t count; /* valid (V=1) entries */
+	/* Entries that are not 0: count plus Linux's V=0 values (swap and
+	 * migration entries, PAGE_NONE). At 0 the page is all zero, so
+	 * releasing it needs no scan and no scrub. */
+	uint16_t nonzero;
+	uint16_t pad2;
 };
-_Static_assert(sizeof(struct ptm_page) == 8, "one small record per page");
+_Static_assert(sizeof(struct ptm_page) == 12, "one small record per page");
 
 enum ptm_as_state {
 	AS_FREE = 0, /* slot unused */
@@ -88,6 +93,24 @@ struct ptm_check_tally {
 	uint32_t nfree, nquarantine;
 };
 
+/* [base, end): a range of physical addresses. */
+struct ptm_span {
+	uint64_t base, end;
+};
+
+/*
+ * The leaf rules for RAM, precomputed at LOCK (ptm_filter_build) so that
+ * the hot path checks a leaf with no call: inside [ram.base, ram.end), a
+ * user leaf may touch no deny span and a writable one no deny_w span.
+ * Leaves elsewhere take the full check against the memory map.
+ */
+struct ptm_filter {
+	struct ptm_span ram;
+	uint32_t ndeny, ndeny_w;
+	struct ptm_span deny[5]; /* monitor, records, pool, two roots */
+	struct ptm_span deny_w[2]; /* the kernel image, less its hole */
+};
+
 struct ptm_db {
 	uint64_t base;
 	uint32_t npages;
@@ -103,6 +126,7 @@ struct ptm_db {
 	uint64_t kstart, kend;
 	uint64_t khole[2]; /* freed part of the image: [0], [1]; kend if none */
 	uint64_t kernel_half[256]; /* swapper's entries 256..511 at LOCK */
+	struct ptm_filter filter; /* built at LOCK */
 	uint64_t hart_satp[SECMON_MAX_HARTS];
 	struct ptm_page *page; /* [npages], in the records region */
 	struct ptm_as *as; /* [nslots], in the records region */
@@ -147,5 +171,7 @@ bool pte_is_leaf(uint64_t pte);
 long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,
 		uint64_t *old);
 uint64_t pte_pa(uint64_t pte);
+/* LOCK: derive ptm.filter from the memory map and the locked kernel. */
+void ptm_filter_build(void);
 
 #endif

@@ -10,14 +10,25 @@
 
 #include "ptm_internal.h"
 
-bool pte_is_table(uint64_t pte)
+/* Inline forms for the hot path; the public ones below wrap them. */
+static inline bool is_table(uint64_t pte)
 {
 	return (pte & V) && !(pte & (R | W | X));
 }
 
-bool pte_is_leaf(uint64_t pte)
+static inline bool is_leaf(uint64_t pte)
 {
 	return (pte & V) && (pte & (R | W | X));
+}
+
+bool pte_is_table(uint64_t pte)
+{
+	return is_table(pte);
+}
+
+bool pte_is_leaf(uint64_t pte)
+{
+	return is_leaf(pte);
 }
 
 uint64_t pte_pa(uint64_t pte)
@@ -26,7 +37,7 @@ uint64_t pte_pa(uint64_t pte)
 }
 
 /* 4 KiB, 2 MiB or 1 GiB for a leaf at level 0, 1 or 2. */
-static uint64_t leaf_size(unsigned level)
+static inline uint64_t leaf_size(unsigned level)
 {
 	return PTM_PAGE_SIZE << (9 * level);
 }
@@ -36,26 +47,47 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return alen && blen && a < b + blen && b < a + alen;
 }
 
-static long check_leaf(unsigned level, uint64_t val)
+static void add_span(struct ptm_span *s, uint32_t *n, uint64_t base,
+		     uint64_t end)
 {
-	uint64_t pa = pte_pa(val);
-	uint64_t size = leaf_size(level);
+	if (base < end) {
+		s[(*n)++] = (struct ptm_span){base, end};
+	}
+}
 
-	/* W without R is a reserved encoding (priv spec Table 4.5). */
-	if ((val & W) && !(val & R)) {
-		return SBI_ERR_INVALID_PARAM;
+void ptm_filter_build(void)
+{
+	struct ptm_filter *f = &ptm.filter;
+	struct memmap_range r, best = {0, 0}, m;
+
+	*f = (struct ptm_filter){0};
+	for (unsigned i = 0; memmap_ram(i, &r); i++) {
+		best = r.size > best.size ? r : best;
 	}
-	/* Superpages must be aligned to their size (§4.3.2 step 6). */
-	if (pa & (size - 1)) {
-		return SBI_ERR_INVALID_PARAM;
+	f->ram = (struct ptm_span){best.base, best.base + best.size};
+	m = memmap_monitor();
+	add_span(f->deny, &f->ndeny, m.base, m.base + m.size);
+	m = memmap_records();
+	add_span(f->deny, &f->ndeny, m.base, m.base + m.size);
+	m = memmap_pool();
+	add_span(f->deny, &f->ndeny, m.base, m.base + m.size);
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t root = memmap_kernel_root(i);
+
+		add_span(f->deny, &f->ndeny, root,
+			 root ? root + PTM_PAGE_SIZE : 0);
 	}
-	/* The whole user address space is the user half: U=1, G=0. */
-	if (!(val & U) || (val & G)) {
-		return SBI_ERR_INVALID_PARAM;
-	}
-	/* Outside RAM (checked second: RAM is the hot path): never the
-	 * monitor's own devices (CLINT/ACLINT), else only device memory the
-	 * tree gives the OS, which holds no image, pool or monitor memory. */
+	add_span(f->deny_w, &f->ndeny_w, ptm.kstart, ptm.khole[0]);
+	add_span(f->deny_w, &f->ndeny_w, ptm.khole[1], ptm.kend);
+}
+
+/* The full target check against the memory map: for leaves outside the
+ * filter's RAM range (other RAM ranges, device memory). */
+static long check_target_map(uint64_t pa, uint64_t size, bool w)
+{
+	/* Outside RAM: never the monitor's own devices (CLINT/ACLINT), else
+	 * only device memory the tree gives the OS, which holds no image,
+	 * pool or monitor memory. */
 	if (!memmap_in_ram(pa, size)) {
 		if (memmap_in_device(pa, size)) {
 			return SBI_ERR_DENIED;
@@ -67,12 +99,71 @@ static long check_leaf(unsigned level, uint64_t val)
 	    memmap_in_kernel_root(pa, size)) {
 		return SBI_ERR_DENIED;
 	}
-	if ((val & W) &&
-	    (overlaps(pa, size, ptm.kstart, ptm.khole[0] - ptm.kstart) ||
-	     overlaps(pa, size, ptm.khole[1], ptm.kend - ptm.khole[1]))) {
+	if (w && (overlaps(pa, size, ptm.kstart, ptm.khole[0] - ptm.kstart) ||
+		  overlaps(pa, size, ptm.khole[1], ptm.kend - ptm.khole[1]))) {
 		return SBI_ERR_DENIED;
 	}
 	return SBI_SUCCESS;
+}
+
+static inline bool span_hit(const struct ptm_span *s, uint32_t n, uint64_t pa,
+			    uint64_t end)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (pa < s[i].end && s[i].base < end) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Inside the filter's RAM range (the hot case): the same rules as
+ * check_target_map, from the spans LOCK precomputed. */
+static inline bool in_filter_ram(uint64_t pa, uint64_t size)
+{
+	return pa >= ptm.filter.ram.base && pa + size <= ptm.filter.ram.end;
+}
+
+static inline long check_target_ram(uint64_t pa, uint64_t size, bool w)
+{
+	const struct ptm_filter *f = &ptm.filter;
+	uint64_t end = pa + size;
+
+	if (span_hit(f->deny, f->ndeny, pa, end) ||
+	    (w && span_hit(f->deny_w, f->ndeny_w, pa, end))) {
+		return SBI_ERR_DENIED;
+	}
+	return SBI_SUCCESS;
+}
+
+/* The rules on a leaf's own bits. */
+static inline long leaf_bits_ok(unsigned level, uint64_t val)
+{
+	/* W without R is a reserved encoding (priv spec Table 4.5). */
+	if ((val & W) && !(val & R)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	/* Superpages must be aligned to their size (§4.3.2 step 6). */
+	if (pte_pa(val) & (leaf_size(level) - 1)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	/* The whole user address space is the user half: U=1, G=0. */
+	if (!(val & U) || (val & G)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	return SBI_SUCCESS;
+}
+
+static long check_leaf(unsigned level, uint64_t val)
+{
+	uint64_t pa = pte_pa(val), size = leaf_size(level);
+	long rc = leaf_bits_ok(level, val);
+
+	if (rc) {
+		return rc;
+	}
+	return in_filter_ram(pa, size) ? check_target_ram(pa, size, val & W)
+				       : check_target_map(pa, size, val & W);
 }
 
 /* A non-leaf entry links an unlinked table of the same AS, one level down. */
@@ -102,11 +193,11 @@ static long check_link(unsigned slot, unsigned level, uint64_t old,
 
 /* Bits 54-63 of a valid entry: reserved and N must be 0; PBMT only on a
  * leaf, only where every hart has Svpbmt, and never the reserved 3. */
-static bool high_bits_bad(uint64_t val)
+static inline bool high_bits_bad(uint64_t val)
 {
 	uint64_t high = val & SECMON_PTE_HIGH_MASK;
 
-	if (ptm.pbmt && pte_is_leaf(val)) {
+	if (ptm.pbmt && is_leaf(val)) {
 		if ((val & PTE_PBMT_MASK) == PTE_PBMT_MASK) {
 			return true;
 		}
@@ -129,21 +220,28 @@ long pte_check_new(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 	if (high_bits_bad(val)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	if (pte_is_table(val)) {
+	if (is_table(val)) {
 		return check_link(slot, pg->level, old, val);
 	}
 	return check_leaf(pg->level, val);
 }
 
-static void count_leaf(struct ptm_as *as, unsigned level, uint64_t pte,
-		       int sign)
+/* The books of an accepted write that changes no link. */
+static inline void commit_data(struct ptm_as *as, struct ptm_page *pg,
+			       uint64_t old, uint64_t val)
 {
-	if (!pte_is_leaf(pte)) {
-		return;
+	uint64_t pages = 1UL << (9 * pg->level);
+
+	pg->count = (uint16_t)(pg->count + (val & V) - (old & V));
+	pg->nonzero = (uint16_t)(pg->nonzero + (val != 0) - (old != 0));
+	if (is_leaf(old)) {
+		as->leaf_entries--;
+		as->leaf_pages -= pages;
 	}
-	as->leaf_entries += (uint64_t)(int64_t)sign;
-	/* Unsigned shift: -1 << n is undefined for signed types. */
-	as->leaf_pages += (uint64_t)(int64_t)sign << (9 * level);
+	if (is_leaf(val)) {
+		as->leaf_entries++;
+		as->leaf_pages += pages;
+	}
 }
 
 static void set_linked(uint64_t pte, uint8_t linked)
@@ -158,27 +256,23 @@ static void set_linked(uint64_t pte, uint8_t linked)
 void pte_commit(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 		uint64_t val)
 {
-	struct ptm_page *pg = &ptm.page[idx];
-	struct ptm_as *as = &ptm.as[slot];
-
-	if (old != val && pte_is_table(old)) {
+	(void)i;
+	if (old != val && is_table(old)) {
 		set_linked(old, 0);
 	}
-	if (old != val && pte_is_table(val)) {
+	if (old != val && is_table(val)) {
 		set_linked(val, 1);
 	}
-	pg->count =
-	    (uint16_t)(pg->count + ((val & V) ? 1 : 0) - ((old & V) ? 1 : 0));
-	count_leaf(as, pg->level, old, -1);
-	count_leaf(as, pg->level, val, 1);
+	commit_data(&ptm.as[slot], &ptm.page[idx], old, val);
 }
 
 /* The slot must be an aligned entry of a table page that slot owns. */
-static long locate(unsigned slot, uint64_t pte_pa, uint32_t *idx, unsigned *i)
+static inline long locate(unsigned slot, uint64_t entry_pa, uint32_t *idx,
+			  unsigned *i)
 {
 	const struct ptm_page *pg;
 
-	if ((pte_pa & 7) || !db_index(pte_pa, idx)) {
+	if ((entry_pa & 7) || !db_index(entry_pa, idx)) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
 	pg = &ptm.page[*idx];
@@ -186,40 +280,42 @@ static long locate(unsigned slot, uint64_t pte_pa, uint32_t *idx, unsigned *i)
 	    pg->owner != slot) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
-	*i = (unsigned)((pte_pa & (PTM_PAGE_SIZE - 1)) >> 3);
+	*i = (unsigned)((entry_pa & (PTM_PAGE_SIZE - 1)) >> 3);
 	return SBI_SUCCESS;
 }
 
-/*
- * One checked read-modify-write. Hardware never writes pool pages on real
- * machines (PMP makes them read-only), but QEMU sets A/D bits in them
- * anyway; the compare-and-swap makes sure such an update is never lost
- * and that the rules are checked against the value actually replaced.
- */
-long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,
-		uint64_t *old_out)
+static inline uint64_t new_value(int op, uint64_t old, uint64_t a, uint64_t b)
 {
-	uint32_t idx;
-	unsigned i;
-	uint64_t *t;
-	long rc = locate(slot, pte_pa, &idx, &i);
+	uint64_t val = op == SECMON_BATCH_OP_SET ? a : (old & ~a) | b;
 
-	if (rc) {
-		return rc;
+	/* New leaves arrive young: Linux maps them young anyway, and
+	 * without hardware A updating (menvcfg.ADUE stays 0) an old one
+	 * costs a fault. D is kept as given, so a clean writable leaf
+	 * (MADV_FREE) stays clean until the kernel dirties it. */
+	if (op == SECMON_BATCH_OP_SET && is_leaf(val)) {
+		val |= A;
 	}
-	t = &db_table(idx)[i];
+	return val;
+}
+
+/*
+ * One checked read-modify-write, for any value. Hardware never writes
+ * pool pages on real machines (PMP makes them read-only), but QEMU sets
+ * A/D bits in them anyway; the compare-and-swap makes sure such an update
+ * is never lost and that the rules are checked against the value actually
+ * replaced.
+ */
+static __attribute__((noinline)) long
+update_general(unsigned slot, uint32_t idx, unsigned i, int op, uint64_t a,
+	       uint64_t b, uint64_t *old_out)
+{
+	uint64_t *t = &db_table(idx)[i];
+
 	for (;;) {
 		uint64_t old = __atomic_load_n(t, __ATOMIC_ACQUIRE);
-		uint64_t val = op == SECMON_BATCH_OP_SET ? a : (old & ~a) | b;
+		uint64_t val = new_value(op, old, a, b);
+		long rc = pte_check_new(slot, idx, i, old, val);
 
-		/* New leaves arrive young: Linux maps them young anyway, and
-		 * without hardware A updating (menvcfg.ADUE stays 0) an old
-		 * one costs a fault. D is kept as given, so a clean writable
-		 * leaf (MADV_FREE) stays clean until the kernel dirties it. */
-		if (op == SECMON_BATCH_OP_SET && pte_is_leaf(val)) {
-			val |= A;
-		}
-		rc = pte_check_new(slot, idx, i, old, val);
 		if (rc) {
 			return rc;
 		}
@@ -231,4 +327,54 @@ long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,
 			return SBI_SUCCESS;
 		}
 	}
+}
+
+/*
+ * The hot case, with no call: a user-half entry of data (V=0 or a leaf in
+ * the filter's RAM) replaced by data, neither old nor new a link. It
+ * applies the same rules as pte_check_new; anything else, and a lost
+ * race with a hardware A/D update, goes to update_general.
+ */
+long pte_update(unsigned slot, uint64_t entry_pa, int op, uint64_t a,
+		uint64_t b, uint64_t *old_out)
+{
+	uint32_t idx;
+	unsigned i;
+	uint64_t *t, old, val;
+	struct ptm_page *pg;
+	long rc = locate(slot, entry_pa, &idx, &i);
+
+	if (rc) {
+		return rc;
+	}
+	pg = &ptm.page[idx];
+	t = &db_table(idx)[i];
+	old = __atomic_load_n(t, __ATOMIC_ACQUIRE);
+	val = new_value(op, old, a, b);
+	if (is_table(old) || is_table(val) ||
+	    (pg->state == PG_ROOT && i >= 256)) {
+		return update_general(slot, idx, i, op, a, b, old_out);
+	}
+	if (val & V) {
+		uint64_t pa = pte_pa(val), size = leaf_size(pg->level);
+
+		if (high_bits_bad(val)) {
+			return SBI_ERR_INVALID_PARAM;
+		}
+		rc = leaf_bits_ok(pg->level, val);
+		if (!rc && !in_filter_ram(pa, size)) {
+			return update_general(slot, idx, i, op, a, b, old_out);
+		}
+		rc = rc ?: check_target_ram(pa, size, val & W);
+		if (rc) {
+			return rc;
+		}
+	}
+	if (!__atomic_compare_exchange_n(t, &old, val, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST)) {
+		return update_general(slot, idx, i, op, a, b, old_out);
+	}
+	commit_data(&ptm.as[slot], pg, old, val);
+	*old_out = old;
+	return SBI_SUCCESS;
 }

@@ -25,6 +25,30 @@ static void trace_dump(void)
 	}
 }
 
+/* INFO: the page-table manager's fields, and the profile's (which are the
+ * trap layer's, not the PTM's). */
+static struct sbi_ret info(unsigned long field)
+{
+	uint64_t entries, insns;
+	unsigned long v = 0;
+	bool profile = arch_profile(&entries, &insns);
+	long rc;
+
+	if (field == SECMON_INFO_MONITOR_ENTRIES ||
+	    field == SECMON_INFO_MONITOR_INSNS) {
+		if (!profile) {
+			return sbi_err(SBI_ERR_INVALID_PARAM);
+		}
+		return sbi_ok(field == SECMON_INFO_MONITOR_ENTRIES ? entries
+								   : insns);
+	}
+	rc = ptm_info(field, &v);
+	if (!rc && field == SECMON_INFO_FEATURES && profile) {
+		v |= SECMON_FEAT_PROFILE;
+	}
+	return pair(rc, v);
+}
+
 static struct sbi_ret ptm_more(struct sbi_call *c)
 {
 	unsigned long v = 0;
@@ -48,8 +72,7 @@ static struct sbi_ret ptm_more(struct sbi_call *c)
 		}
 		return sbi_err(rc);
 	case SECMON_PTM_INFO:
-		rc = ptm_info(c->a[0], &v);
-		return pair(rc, v);
+		return info(c->a[0]);
 	case SECMON_PTM_LOCK:
 		rc = ptm_lock_kernel_hole(c->hartid, c->a[0], c->a[1], c->a[2],
 					  c->a[3], &c->a[4]);

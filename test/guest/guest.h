@@ -83,6 +83,8 @@ int kmsg_find(int fd, const char *needle, char *line, size_t len);
 /* Whether a kernel message reports a problem (BUG, WARNING, stall, a CPU
  * that failed to stop or start, ...). */
 int kmsg_line_bad(const char *text);
+/* A known Linux warning from outside mm (printed as a note): not a failure. */
+int kmsg_known_linux_warning(const char *text);
 
 /*
  * Whether a kernel message is Linux's "HARTn isn't stopped; status 0" or

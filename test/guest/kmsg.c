@@ -105,9 +105,37 @@ int kmsg_line_stop_race(const char *text)
 	       strstr(text, "may not have stopped");
 }
 
+/*
+ * Linux 6.12 warnings from outside memory management that this project
+ * did not cause and cannot fix; seen only under CPU hotplug load on the
+ * defconfig kernel (SCHED_DEBUG). Exempt, but printed when seen. The same
+ * list is in test/qemu/cases.sh (KNOWN_LINUX_WARNINGS).
+ */
+static const char *const known_linux_warnings[] = {
+    /* The deadline server's running_bw underflows when its inactive
+     * timer fires around a CPU going offline (seen 1 in 9 boots under
+     * host load, in hotplug_cow_churn). */
+    "at kernel/sched/deadline.c:265 inactive_task_timer",
+};
+
+int kmsg_known_linux_warning(const char *text)
+{
+	for (size_t i = 0;
+	     i < sizeof(known_linux_warnings) / sizeof(known_linux_warnings[0]);
+	     i++) {
+		if (strstr(text, known_linux_warnings[i])) {
+			printf("note: known Linux 6.12 warning, not a failure: "
+			       "%.200s\n",
+			       text);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int kmsg_line_bad(const char *text)
 {
-	if (kmsg_line_stop_race(text)) {
+	if (kmsg_line_stop_race(text) || kmsg_known_linux_warning(text)) {
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(bad_patterns) / sizeof(bad_patterns[0]);

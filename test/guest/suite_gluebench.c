@@ -4,21 +4,34 @@
  * calls and the satp writes and sfence.vma the monitor emulated per
  * operation (SECMON_DEBUGFS: calls and traps). One line per operation:
  *
- *   GBENCH <name> ns <median ns per op> calls <per op> satp <per op> sfence <per op>
+ *   GBENCH <name> ns <median ns per op> calls <per op> satp <per op>
+ *          sfence <per op> mentries <per op> minsns <per op>
+ *
+ * (mentries and minsns: the monitor's traps and instructions, from a
+ * profile build of the monitor; 0 otherwise)
  *
  * and one line with the page-table pages of this process:
  *
  *   GBENCH-TABLES vmpte_kib <VmPTE> monitor <L2+L1+L0 or -1>
  *
+ * and, where the kernel lacks what an operation needs:
+ *
+ *   GBENCH-SKIP <name> <why>
+ *
  * Each operation runs ROUNDS rounds of its iteration count; the time is the
  * median round divided by the count, the counters are totals over all
- * rounds divided by all iterations.
+ * rounds divided by all iterations. An operation with a prep step times
+ * only the operation itself: prep and cleanup run outside the clock.
+ *
+ * Under qemu -icount shift=0 on one hart the guest clock counts
+ * instructions (1 ns each), so the times are exact instruction counts.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,26 +44,32 @@
 
 struct counters {
 	long long calls, satp, sfence;
+	/* A profile build of the monitor only (else 0): its traps and the
+	 * instructions it retired. */
+	long long mentries, minsns;
 };
+
+/* The number after key in text, or 0. */
+static long long field(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+
+	return p ? atoll(p + strlen(key)) : 0;
+}
 
 /* Totals since boot; all zero on an unprotected kernel. */
 static void read_counters(struct counters *c)
 {
-	char text[4096], *p;
+	char text[4096];
 
 	memset(c, 0, sizeof(*c));
-	if (read_text(SECMON_DEBUGFS "/calls", text, sizeof(text)) > 0) {
-		p = strstr(text, "total ");
-		if (p)
-			c->calls = atoll(p + 6);
-	}
+	if (read_text(SECMON_DEBUGFS "/calls", text, sizeof(text)) > 0)
+		c->calls = field(text, "total ");
 	if (read_text(SECMON_DEBUGFS "/traps", text, sizeof(text)) > 0) {
-		p = strstr(text, "satp_writes ");
-		if (p)
-			c->satp = atoll(p + 12);
-		p = strstr(text, "sfence_vma ");
-		if (p)
-			c->sfence = atoll(p + 11);
+		c->satp = field(text, "satp_writes ");
+		c->sfence = field(text, "sfence_vma ");
+		c->mentries = field(text, "monitor_entries ");
+		c->minsns = field(text, "monitor_instructions ");
 	}
 }
 
@@ -133,32 +152,204 @@ static void op_fault(void)
 	fault_next += PAGE;
 }
 
+/* munmap of a touched 1 MiB: the zap of 256 leaves and their table. */
+static char *unmap_area;
+
+static void prep_unmap(void)
+{
+	unmap_area = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (unmap_area != MAP_FAILED)
+		touch(unmap_area, MIB);
+}
+
+static void op_unmap(void)
+{
+	if (unmap_area != MAP_FAILED)
+		munmap(unmap_area, MIB);
+}
+
+/* mremap of a touched 1 MiB between two places in a reserved 4 MiB: 256
+ * leaves move from one table to another. */
+static char *remap_base, *remap_cur;
+
+static void op_mremap(void)
+{
+	char *to = remap_cur == remap_base ? remap_base + 2 * MIB : remap_base;
+	char *p =
+	    mremap(remap_cur, MIB, MIB, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+
+	if (p != MAP_FAILED)
+		remap_cur = p;
+}
+
+/* The first touch of a 2 MiB-aligned MADV_HUGEPAGE region: one PMD leaf. */
+static char *thp_map, *thp_area;
+
+static void prep_thp(void)
+{
+	thp_map = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (thp_map == MAP_FAILED)
+		return;
+	thp_area =
+	    (char *)(((unsigned long)thp_map + 2 * MIB - 1) & ~(2UL * MIB - 1));
+	madvise(thp_area, 2 * MIB, MADV_HUGEPAGE);
+}
+
+static void op_thp(void)
+{
+	if (thp_map != MAP_FAILED)
+		thp_area[0] = 1;
+}
+
+static void done_thp(void)
+{
+	if (thp_map != MAP_FAILED)
+		munmap(thp_map, 4 * MIB);
+}
+
+/* The exit of a process that touched 64 MiB: the child touches, says so
+ * through a pipe and waits; the clock covers the kill and the wait. */
+static pid_t big_child = -1;
+
+static void prep_big(void)
+{
+	int fd[2];
+	char c;
+
+	big_child = -1;
+	if (pipe(fd))
+		return;
+	big_child = fork();
+	if (big_child == 0) {
+		char *p = mmap(NULL, 64 * MIB, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p != MAP_FAILED)
+			touch(p, 64 * MIB);
+		if (write(fd[1], "t", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	if (big_child < 0 || read(fd[0], &c, 1) != 1)
+		big_child = -1;
+	close(fd[0]);
+	close(fd[1]);
+}
+
+static void op_big_exit(void)
+{
+	if (big_child > 0) {
+		kill(big_child, SIGKILL);
+		waitpid(big_child, NULL, 0);
+	}
+}
+
 struct bench {
 	const char *name;
 	void (*op)(void);
 	int iters;
+	/* Optional, run before and after each op, outside the clock. */
+	void (*prep)(void);
+	void (*done)(void);
+	/* Optional: why the kernel cannot run it (NULL if it can). */
+	const char *(*missing)(void);
 };
+
+static const char *no_thp(void)
+{
+	char text[256];
+
+	if (read_text("/sys/kernel/mm/transparent_hugepage/enabled", text,
+		      sizeof(text)) <= 0)
+		return "the kernel has no transparent huge pages";
+	if (strstr(text, "[never]"))
+		return "transparent huge pages are off ([never])";
+	return NULL;
+}
+
+/* What reading the counters itself adds between two reads (the reads are
+ * monitor calls too): measured once, taken off every interval. */
+static struct counters read_cost;
+
+static void add_since(struct counters *acc, const struct counters *c0)
+{
+	struct counters c1;
+
+	read_counters(&c1);
+	acc->calls += c1.calls - c0->calls - read_cost.calls;
+	acc->satp += c1.satp - c0->satp - read_cost.satp;
+	acc->sfence += c1.sfence - c0->sfence - read_cost.sfence;
+	acc->mentries += c1.mentries - c0->mentries - read_cost.mentries;
+	acc->minsns += c1.minsns - c0->minsns - read_cost.minsns;
+}
+
+/* The smallest interval of 9 empty ones: a timer tick may fall in one. */
+static void measure_read_cost(void)
+{
+	struct counters c0, d, best = {0};
+
+	for (int i = 0; i < 9; i++) {
+		d = (struct counters){0};
+		read_counters(&c0);
+		add_since(&d, &c0);
+		if (i == 0 || d.minsns < best.minsns)
+			best = d;
+	}
+	read_cost = best;
+}
+
+/* One round: all of it on the clock, or, with a prep step, only the ops;
+ * the counters in *acc cover what the clock covers. */
+static long long run_round(const struct bench *b, struct counters *acc)
+{
+	struct counters c0;
+	long long t = 0, t0;
+
+	if (!b->prep) {
+		read_counters(&c0);
+		t0 = now_ns();
+		for (int i = 0; i < b->iters; i++)
+			b->op();
+		t = now_ns() - t0;
+		add_since(acc, &c0);
+		return t;
+	}
+	for (int i = 0; i < b->iters; i++) {
+		b->prep();
+		read_counters(&c0);
+		t0 = now_ns();
+		b->op();
+		t += now_ns() - t0;
+		add_since(acc, &c0);
+		if (b->done)
+			b->done();
+	}
+	return t;
+}
 
 static void run_bench(const struct bench *b)
 {
 	long long per_round[ROUNDS];
-	struct counters c0, c1;
+	struct counters acc = {0};
 	long long n = (long long)b->iters * ROUNDS;
+	const char *why = b->missing ? b->missing() : NULL;
 
-	read_counters(&c0);
-	for (int r = 0; r < ROUNDS; r++) {
-		long long t0 = now_ns();
-
-		for (int i = 0; i < b->iters; i++)
-			b->op();
-		per_round[r] = (now_ns() - t0) / b->iters;
+	if (why) {
+		printf("GBENCH-SKIP %s %s\n", b->name, why);
+		fflush(stdout);
+		return;
 	}
-	read_counters(&c1);
+	for (int r = 0; r < ROUNDS; r++)
+		per_round[r] = run_round(b, &acc) / b->iters;
 	qsort(per_round, ROUNDS, sizeof(per_round[0]), cmp_ll);
-	printf("GBENCH %s ns %lld calls %.2f satp %.2f sfence %.2f\n", b->name,
-	       per_round[ROUNDS / 2], (double)(c1.calls - c0.calls) / n,
-	       (double)(c1.satp - c0.satp) / n,
-	       (double)(c1.sfence - c0.sfence) / n);
+	printf("GBENCH %s ns %lld calls %.2f satp %.2f sfence %.2f "
+	       "mentries %.2f minsns %.0f\n",
+	       b->name, per_round[ROUNDS / 2], (double)acc.calls / n,
+	       (double)acc.satp / n, (double)acc.sfence / n,
+	       (double)acc.mentries / n, (double)acc.minsns / n);
 	fflush(stdout);
 }
 
@@ -187,12 +378,29 @@ static void report_tables(void)
 int suite_gluebench(void)
 {
 	static const struct bench benches[] = {
-		{ "fork-exit-wait", op_fork_exit, 40 },
-		{ "fork-exec-exit", op_fork_exec, 20 },
-		{ "pthread-create-join", op_thread, 100 },
-		{ "mmap-1MiB-touch-munmap", op_mmap_touch, 20 },
-		{ "mprotect-1MiB", op_mprotect, 200 },
-		{ "page-fault", op_fault, 1000 },
+	    {.name = "fork-exit-wait", .op = op_fork_exit, .iters = 40},
+	    {.name = "fork-exec-exit", .op = op_fork_exec, .iters = 20},
+	    {.name = "pthread-create-join", .op = op_thread, .iters = 100},
+	    {.name = "mmap-1MiB-touch-munmap",
+	     .op = op_mmap_touch,
+	     .iters = 20},
+	    {.name = "mprotect-1MiB", .op = op_mprotect, .iters = 200},
+	    {.name = "page-fault", .op = op_fault, .iters = 1000},
+	    {.name = "munmap-1MiB-touched",
+	     .op = op_unmap,
+	     .iters = 20,
+	     .prep = prep_unmap},
+	    {.name = "mremap-1MiB", .op = op_mremap, .iters = 100},
+	    {.name = "thp-fault-2MiB",
+	     .op = op_thp,
+	     .iters = 20,
+	     .prep = prep_thp,
+	     .done = done_thp,
+	     .missing = no_thp},
+	    {.name = "exit-64MiB-touched",
+	     .op = op_big_exit,
+	     .iters = 2,
+	     .prep = prep_big},
 	};
 	size_t fault_len = (size_t)ROUNDS * 1000 * PAGE;
 
@@ -200,11 +408,20 @@ int suite_gluebench(void)
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	fault_area = mmap(NULL, fault_len, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mprotect_area == MAP_FAILED || fault_area == MAP_FAILED) {
+	remap_base =
+	    mmap(NULL, 4 * MIB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	remap_cur = remap_base == MAP_FAILED
+			? MAP_FAILED
+			: mmap(remap_base, MIB, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (mprotect_area == MAP_FAILED || fault_area == MAP_FAILED ||
+	    remap_cur == MAP_FAILED) {
 		printf("gluebench: mmap failed\n");
 		return 1;
 	}
 	touch(mprotect_area, MIB);
+	touch(remap_cur, MIB);
+	measure_read_cost();
 	for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)
 		run_bench(&benches[i]);
 	report_tables();

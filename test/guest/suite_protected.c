@@ -114,6 +114,8 @@ static int line_fatal(const char *line)
 	    "Kernel panic", "BUG:",
 	    "WARNING:",	    "stall"};
 
+	if (kmsg_known_linux_warning(line))
+		return 0;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		if (strstr(line, fatal[i]))
 			return 1;

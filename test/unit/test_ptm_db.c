@@ -46,7 +46,8 @@ static void test_init_args(void)
 	CHECK((uint64_t)(uintptr_t)ptm.page ==
 	      (uint64_t)(uintptr_t)fake_ram(rbase, rsize));
 	for (uint32_t i = 0; i < ptm.npages; i++) {
-		CHECK(!memcmp(&ptm.page[i], &(struct ptm_page){0}, 8));
+		CHECK(!memcmp(&ptm.page[i], &(struct ptm_page){0},
+			      sizeof(struct ptm_page)));
 	}
 	for (uint32_t s = 0; s < ptm.nslots; s++) {
 		CHECK_EQ(ptm.as[s].gen, 1); /* the rest zero */
@@ -94,7 +95,7 @@ static void test_records_size(void)
 	};
 	uint32_t slots = 7;
 
-	CHECK_EQ(sizeof(struct ptm_page), 8);
+	CHECK_EQ(sizeof(struct ptm_page), 12);
 	CHECK_EQ(sizeof(struct ptm_as), 40);
 	CHECK_EQ(sizeof(struct ptm_tally_as), 20);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {

@@ -4,6 +4,7 @@
  * and BATCH: the slot rule, V=0 values, links, leaves, A/D, and BATCH's
  * partial application. Every refusal is checked to change nothing.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <secmon/sbi.h>
@@ -645,6 +646,57 @@ static void test_batch_buffer(void)
 	CHECK_EQ(pt_read(slot(w.pte, 0)), 0);
 }
 
+/*
+ * The hot path checks leaves in the largest RAM range against spans LOCK
+ * precomputed (ptm.filter); everything else against the memory map. With
+ * the pool and its records in that range (the high one here), leaves on
+ * them must be refused there too, and their edges must be exact.
+ */
+static void test_filter_spans(void)
+{
+	uint64_t rec, rsize = ptm_records_size(16 * PTM_PAGE_SIZE, NULL);
+	uint64_t pool_end = PT_HIGH + 16 * PTM_PAGE_SIZE, old;
+	unsigned long h;
+	uint64_t root, pte, pmd;
+
+	pt_boot(PT_HIGH, 16);
+	pt_lock();
+	rec = pt_records_base(PT_HIGH, 16);
+	CHECK_EQ(ptm.filter.ram.base, PT_HIGH);
+	h = pt_create();
+	root = SECMON_HANDLE_ROOT_PA(PT_HIGH, h);
+	pmd = pt_alloc(h, 1);
+	pte = pt_alloc(h, 0);
+	pt_set(h, slot(root, 0), link_to(pmd));
+	pt_set(h, slot(pmd, 0), link_to(pte));
+	const struct {
+		uint64_t pa;
+		long rc;
+	} cases[] = {
+	    {PT_HIGH, SBI_ERR_DENIED},
+	    {pool_end - PTM_PAGE_SIZE, SBI_ERR_DENIED},
+	    {rec, SBI_ERR_DENIED},
+	    {rec + rsize - PTM_PAGE_SIZE, SBI_ERR_DENIED},
+	    {rec + rsize, SBI_SUCCESS},
+	    {PT_HIGH + FAKE_HIGH_RAM_SIZE - PTM_PAGE_SIZE, SBI_SUCCESS},
+	    {PT_HIGH + FAKE_HIGH_RAM_SIZE, SBI_ERR_INVALID_PARAM},
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+		long rc = ptm_pte_set(SELF, h, slot(pte, 3),
+				      leaf(cases[k].pa, R | U), &old);
+
+		CHECK_EQ(rc, cases[k].rc);
+		if (rc != cases[k].rc) {
+			fprintf(stderr, "    leaf at 0x%lx\n",
+				(unsigned long)cases[k].pa);
+		}
+	}
+	/* A 2 MiB leaf whose range holds the pool is refused as well. */
+	REFUSED(ptm_pte_set(SELF, h, slot(pmd, 7), leaf(PT_HIGH, R | U), &old),
+		SBI_ERR_DENIED);
+	CHECK_PTM_OK();
+}
+
 int main(void)
 {
 	RUN(test_slot_rule);
@@ -660,5 +712,6 @@ int main(void)
 	RUN(test_batch_partial);
 	RUN(test_batch_double_link);
 	RUN(test_batch_buffer);
+	RUN(test_filter_spans);
 	return test_finish();
 }

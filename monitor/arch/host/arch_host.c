@@ -563,6 +563,13 @@ void arch_wfi(void)
 	}
 }
 
+bool arch_profile(uint64_t *entries, uint64_t *insns)
+{
+	(void)entries;
+	(void)insns;
+	return false;
+}
+
 void arch_relax(void)
 {
 	if (++fk.relax_streak >= FAKE_RELAX_LIMIT) {

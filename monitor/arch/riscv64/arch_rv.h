@@ -15,10 +15,19 @@ struct trap_frame {
 	unsigned long hartid;
 	unsigned long ecalls; /* SBI calls served on this hart */
 	unsigned long redirects; /* exceptions handed back to S-mode */
+	/* Profile build (SECMON_PROFILE) only: traps from S/U-mode that
+	 * returned with mret, and the instructions retired in the monitor
+	 * from their entry to their mret (minstret; exact under QEMU
+	 * -icount). */
+	unsigned long entries;
+	unsigned long minsns;
 	unsigned long pad;
 };
 static_assert(offsetof(struct trap_frame, hartid) == TF_HARTID,
 	      "trap_entry.S reads hartid at TF_HARTID");
+static_assert(offsetof(struct trap_frame, entries) == TF_ENTRIES &&
+		  offsetof(struct trap_frame, minsns) == TF_MINSNS,
+	      "trap_entry.S counts at TF_ENTRIES and TF_MINSNS");
 static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE,
 	      "trap_entry.S reserves TRAP_FRAME_SIZE");
 static_assert(TRAP_FRAME_SIZE % 16 == 0, "RISC-V psABI: sp is 16-aligned");

@@ -9,9 +9,12 @@
 #define FDT_HANDOFF_SIZE 0x10000 /* 64 KiB */
 
 #define HART_STACK_SIZE 8192
-/* struct trap_frame: x0..x31, hartid, two counters, padding to 16 bytes. */
-#define TRAP_FRAME_SIZE 288
+/* struct trap_frame: x0..x31, hartid, four counters, padding to 16 bytes.
+ * x0's slot holds minstret at entry in the profile build. */
+#define TRAP_FRAME_SIZE 304
 #define TF_HARTID 256
+#define TF_ENTRIES 280
+#define TF_MINSNS 288
 #define TF_REG(n) ((n)*8)
 
 #endif

@@ -27,6 +27,10 @@ trap_entry:
 	SAVE(28, 28); SAVE(29, 29); SAVE(30, 30); SAVE(31, 31)
 	csrrw	t0, mscratch, zero
 	sd	t0, TF_REG(2)(sp)
+#ifdef SECMON_PROFILE
+	csrr	t0, minstret
+	sd	t0, TF_REG(0)(sp)
+#endif
 	csrr	t0, mcause
 	li	t1, 9			/* ecall from S-mode: the fast path */
 	bne	t0, t1, trap_slow
@@ -51,6 +55,18 @@ trap_slow:
 
 trap_restore_caller_saved:
 	/* sp is the frame again (callee-saved). */
+#ifdef SECMON_PROFILE
+	/* Eleven instructions of their own per trap, counted too. */
+	csrr	t0, minstret
+	ld	t1, TF_REG(0)(sp)
+	sub	t0, t0, t1
+	ld	t1, TF_MINSNS(sp)
+	add	t1, t1, t0
+	sd	t1, TF_MINSNS(sp)
+	ld	t1, TF_ENTRIES(sp)
+	addi	t1, t1, 1
+	sd	t1, TF_ENTRIES(sp)
+#endif
 	csrw	mscratch, sp
 	LOAD(1, 1)
 	LOAD(5, 5); LOAD(6, 6); LOAD(7, 7)
