@@ -64,6 +64,11 @@ typedef uint64_t secmon_u64;
  */
 #define SECMON_INFO_MONITOR_ENTRIES 7
 #define SECMON_INFO_MONITOR_INSNS 8
+/*
+ * ...and the instructions its handler of FID f retired (trap entry and
+ * exit not included), for f < 16.
+ */
+#define SECMON_INFO_MONITOR_FID_INSNS(f) (16 + (f))
 
 /* INFO_FEATURES bits */
 #define SECMON_FEAT_BATCH (1UL << 0)

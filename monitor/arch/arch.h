@@ -79,5 +79,7 @@ void arch_relax(void);
  * False (nothing written) where the build does not count.
  */
 bool arch_profile(uint64_t *entries, uint64_t *insns);
+/* Instructions retired so far (minstret; the host fake counts nothing). */
+uint64_t arch_instret(void);
 
 #endif

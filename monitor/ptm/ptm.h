@@ -28,8 +28,6 @@
 /* Handles carry a 31-bit generation (bit 63 of a handle is 0); the last
  * one is never followed by a reused value: AS_CREATE refuses instead. */
 #define PTM_GEN_MAX 0x7fffffffU
-/* BATCH entries copied out of OS memory at a time (on the stack). */
-#define PTM_BATCH_CHUNK 16
 
 /*
  * The records region a pool of pool_size bytes needs: its size, a power of

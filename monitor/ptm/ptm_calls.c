@@ -303,13 +303,15 @@ long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
 long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
 		 uint64_t val, uint64_t *old)
 {
+	struct pte_cursor cur = PTE_CURSOR_INIT;
 	unsigned slot;
 	long rc;
 
 	db_lock(self);
 	ptm.calls++;
 	rc = as_live(handle, &slot)
-		 ? pte_update(slot, pte_pa, SECMON_BATCH_OP_SET, val, 0, old)
+		 ? pte_update(slot, &cur, pte_pa, SECMON_BATCH_OP_SET, val, 0,
+			      old)
 		 : SBI_ERR_INVALID_PARAM;
 	db_unlock();
 	return refuse(rc);
@@ -318,20 +320,22 @@ long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
 long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,
 		    uint64_t clear, uint64_t set, uint64_t *old)
 {
+	struct pte_cursor cur = PTE_CURSOR_INIT;
 	unsigned slot;
 	long rc;
 
 	db_lock(self);
 	ptm.calls++;
 	rc = as_live(handle, &slot)
-		 ? pte_update(slot, pte_pa, SECMON_BATCH_OP_MODIFY, clear, set,
-			      old)
+		 ? pte_update(slot, &cur, pte_pa, SECMON_BATCH_OP_MODIFY, clear,
+			      set, old)
 		 : SBI_ERR_INVALID_PARAM;
 	db_unlock();
 	return refuse(rc);
 }
 
-static long batch_entry(unsigned slot, const struct secmon_batch_entry *e)
+static long batch_entry(unsigned slot, struct pte_cursor *cur,
+			const struct secmon_batch_entry *e)
 {
 	uint64_t old;
 
@@ -339,38 +343,43 @@ static long batch_entry(unsigned slot, const struct secmon_batch_entry *e)
 	    (e->op == SECMON_BATCH_OP_SET && e->b)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	return pte_update(slot, e->pte_pa, (int)e->op, e->a, e->b, &old);
+	return pte_update(slot, cur, e->pte_pa, (int)e->op, e->a, e->b, &old);
+}
+
+/* Each field once: the OS may be rewriting the entry as it is read. */
+static void read_entry(struct secmon_batch_entry *e,
+		       const struct secmon_batch_entry *os)
+{
+	e->op = __atomic_load_n(&os->op, __ATOMIC_RELAXED);
+	e->pte_pa = __atomic_load_n(&os->pte_pa, __ATOMIC_RELAXED);
+	e->a = __atomic_load_n(&os->a, __ATOMIC_RELAXED);
+	e->b = __atomic_load_n(&os->b, __ATOMIC_RELAXED);
 }
 
 /*
- * Entries are copied out of OS memory, a chunk at a time, before use: the
- * OS may change the buffer concurrently, but each entry is read exactly
- * once. The whole buffer was checked under the PTM lock, which a LOCK
- * (the only thing that changes the memory map) needs too, so a chunk copy
- * cannot fail halfway.
+ * Entries are read out of OS memory one at a time, into the monitor's
+ * stack, and only the copy is used: the OS may change the buffer
+ * concurrently, but each entry is read exactly once. The whole buffer was
+ * checked under the PTM lock, which a LOCK (the only thing that changes
+ * the memory map) needs too, so it stays OS memory for the whole call.
  */
 static long batch_locked(unsigned slot, uint64_t buf_pa, unsigned long n,
 			 unsigned long *applied)
 {
-	struct secmon_batch_entry chunk[PTM_BATCH_CHUNK];
-	const size_t esz = sizeof(chunk[0]);
+	const struct secmon_batch_entry *buf =
+	    arch_phys_ptr(buf_pa, n * sizeof(*buf));
+	struct pte_cursor cur = PTE_CURSOR_INIT;
 
-	for (unsigned long k = 0; k < n; k += PTM_BATCH_CHUNK) {
-		unsigned long m =
-		    n - k < PTM_BATCH_CHUNK ? n - k : PTM_BATCH_CHUNK;
+	for (unsigned long k = 0; k < n; k++) {
+		struct secmon_batch_entry e;
+		long rc;
 
-		if (memmap_copy_from_os(chunk, buf_pa + k * esz, m * esz, 8)) {
-			*applied = k;
-			return SBI_ERR_INVALID_ADDRESS;
-		}
+		read_entry(&e, &buf[k]);
 		arch_window(ARCH_WINDOW_BATCH_COPIED);
-		for (unsigned long j = 0; j < m; j++) {
-			long rc = batch_entry(slot, &chunk[j]);
-
-			if (rc) {
-				*applied = k + j;
-				return rc;
-			}
+		rc = batch_entry(slot, &cur, &e);
+		if (rc) {
+			*applied = k;
+			return rc;
 		}
 	}
 	*applied = n;

@@ -167,9 +167,18 @@ void pte_commit(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 		uint64_t val);
 bool pte_is_table(uint64_t pte);
 bool pte_is_leaf(uint64_t pte);
+/*
+ * The table page a call last wrote into, located once: a page's state and
+ * owner change only in AS_CREATE, PT_ALLOC, PT_FREE and AS_DESTROY, never
+ * within one SET, MODIFY or BATCH. Start each call with PTE_CURSOR_INIT.
+ */
+struct pte_cursor {
+	uint32_t idx; /* a ROOT or TABLE page the call's slot owns */
+};
+#define PTE_CURSOR_INIT ((struct pte_cursor){UINT32_MAX})
 /* Check and apply one SET or MODIFY (op as in BATCH); *old = replaced. */
-long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,
-		uint64_t *old);
+long pte_update(unsigned slot, struct pte_cursor *cur, uint64_t pte_pa, int op,
+		uint64_t a, uint64_t b, uint64_t *old);
 uint64_t pte_pa(uint64_t pte);
 /* LOCK: derive ptm.filter from the memory map and the locked kernel. */
 void ptm_filter_build(void);

@@ -267,18 +267,21 @@ void pte_commit(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 }
 
 /* The slot must be an aligned entry of a table page that slot owns. */
-static inline long locate(unsigned slot, uint64_t entry_pa, uint32_t *idx,
-			  unsigned *i)
+static inline long locate(unsigned slot, struct pte_cursor *cur,
+			  uint64_t entry_pa, uint32_t *idx, unsigned *i)
 {
 	const struct ptm_page *pg;
 
 	if ((entry_pa & 7) || !db_index(entry_pa, idx)) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
-	pg = &ptm.page[*idx];
-	if ((pg->state != PG_ROOT && pg->state != PG_TABLE) ||
-	    pg->owner != slot) {
-		return SBI_ERR_INVALID_ADDRESS;
+	if (*idx != cur->idx) {
+		pg = &ptm.page[*idx];
+		if ((pg->state != PG_ROOT && pg->state != PG_TABLE) ||
+		    pg->owner != slot) {
+			return SBI_ERR_INVALID_ADDRESS;
+		}
+		cur->idx = *idx;
 	}
 	*i = (unsigned)((entry_pa & (PTM_PAGE_SIZE - 1)) >> 3);
 	return SBI_SUCCESS;
@@ -335,14 +338,14 @@ update_general(unsigned slot, uint32_t idx, unsigned i, int op, uint64_t a,
  * applies the same rules as pte_check_new; anything else, and a lost
  * race with a hardware A/D update, goes to update_general.
  */
-long pte_update(unsigned slot, uint64_t entry_pa, int op, uint64_t a,
-		uint64_t b, uint64_t *old_out)
+long pte_update(unsigned slot, struct pte_cursor *cur, uint64_t entry_pa,
+		int op, uint64_t a, uint64_t b, uint64_t *old_out)
 {
 	uint32_t idx;
 	unsigned i;
 	uint64_t *t, old, val;
 	struct ptm_page *pg;
-	long rc = locate(slot, entry_pa, &idx, &i);
+	long rc = locate(slot, cur, entry_pa, &idx, &i);
 
 	if (rc) {
 		return rc;

@@ -25,6 +25,10 @@ static void trace_dump(void)
 	}
 }
 
+#define PROFILE_FIDS 16
+/* Profile build: instructions each FID's handler retired, all harts. */
+static uint64_t fid_insns[PROFILE_FIDS];
+
 /* INFO: the page-table manager's fields, and the profile's (which are the
  * trap layer's, not the PTM's). */
 static struct sbi_ret info(unsigned long field)
@@ -41,6 +45,15 @@ static struct sbi_ret info(unsigned long field)
 		}
 		return sbi_ok(field == SECMON_INFO_MONITOR_ENTRIES ? entries
 								   : insns);
+	}
+	if (field >= SECMON_INFO_MONITOR_FID_INSNS(0) &&
+	    field < SECMON_INFO_MONITOR_FID_INSNS(PROFILE_FIDS)) {
+		if (!profile) {
+			return sbi_err(SBI_ERR_INVALID_PARAM);
+		}
+		return sbi_ok(__atomic_load_n(
+		    &fid_insns[field - SECMON_INFO_MONITOR_FID_INSNS(0)],
+		    __ATOMIC_RELAXED));
 	}
 	rc = ptm_info(field, &v);
 	if (!rc && field == SECMON_INFO_FEATURES && profile) {
@@ -89,7 +102,7 @@ static struct sbi_ret ptm_more(struct sbi_call *c)
 	}
 }
 
-struct sbi_ret sbi_ptm(struct sbi_call *c)
+static struct sbi_ret ptm_call(struct sbi_call *c)
 {
 	uint64_t old = 0;
 	unsigned long v = 0;
@@ -122,3 +135,22 @@ struct sbi_ret sbi_ptm(struct sbi_call *c)
 		return ptm_more(c);
 	}
 }
+
+#ifdef SECMON_PROFILE
+struct sbi_ret sbi_ptm(struct sbi_call *c)
+{
+	uint64_t t0 = arch_instret();
+	struct sbi_ret r = ptm_call(c);
+
+	if (c->fid < PROFILE_FIDS) {
+		__atomic_fetch_add(&fid_insns[c->fid], arch_instret() - t0,
+				   __ATOMIC_RELAXED);
+	}
+	return r;
+}
+#else
+struct sbi_ret sbi_ptm(struct sbi_call *c)
+{
+	return ptm_call(c);
+}
+#endif

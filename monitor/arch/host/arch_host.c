@@ -570,6 +570,11 @@ bool arch_profile(uint64_t *entries, uint64_t *insns)
 	return false;
 }
 
+uint64_t arch_instret(void)
+{
+	return 0;
+}
+
 void arch_relax(void)
 {
 	if (++fk.relax_streak >= FAKE_RELAX_LIMIT) {

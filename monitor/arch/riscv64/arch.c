@@ -111,6 +111,11 @@ void arch_write_stimecmp(uint64_t value)
 	csr_write(CSR_STIMECMP, value);
 }
 
+uint64_t arch_instret(void)
+{
+	return csr_read(minstret);
+}
+
 unsigned long arch_read_satp(void)
 {
 	return csr_read(satp);
