@@ -288,28 +288,6 @@ unsigned long as_handle(unsigned slot)
 	return ((unsigned long)ptm.as[slot].gen << 32) | ptm.as[slot].root;
 }
 
-/* A live address space by handle: O(1) through its root page's record. */
-struct ptm_as *as_live(unsigned long handle, unsigned *slot)
-{
-	uint64_t ridx = SECMON_HANDLE_ROOT_INDEX(handle);
-	const struct ptm_page *p;
-	struct ptm_as *as;
-
-	if (handle >> 63 || ridx >= ptm.npages) {
-		return NULL;
-	}
-	p = &ptm.page[ridx];
-	if (p->state != PG_ROOT) {
-		return NULL;
-	}
-	as = &ptm.as[p->owner];
-	if (as->state != AS_LIVE || as->gen != (uint32_t)(handle >> 32)) {
-		return NULL;
-	}
-	*slot = p->owner;
-	return as;
-}
-
 /* The address space (live or zombie) that owns table page idx, if the
  * handle names it. A zombie keeps its former root index and generation. */
 struct ptm_as *as_owning(unsigned long handle, uint32_t idx, unsigned *slot)

@@ -154,7 +154,28 @@ void db_release(uint32_t idx);
 void db_flush_quarantine(unsigned long self);
 
 /* Address-space helpers. */
-struct ptm_as *as_live(unsigned long handle, unsigned *slot);
+/* A live address space by handle: O(1) through its root page's record.
+ * Inline: every hot call starts here. */
+static inline struct ptm_as *as_live(unsigned long handle, unsigned *slot)
+{
+	uint64_t ridx = SECMON_HANDLE_ROOT_INDEX(handle);
+	const struct ptm_page *p;
+	struct ptm_as *as;
+
+	if (handle >> 63 || ridx >= ptm.npages) {
+		return NULL;
+	}
+	p = &ptm.page[ridx];
+	if (p->state != PG_ROOT) {
+		return NULL;
+	}
+	as = &ptm.as[p->owner];
+	if (as->state != AS_LIVE || as->gen != (uint32_t)(handle >> 32)) {
+		return NULL;
+	}
+	*slot = p->owner;
+	return as;
+}
 struct ptm_as *as_owning(unsigned long handle, uint32_t idx, unsigned *slot);
 unsigned long as_handle(unsigned slot);
 void as_retire_if_empty(unsigned slot);

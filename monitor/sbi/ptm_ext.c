@@ -62,7 +62,7 @@ static struct sbi_ret info(unsigned long field)
 	return pair(rc, v);
 }
 
-static struct sbi_ret ptm_more(struct sbi_call *c)
+static __attribute__((noinline)) struct sbi_ret ptm_more(struct sbi_call *c)
 {
 	unsigned long v = 0;
 	char msg[160];
@@ -102,23 +102,14 @@ static struct sbi_ret ptm_more(struct sbi_call *c)
 	}
 }
 
-static struct sbi_ret ptm_call(struct sbi_call *c)
+/* Out of line, like ptm_more: the hot PTE_SET path keeps a small frame. */
+static __attribute__((noinline)) struct sbi_ret ptm_warm(struct sbi_call *c)
 {
 	uint64_t old = 0;
 	unsigned long v = 0;
 	long rc;
 
-	/* The hot calls first. */
 	switch (c->fid) {
-	case SECMON_PTM_PTE_SET:
-		rc = ptm_pte_set(c->hartid, c->a[0], c->a[1], c->a[2], &old);
-		/* a3: the VA the entry maps, fenced here once the store is
-		 * done, so the kernel needs no trapped sfence.vma after it
-		 * (docs/abi.md, SECMON_FEAT_FENCE_VA). */
-		if (!rc && c->a[3]) {
-			arch_sfence_vma_va(c->a[3]);
-		}
-		return pair(rc, old);
 	case SECMON_PTM_PTE_MODIFY:
 		rc = ptm_pte_modify(c->hartid, c->a[0], c->a[1], c->a[2],
 				    c->a[3], &old);
@@ -134,6 +125,24 @@ static struct sbi_ret ptm_call(struct sbi_call *c)
 	default:
 		return ptm_more(c);
 	}
+}
+
+static struct sbi_ret ptm_call(struct sbi_call *c)
+{
+	uint64_t old = 0;
+	long rc;
+
+	if (c->fid != SECMON_PTM_PTE_SET) {
+		return ptm_warm(c);
+	}
+	rc = ptm_pte_set(c->hartid, c->a[0], c->a[1], c->a[2], &old);
+	/* a3: the VA the entry maps, fenced here once the store is done, so
+	 * the kernel needs no trapped sfence.vma after it (docs/abi.md,
+	 * SECMON_FEAT_FENCE_VA). */
+	if (!rc && c->a[3]) {
+		arch_sfence_vma_va(c->a[3]);
+	}
+	return pair(rc, old);
 }
 
 #ifdef SECMON_PROFILE
