@@ -514,18 +514,20 @@ static void release_tree(unsigned slot, uint32_t idx, bool is_root)
  * their links can go: each left-over page can then be freed on its own,
  * in any order (an unlinked PMD still linking a PTE table would otherwise
  * refuse PT_FREE and pin its child, and the zombie would never end).
- * Bounded by one pass over the page records plus the owned pages.
+ * Only level-1 tables link, and the AS lists them: bounded by 512 entries
+ * per left-over level-1 table (Linux frees tables after an RCU grace
+ * period, so some are usually left).
  */
 static void cut_leftover_links(unsigned slot)
 {
-	for (uint32_t i = 0; i < ptm.npages; i++) {
-		struct ptm_page *p = &ptm.page[i];
-		uint64_t *t;
+	for (uint32_t n = ptm.as[slot].l1_head; n;) {
+		uint32_t i = n - 1;
+		uint64_t *t = db_table(i);
 
-		if (p->state != PG_TABLE || p->owner != slot || p->level == 0) {
+		n = ptm.page[i].l1_next;
+		if (!ptm.page[i].count) {
 			continue;
 		}
-		t = db_table(i);
 		for (int e = 0; e < 512; e++) {
 			if (pte_is_table(t[e])) {
 				pte_commit(slot, i, (unsigned)e, t[e], 0);

@@ -82,7 +82,7 @@ static long check_page(uint32_t idx, char *msg, size_t len)
 	case PG_FREE:
 	case PG_QUARANTINE:
 		if (p->owner || p->count || p->nonzero || p->linked ||
-		    !page_is_zero(idx)) {
+		    p->l1_next || p->l1_prev || !page_is_zero(idx)) {
 			FAIL("page %u: unowned but not clean", idx);
 		}
 		tl.nfree += p->state == PG_FREE;
@@ -122,6 +122,38 @@ static long check_links(char *msg, size_t len)
 	return SBI_SUCCESS;
 }
 
+/* Slot s's list of level-1 tables holds exactly its level-1 TABLE pages:
+ * every member is one, back links agree, and the walk (bounded, so a
+ * cycle cannot hang it) counts as many as the books. */
+static long check_l1_list(uint32_t s, char *msg, size_t len)
+{
+	const struct ptm_as *as = &ptm.as[s];
+	uint32_t seen = 0, prev = 0;
+
+	for (uint32_t n = as->l1_head; n; n = ptm.page[n - 1].l1_next) {
+		const struct ptm_page *p;
+
+		if (n > ptm.npages || seen > as->level_pages[1]) {
+			FAIL("slot %u: level-1 list runs past its %u tables", s,
+			     as->level_pages[1]);
+		}
+		p = &ptm.page[n - 1];
+		if (p->state != PG_TABLE || p->level != 1 || p->owner != s ||
+		    p->l1_prev != prev) {
+			FAIL("slot %u: level-1 list holds page %u (state %u "
+			     "level %u owner %u)",
+			     s, n - 1, p->state, p->level, p->owner);
+		}
+		prev = n;
+		seen++;
+	}
+	if (seen != as->level_pages[1]) {
+		FAIL("slot %u: level-1 list has %u of %u tables", s, seen,
+		     as->level_pages[1]);
+	}
+	return SBI_SUCCESS;
+}
+
 static long check_spaces(char *msg, size_t len)
 {
 	for (uint32_t s = 0; s < ptm.nslots; s++) {
@@ -139,6 +171,9 @@ static long check_spaces(char *msg, size_t len)
 			if (as->level_pages[l] != t->level_pages[l]) {
 				FAIL("slot %u: level %d count wrong", s, l);
 			}
+		}
+		if (check_l1_list(s, msg, len)) {
+			return SBI_ERR_FAILED;
 		}
 		if ((as->state == AS_FREE && as->pages) ||
 		    (as->state == AS_ZOMBIE &&

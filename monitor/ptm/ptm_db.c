@@ -256,6 +256,34 @@ bool db_take(unsigned long self, uint32_t *idx)
 	return true;
 }
 
+/* The address space's list of level-1 tables: pushed when one is taken,
+ * unlinked when it is released, both O(1). */
+static void l1_push(struct ptm_as *as, uint32_t idx)
+{
+	struct ptm_page *p = &ptm.page[idx];
+
+	p->l1_prev = 0;
+	p->l1_next = as->l1_head;
+	if (as->l1_head) {
+		ptm.page[as->l1_head - 1].l1_prev = idx + 1;
+	}
+	as->l1_head = idx + 1;
+}
+
+static void l1_unlink(struct ptm_as *as, uint32_t idx)
+{
+	const struct ptm_page *p = &ptm.page[idx];
+
+	if (p->l1_prev) {
+		ptm.page[p->l1_prev - 1].l1_next = p->l1_next;
+	} else {
+		as->l1_head = p->l1_next;
+	}
+	if (p->l1_next) {
+		ptm.page[p->l1_next - 1].l1_prev = p->l1_prev;
+	}
+}
+
 void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
 		  unsigned slot)
 {
@@ -265,6 +293,9 @@ void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
 	*p = (struct ptm_page){.state = (uint8_t)st,
 			       .level = (uint8_t)level,
 			       .owner = (uint16_t)slot};
+	if (st == PG_TABLE && level == 1) {
+		l1_push(as, idx);
+	}
 	as->pages++;
 	as->level_pages[level]++;
 }
@@ -276,6 +307,9 @@ void db_release(uint32_t idx)
 
 	if (p->nonzero) {
 		memset(db_table(idx), 0, PTM_PAGE_SIZE);
+	}
+	if (p->state == PG_TABLE && p->level == 1) {
+		l1_unlink(as, idx);
 	}
 	as->pages--;
 	as->level_pages[p->level]--;

@@ -54,8 +54,12 @@ struct ptm_page {
 	 * releasing it needs no scan and no scrub. */
 	uint16_t nonzero;
 	uint16_t pad2;
+	/* Level-1 TABLE pages only: the owner's list of them (page index +
+	 * 1; 0 ends it), so that AS_DESTROY finds its left-over tables
+	 * without a pass over the pool. */
+	uint32_t l1_next, l1_prev;
 };
-_Static_assert(sizeof(struct ptm_page) == 12, "one small record per page");
+_Static_assert(sizeof(struct ptm_page) == 20, "one small record per page");
 
 enum ptm_as_state {
 	AS_FREE = 0, /* slot unused */
@@ -69,6 +73,7 @@ struct ptm_as {
 	uint32_t pages; /* pool pages owned, root included */
 	uint32_t level_pages[3]; /* of those, per level */
 	uint32_t leaf_entries; /* valid leaf PTEs */
+	uint32_t l1_head; /* its level-1 tables (ptm_page.l1_next); 0: none */
 	uint8_t state; /* enum ptm_as_state */
 	uint64_t leaf_pages; /* mapped data, 4 KiB units */
 };

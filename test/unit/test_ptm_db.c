@@ -90,13 +90,13 @@ static void test_records_size(void)
 	    {8UL << 20, 256UL << 10, 2048},
 	    {64UL << 20, 2UL << 20, 16384},
 	    {256UL << 20, 8UL << 20, 65536},
-	    {1UL << 30, 8UL << 20, 65536},
-	    {16UL << 30, 64UL << 20, 65536},
+	    {1UL << 30, 16UL << 20, 65536},
+	    {16UL << 30, 128UL << 20, 65536},
 	};
 	uint32_t slots = 7;
 
-	CHECK_EQ(sizeof(struct ptm_page), 12);
-	CHECK_EQ(sizeof(struct ptm_as), 40);
+	CHECK_EQ(sizeof(struct ptm_page), 20);
+	CHECK_EQ(sizeof(struct ptm_as), 48);
 	CHECK_EQ(sizeof(struct ptm_tally_as), 20);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		CHECK_EQ(ptm_records_size(want[i][0], &slots), want[i][1]);
