@@ -152,6 +152,11 @@ static void c_count_up(void)
 {
 	ptm.page[sc.ipte].count++;
 }
+static void c_l1_list_dropped(void)
+{
+	/* AS_DESTROY would not find this level-1 table's links to cut. */
+	ptm.as[sc.slot].l1_head = 0;
+}
 static void c_nonzero_down(void)
 {
 	/* Would let a release skip the scrub of a page that holds data. */
@@ -273,7 +278,7 @@ static const struct corruption corruptions[] = {
     C(c_table_to_free),	  C(c_quar_to_free),	C(c_as_pages),
     C(c_as_level),	  C(c_as_leaves),	C(c_as_state),
     C(c_zombie_gone),	  C(c_zombie_empty),	C(c_free_slot_pages),
-    C(c_nfree),		  C(c_nquar),
+    C(c_nfree),		  C(c_nquar),		C(c_l1_list_dropped),
 };
 
 static void test_scene_is_clean(void)
