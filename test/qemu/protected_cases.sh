@@ -1,7 +1,8 @@
 # QEMU cases for the Linux glue (issue 5): the protected kernel built by
 # `tools/build-linux --protected` runs the guest suite "protected" on the
 # monitor, on Debian's OpenSBI and with secmon=off. Sourced by
-# test/qemu/cases.sh; needs PKERNEL (the glued Image) and PDKERNEL (the
+# test/qemu/cases.sh; needs PKERNEL (the glued Image), BIOS_PROFILE
+# (build/monitor-profile.bin) and PDKERNEL (the
 # glued defconfig Image) besides its variables.
 # shellcheck shell=bash
 
@@ -114,8 +115,34 @@ case_protected_defconfig() {
 		"hugepagesz=1G hugepages=1 secmon.only=hugetlb_1g" '^PASS hugetlb_1g'
 }
 
+# The profile build on the glued kernel (issue 12): gluebench on one hart
+# prints every operation, and the monitor's own counters move where the
+# glue calls it. 1 GiB: Linux keeps THP off below 512 MiB.
+case_gluebench_profile() {
+	local logf="$LOGDIR/gluebench-profile.log" rc why="" op ops
+	ops="fork-exit-wait fork-exec-exit pthread-create-join mmap-1MiB-touch-munmap mprotect-1MiB"
+	ops="$ops page-fault munmap-1MiB-touched mremap-1MiB thp-fault-2MiB exit-64MiB-touched"
+	MEM=1G boot "$logf" rc -smp 1 -bios "$BIOS_PROFILE" -kernel "$PKERNEL" -initrd "$INITRD" \
+		-append "console=ttyS0 secmon.suite=gluebench"
+	[ "$rc" != 124 ] || why="timed out after ${QEMU_TIMEOUT}s"
+	[ -n "$why" ] || [ "$rc" = 0 ] || why="QEMU exit status $rc, expected 0"
+	for op in $ops; do
+		[ -n "$why" ] || why=$(expect_lines "$logf" "^GBENCH $op ns [0-9]+ ") || true
+	done
+	# One PTE_SET per fault, a monitor trap for it, and instructions in
+	# the monitor and in the handler of each kind the operations use.
+	[ -n "$why" ] || why=$(expect_lines "$logf" \
+		'^GBENCH page-fault ns [0-9]+ calls 1\.00 .* mentries 1\.[0-9]+ minsns [1-9]' \
+		'^GBENCH-MINSNS fork-exit-wait AS_CREATE [1-9][0-9]* PT_ALLOC [1-9][0-9]* PTE_SET [1-9][0-9]* .* BATCH [1-9][0-9]* PT_FREE [1-9][0-9]* AS_DESTROY [1-9]' \
+		'^GBENCH-TABLES vmpte_kib [0-9]+ monitor [1-9]' \
+		'SECMON-GUEST-DONE suite=gluebench rc=0') || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'Oops|BUG:|WARNING:|Kernel panic|FATAL') || true
+	report qemu/gluebench-profile-build-counts "$why" "$logf"
+}
+
 run_protected_cases() {
 	case_glue_series
+	case_gluebench_profile
 	case_protected_defconfig
 	case_gdbext_linux_protected
 	# secmon=require on the monitor: boots and protects as without it.
