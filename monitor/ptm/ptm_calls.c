@@ -359,15 +359,13 @@ static void read_entry(struct secmon_batch_entry *e,
 /*
  * Entries are read out of OS memory one at a time, into the monitor's
  * stack, and only the copy is used: the OS may change the buffer
- * concurrently, but each entry is read exactly once. The whole buffer was
- * checked under the PTM lock, which a LOCK (the only thing that changes
- * the memory map) needs too, so it stays OS memory for the whole call.
+ * concurrently, but each entry is read exactly once. The caller holds the
+ * memmap lock from the buffer check to the last read (memmap_os_begin), as
+ * every OS buffer access does.
  */
-static long batch_locked(unsigned slot, uint64_t buf_pa, unsigned long n,
-			 unsigned long *applied)
+static long batch_locked(unsigned slot, const struct secmon_batch_entry *buf,
+			 unsigned long n, unsigned long *applied)
 {
-	const struct secmon_batch_entry *buf =
-	    arch_phys_ptr(buf_pa, n * sizeof(*buf));
 	struct pte_cursor cur = PTE_CURSOR_INIT;
 
 	for (unsigned long k = 0; k < n; k++) {
@@ -389,6 +387,7 @@ static long batch_locked(unsigned slot, uint64_t buf_pa, unsigned long n,
 long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 	       unsigned long n, unsigned long *applied)
 {
+	const struct secmon_batch_entry *buf;
 	unsigned slot;
 	long rc;
 
@@ -398,13 +397,14 @@ long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 	}
 	db_lock(self);
 	ptm.calls++;
-	if (!memmap_os_buffer_ok(buf_pa, n * sizeof(struct secmon_batch_entry),
-				 8)) {
+	buf = memmap_os_begin(buf_pa, n * sizeof(*buf), 8);
+	if (!buf) {
 		rc = SBI_ERR_INVALID_ADDRESS;
-	} else if (!as_live(handle, &slot)) {
-		rc = SBI_ERR_INVALID_PARAM;
 	} else {
-		rc = batch_locked(slot, buf_pa, n, applied);
+		rc = as_live(handle, &slot)
+			 ? batch_locked(slot, buf, n, applied)
+			 : SBI_ERR_INVALID_PARAM;
+		memmap_os_end();
 	}
 	db_unlock();
 	return refuse(rc);
@@ -530,7 +530,7 @@ static void cut_leftover_links(unsigned slot)
 		}
 		for (int e = 0; e < 512; e++) {
 			if (pte_is_table(t[e])) {
-				pte_commit(slot, i, (unsigned)e, t[e], 0);
+				pte_commit(slot, i, t[e], 0);
 				t[e] = 0;
 			}
 		}

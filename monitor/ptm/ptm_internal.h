@@ -189,8 +189,7 @@ void as_retire_if_empty(unsigned slot);
 long pte_check_new(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 		   uint64_t val);
 /* Apply an already-checked write and update the books. */
-void pte_commit(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
-		uint64_t val);
+void pte_commit(unsigned slot, uint32_t idx, uint64_t old, uint64_t val);
 bool pte_is_table(uint64_t pte);
 bool pte_is_leaf(uint64_t pte);
 /*

@@ -253,10 +253,8 @@ static void set_linked(uint64_t pte, uint8_t linked)
 	}
 }
 
-void pte_commit(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
-		uint64_t val)
+void pte_commit(unsigned slot, uint32_t idx, uint64_t old, uint64_t val)
 {
-	(void)i;
 	if (old != val && is_table(old)) {
 		set_linked(old, 0);
 	}
@@ -325,7 +323,7 @@ update_general(unsigned slot, uint32_t idx, unsigned i, int op, uint64_t a,
 		if (__atomic_compare_exchange_n(t, &old, val, false,
 						__ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST)) {
-			pte_commit(slot, idx, i, old, val);
+			pte_commit(slot, idx, old, val);
 			*old_out = old;
 			return SBI_SUCCESS;
 		}

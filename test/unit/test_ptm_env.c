@@ -154,7 +154,7 @@ struct secmon_stats pt_stats(unsigned long h)
 
 uint64_t pt_chain(unsigned long h, uint64_t *pmd_out)
 {
-	uint64_t root = SECMON_HANDLE_ROOT_PA(PT_POOL, h);
+	uint64_t root = SECMON_HANDLE_ROOT_PA(ptm_pool_base(), h);
 	uint64_t pmd = pt_alloc(h, SECMON_LEVEL_PMD);
 	uint64_t pte = pt_alloc(h, SECMON_LEVEL_PTE);
 

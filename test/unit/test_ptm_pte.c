@@ -657,18 +657,14 @@ static void test_filter_spans(void)
 	uint64_t rec, rsize = ptm_records_size(16 * PTM_PAGE_SIZE, NULL);
 	uint64_t pool_end = PT_HIGH + 16 * PTM_PAGE_SIZE, old;
 	unsigned long h;
-	uint64_t root, pte, pmd;
+	uint64_t pte, pmd;
 
 	pt_boot(PT_HIGH, 16);
 	pt_lock();
 	rec = pt_records_base(PT_HIGH, 16);
 	CHECK_EQ(ptm.filter.ram.base, PT_HIGH);
 	h = pt_create();
-	root = SECMON_HANDLE_ROOT_PA(PT_HIGH, h);
-	pmd = pt_alloc(h, 1);
-	pte = pt_alloc(h, 0);
-	pt_set(h, slot(root, 0), link_to(pmd));
-	pt_set(h, slot(pmd, 0), link_to(pte));
+	pte = pt_chain(h, &pmd);
 	const struct {
 		uint64_t pa;
 		long rc;
