@@ -65,7 +65,7 @@ void arch_pmp_write(int i, uint8_t cfg, unsigned long addr);
  * real harts do concurrently. The firmware's version does nothing.
  */
 #define ARCH_WINDOW_STATS_GATHERED 1 /* STATS: numbers taken, not written */
-#define ARCH_WINDOW_BATCH_COPIED 2 /* BATCH: a chunk copied, not applied */
+#define ARCH_WINDOW_BATCH_COPIED 2 /* BATCH: an entry read, not applied */
 void arch_window(unsigned int point);
 
 /* Idle until an interrupt is pending (mstatus.MIE stays 0 in M-mode). */
