@@ -286,7 +286,7 @@ static void apply_protection(void)
 /*
  * RESYNC: this hart was running S-mode (or is on its way there) when LOCK
  * changed the protection. Apply it and report the satp this hart runs on;
- * with TVM on it cannot change that satp any more without the PTM lock,
+ * with TVM on it cannot change that satp any more without the PTM gate,
  * which the LOCK hart holds. A hart still bare then may not reach U-mode
  * before it loads a root: the sret gate (TSR, trap/emulate.c).
  */
@@ -337,7 +337,7 @@ void ptm_hook_flush_all_harts(unsigned long self)
 /*
  * Ordering against harts that start now (boot_enter_os): this hart
  * publishes tvm_on and then reads the HSM states; a starting hart
- * publishes STARTED and then takes the PTM lock (held here) before it
+ * publishes STARTED and then takes the PTM gate (held here alone) before it
  * reads tvm_on. Either the state read here sees it running, and it gets
  * a RESYNC, or it sees LOCK's outcome once the lock is free. The full
  * fence keeps the store of tvm_on before the loads of the states.
@@ -569,7 +569,7 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 /*
  * Every entry into S-mode after cold boot (HSM start, non-retentive and
  * system-suspend resume) comes here, with the hart's HSM state already
- * STARTED. The PTM lock orders this against LOCK (ptm_hook_protect):
+ * STARTED. The PTM gate orders this against LOCK (ptm_hook_protect):
  * once ptm_hart_entering() returns, LOCK's outcome is final, so the
  * protection applied next is the one that holds. The hart starts bare
  * (satp = 0); after LOCK, TSR gates its first sret to U-mode.

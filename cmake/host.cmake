@@ -23,8 +23,9 @@ target_include_directories(monitor_host PUBLIC ${MONITOR_INCLUDE_DIRS}
 target_compile_options(monitor_host PUBLIC ${HOST_FLAGS})
 # lock.h lives with the firmware's libc stand-ins; -iquote finds it for
 # #include "lock.h" without letting monitor/lib/include/string.h shadow the
-# host's <string.h>.
-target_compile_options(monitor_host PRIVATE
+# host's <string.h>. Public: the unit tests read ptm_internal.h, which
+# needs it too.
+target_compile_options(monitor_host PUBLIC
   -iquote ${CMAKE_SOURCE_DIR}/monitor/lib/include)
 target_link_options(monitor_host PUBLIC ${HOST_LINK})
 target_link_libraries(monitor_host PUBLIC libfdt_host)

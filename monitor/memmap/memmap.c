@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The memory map (memmap.h). The kernel roots are the only facts that
- * change after boot: they are written with both the PTM lock and the
+ * change after boot: they are written with both the PTM gate (alone) and the
  * memmap lock held, so a reader holding either one sees a stable value.
  */
 #include "memmap.h"
@@ -27,7 +27,8 @@ static struct memmap_state {
 	uint64_t kroot[2]; /* 0: none */
 } memmap_state;
 
-static struct lock memmap_lock = LOCK_INIT;
+/* Readers: every OS buffer access. The writer: LOCK setting the roots. */
+static struct rwlock memmap_lock = RWLOCK_INIT;
 
 void memmap_reset(void)
 {
@@ -150,13 +151,13 @@ int memmap_add_os_mmio(uint64_t base, uint64_t size)
 	return 0;
 }
 
-/* Caller holds the PTM lock (docs: the roots change only at LOCK). */
+/* Caller holds the PTM gate alone (docs: the roots change only at LOCK). */
 void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline)
 {
-	lock_acquire(&memmap_lock);
+	rw_write_lock(&memmap_lock);
 	memmap_state.kroot[0] = swapper;
 	memmap_state.kroot[1] = trampoline;
-	lock_release(&memmap_lock);
+	rw_write_unlock(&memmap_lock);
 }
 
 /* [base, base + len) lies inside one of the n ranges, without wrap. */
@@ -304,9 +305,9 @@ bool memmap_os_buffer_ok(uint64_t pa, uint64_t len, uint64_t align)
 {
 	bool ok;
 
-	lock_acquire(&memmap_lock);
+	rw_read_lock(&memmap_lock);
 	ok = buffer_ok_locked(pa, len, align);
-	lock_release(&memmap_lock);
+	rw_read_unlock(&memmap_lock);
 	return ok;
 }
 
@@ -314,17 +315,17 @@ void *memmap_os_begin(uint64_t pa, size_t len, size_t align)
 {
 	void *p;
 
-	lock_acquire(&memmap_lock);
+	rw_read_lock(&memmap_lock);
 	p = buffer_ok_locked(pa, len, align) ? arch_phys_ptr(pa, len) : NULL;
 	if (!p) {
-		lock_release(&memmap_lock);
+		rw_read_unlock(&memmap_lock);
 	}
 	return p;
 }
 
 void memmap_os_end(void)
 {
-	lock_release(&memmap_lock);
+	rw_read_unlock(&memmap_lock);
 }
 
 int memmap_copy_to_os(uint64_t pa, const void *src, size_t len, size_t align)

@@ -12,12 +12,17 @@
  * the check and the access.
  *
  * The monitor's lock order, outermost first (docs/design.md "Locks"):
- *   1. the PTM lock (monitor/ptm/ptm_db.c): a ticket lock; waiters serve
- *      their own mailbox, since the holder may wait for their fence or
- *      RESYNC acknowledgement;
- *   2. the memmap lock (here): its holder never waits for another hart
- *      and never prints;
- *   3. the console lock (monitor/console/format.c): one line of output.
+ *   1. the PTM gate (monitor/ptm/ptm_db.c): a fair reader-writer lock.
+ *      Calls that change which pages or address spaces exist hold it as
+ *      the writer; PTE_SET, PTE_MODIFY, BATCH and satp writes as readers.
+ *      Waiters serve their own mailbox, since a writer may wait for their
+ *      fence or RESYNC acknowledgement;
+ *   2. one address space's lock (struct ptm_as): a ticket lock a reader
+ *      of the gate takes for the address space it writes; never two;
+ *   3. the memmap lock (here): a fair reader-writer lock; readers are the
+ *      OS buffer accesses, the writer is LOCK setting the roots; no holder
+ *      waits for another hart or prints;
+ *   4. the console lock (monitor/console/format.c): one line of output.
  * The PMP plan's lock (boot/boot.c) is a leaf: nothing else is taken
  * while it is held.
  * The inter-hart mailbox (monitor/hart/hart.c) is lock-free.
@@ -68,7 +73,7 @@ int memmap_add_device(uint64_t base, uint64_t size, const char *what);
  * devices stay refused. */
 int memmap_add_os_mmio(uint64_t base, uint64_t size);
 
-/* LOCK (caller holds the PTM lock): 0, 0 removes them again. */
+/* LOCK (caller holds the PTM gate alone): 0, 0 removes them again. */
 void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline);
 
 /* Facts; false on wrap. A range is in RAM only inside one RAM range. */

@@ -98,7 +98,7 @@ void ptm_count_sfence(void);
 
 /*
  * The invariant checker: walks every pool page and address space and
- * checks every rule in docs/abi.md, under the PTM lock (so it sees one
+ * checks every rule in docs/abi.md, under the PTM gate, held alone (so it sees one
  * consistent state whatever other harts call), in one bounded pass.
  * Returns 0 or a negative SBI error, and describes the first violation in
  * msg.
@@ -115,7 +115,7 @@ bool ptm_trace_counts(unsigned kind, uint64_t out[3]);
 /* Make every hart drop cached translations (sync). */
 void ptm_hook_flush_all_harts(unsigned long self);
 /*
- * LOCK's protection step (caller holds the PTM lock). on: every running
+ * LOCK's protection step (caller holds the PTM gate alone). on: every running
  * hart applies the PMP plan, which now covers the kernel roots in the
  * memory map, and TVM, and reports the satp it runs S-mode on in
  * satp[hart] (0 for harts not running). !on: the same, back to the

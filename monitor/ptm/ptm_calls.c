@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The ABI calls (docs/abi.md). Each one takes the PTM lock, checks all of
- * its input, and only then changes state.
+ * The ABI calls (docs/abi.md). Each one takes the PTM gate (alone, or
+ * shared with its address space's lock: ptm_internal.h), checks all of its
+ * input, and only then changes state.
  */
 #include <string.h>
 
@@ -14,7 +15,13 @@
 #define SATP_MODE_SV39 8UL
 #define SATP_PPN_MASK ((1UL << 44) - 1)
 
-/* Called after the PTM lock is dropped (or before it is taken). */
+/* Counted for every call, also those sharing the gate. */
+static void count_call(void)
+{
+	__atomic_fetch_add(&ptm.calls, 1, __ATOMIC_RELAXED);
+}
+
+/* Called after the PTM gate is dropped (or before it is taken). */
 static long refuse(long rc)
 {
 	if (rc) {
@@ -183,7 +190,7 @@ static void lock_commit(uint64_t swapper, uint64_t tramp, uint64_t kstart,
  * LOCK is a transition of the whole machine, so it protects first and
  * validates after: the roots become PMP read-only and TVM comes on for
  * every running hart (each acknowledges, reporting its satp, which it
- * can no longer change without the PTM lock held here). Only then are
+ * can no longer change without the PTM gate held here). Only then are
  * the roots' contents and every hart's satp checked. On refusal the
  * protection is taken back and nothing else has changed.
  */
@@ -195,7 +202,7 @@ long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper, uint64_t tramp,
 	long rc;
 
 	db_lock(self);
-	ptm.calls++;
+	count_call();
 	rc = lock_check_args(swapper, tramp, kstart, kend, hole);
 	if (!rc) {
 		memmap_set_kernel_roots(swapper, tramp);
@@ -271,7 +278,7 @@ long ptm_as_create(unsigned long self, unsigned long *handle)
 	long rc;
 
 	db_lock(self);
-	ptm.calls++;
+	count_call();
 	rc = as_create_locked(self, handle);
 	db_unlock();
 	return refuse(rc);
@@ -285,7 +292,7 @@ long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
 	long rc = SBI_SUCCESS;
 
 	db_lock(self);
-	ptm.calls++;
+	count_call();
 	if (level != SECMON_LEVEL_PMD && level != SECMON_LEVEL_PTE) {
 		rc = SBI_ERR_INVALID_PARAM;
 	} else if (!as_live(handle, &slot)) {
@@ -300,38 +307,41 @@ long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
 	return refuse(rc);
 }
 
-long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
-		 uint64_t val, uint64_t *old)
+/* SET and MODIFY: one entry, under the address space's lock. */
+static long update_one(unsigned long self, unsigned long handle,
+		       uint64_t pte_pa, int op, uint64_t a, uint64_t b,
+		       uint64_t *old)
 {
 	struct pte_cursor cur = PTE_CURSOR_INIT;
+	struct ptm_as *as;
 	unsigned slot;
 	long rc;
 
-	db_lock(self);
-	ptm.calls++;
-	rc = as_live(handle, &slot)
-		 ? pte_update(slot, &cur, pte_pa, SECMON_BATCH_OP_SET, val, 0,
-			      old)
-		 : SBI_ERR_INVALID_PARAM;
-	db_unlock();
+	count_call();
+	db_lock_shared(self);
+	as = db_as_lock(self, handle, &slot);
+	if (as) {
+		rc = pte_update(slot, &cur, pte_pa, op, a, b, old);
+		db_as_unlock(as);
+	} else {
+		rc = SBI_ERR_INVALID_PARAM;
+	}
+	db_unlock_shared();
 	return refuse(rc);
+}
+
+long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
+		 uint64_t val, uint64_t *old)
+{
+	return update_one(self, handle, pte_pa, SECMON_BATCH_OP_SET, val, 0,
+			  old);
 }
 
 long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,
 		    uint64_t clear, uint64_t set, uint64_t *old)
 {
-	struct pte_cursor cur = PTE_CURSOR_INIT;
-	unsigned slot;
-	long rc;
-
-	db_lock(self);
-	ptm.calls++;
-	rc = as_live(handle, &slot)
-		 ? pte_update(slot, &cur, pte_pa, SECMON_BATCH_OP_MODIFY, clear,
-			      set, old)
-		 : SBI_ERR_INVALID_PARAM;
-	db_unlock();
-	return refuse(rc);
+	return update_one(self, handle, pte_pa, SECMON_BATCH_OP_MODIFY, clear,
+			  set, old);
 }
 
 static long batch_entry(unsigned slot, struct pte_cursor *cur,
@@ -388,6 +398,7 @@ long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 	       unsigned long n, unsigned long *applied)
 {
 	const struct secmon_batch_entry *buf;
+	struct ptm_as *as;
 	unsigned slot;
 	long rc;
 
@@ -395,18 +406,25 @@ long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 	if (n > SECMON_BATCH_MAX) {
 		return refuse(SBI_ERR_INVALID_PARAM);
 	}
-	db_lock(self);
-	ptm.calls++;
-	buf = memmap_os_begin(buf_pa, n * sizeof(*buf), 8);
-	if (!buf) {
+	count_call();
+	db_lock_shared(self);
+	/* The buffer is checked first (docs/abi.md's order of errors); the
+	 * memory map cannot change while the gate is shared, and the check
+	 * is made again below, held through the last read. */
+	if (!memmap_os_buffer_ok(buf_pa, n * sizeof(*buf), 8)) {
 		rc = SBI_ERR_INVALID_ADDRESS;
+	} else if (!(as = db_as_lock(self, handle, &slot))) {
+		rc = SBI_ERR_INVALID_PARAM;
 	} else {
-		rc = as_live(handle, &slot)
-			 ? batch_locked(slot, buf, n, applied)
-			 : SBI_ERR_INVALID_PARAM;
-		memmap_os_end();
+		buf = memmap_os_begin(buf_pa, n * sizeof(*buf), 8);
+		rc = buf ? batch_locked(slot, buf, n, applied)
+			 : SBI_ERR_INVALID_ADDRESS;
+		if (buf) {
+			memmap_os_end();
+		}
+		db_as_unlock(as);
 	}
-	db_unlock();
+	db_unlock_shared();
 	return refuse(rc);
 }
 
@@ -473,7 +491,7 @@ long ptm_pt_free(unsigned long self, unsigned long handle, uint64_t pt_pa)
 	long rc;
 
 	db_lock(self);
-	ptm.calls++;
+	count_call();
 	rc = pt_free_locked(handle, pt_pa);
 	db_unlock();
 	return refuse(rc);
@@ -562,7 +580,7 @@ long ptm_as_destroy(unsigned long self, unsigned long handle)
 	long rc;
 
 	db_lock(self);
-	ptm.calls++;
+	count_call();
 	rc = as_destroy_locked(handle);
 	db_unlock();
 	return refuse(rc);
@@ -601,7 +619,7 @@ static void fill_as(struct secmon_stats *s, const struct ptm_as *as)
 	s->zombie = as->state == AS_ZOMBIE;
 }
 
-/* The numbers are gathered under the PTM lock, then written under the
+/* The numbers are gathered under the PTM gate, then written under the
  * memmap lock, which checks the buffer again in the same breath: a LOCK
  * that made it a kernel root in between is seen. */
 long ptm_stats(unsigned long self, unsigned long handle, uint64_t buf_pa)
@@ -648,18 +666,21 @@ long ptm_satp_write(unsigned long self, uint64_t value, uint64_t *out)
 {
 	long rc = SBI_SUCCESS;
 
-	db_lock(self);
+	/* Shared: the pool's books are only read, and hart_satp[self] is this
+	 * hart's own (the writers that read every hart's hold the gate
+	 * alone). */
+	db_lock_shared(self);
 	if (!ptm.locked || satp_allowed(value)) {
 		/* The ASID field is WARL: the hardware keeps what it
 		 * implements, as a direct write would. */
 		*out = value;
 		ptm.hart_satp[self] = value;
-		ptm.satp_writes++;
+		__atomic_fetch_add(&ptm.satp_writes, 1, __ATOMIC_RELAXED);
 	} else {
-		ptm.satp_refused++;
+		__atomic_fetch_add(&ptm.satp_refused, 1, __ATOMIC_RELAXED);
 		rc = SBI_ERR_DENIED;
 	}
-	db_unlock();
+	db_unlock_shared();
 	return rc;
 }
 

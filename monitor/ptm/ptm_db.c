@@ -1,31 +1,46 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The page database: one record per pool page, the address-space table,
- * the PTM lock, and the only helpers that change a page's state.
+ * the PTM gate and the address-space locks, and the only helpers that change a
+ * page's state.
  */
 #include <string.h>
 
 #include "arch.h"
 #include "hart.h"
+#include "lock.h"
 #include "ptm_internal.h"
 
 struct ptm_db ptm;
 /*
- * A ticket lock: harts get the PTM lock in the order they asked, so no
- * hart's call (a HSM start noting its satp, a CHECK) can be starved by
- * other harts hammering the ABI. Waiters serve their own mailbox: the
- * holder may be waiting for their fence acknowledgement.
+ * The PTM gate (lock order: monitor/memmap/memmap.h). It is fair: harts
+ * are served in the order they asked, so no hart's call (a HSM start
+ * noting its satp, a CHECK) can be starved by other harts hammering the
+ * ABI. Waiters serve their own mailbox: a writer may be waiting for their
+ * fence acknowledgement.
  */
-static struct {
-	uint32_t next; /* the ticket the next caller takes */
-	uint32_t owner; /* the ticket now holding the lock */
-} ptm_lock_word;
+struct rwlock ptm_gate = RWLOCK_INIT;
 
-/* Out of line, so that the uncontended path needs no stack frame. */
-static __attribute__((noinline)) void db_lock_wait(unsigned long self,
-						   uint32_t t)
+/* Out of line, so that the uncontended paths need no stack frame. */
+void db_gate_wait_turn(unsigned long self, uint32_t t)
 {
-	while (__atomic_load_n(&ptm_lock_word.owner, __ATOMIC_ACQUIRE) != t) {
+	while (!rw_turn(&ptm_gate, t)) {
+		hart_serve_if_pending(self);
+		arch_relax();
+	}
+}
+
+static __attribute__((noinline)) void gate_wait_drained(unsigned long self)
+{
+	while (!rw_drained(&ptm_gate)) {
+		hart_serve_if_pending(self);
+		arch_relax();
+	}
+}
+
+void db_as_wait_turn(unsigned long self, struct ptm_as *as, uint32_t t)
+{
+	while (!ticket_turn(&as->lock, t)) {
 		hart_serve_if_pending(self);
 		arch_relax();
 	}
@@ -33,18 +48,19 @@ static __attribute__((noinline)) void db_lock_wait(unsigned long self,
 
 void db_lock(unsigned long self)
 {
-	uint32_t t =
-	    __atomic_fetch_add(&ptm_lock_word.next, 1, __ATOMIC_RELAXED);
+	uint32_t t = rw_take_ticket(&ptm_gate);
 
-	if (__atomic_load_n(&ptm_lock_word.owner, __ATOMIC_ACQUIRE) != t) {
-		db_lock_wait(self, t);
+	if (!rw_turn(&ptm_gate, t)) {
+		db_gate_wait_turn(self, t);
+	}
+	if (!rw_drained(&ptm_gate)) {
+		gate_wait_drained(self);
 	}
 }
 
 void db_unlock(void)
 {
-	__atomic_store_n(&ptm_lock_word.owner, ptm_lock_word.owner + 1,
-			 __ATOMIC_RELEASE);
+	rw_write_unlock(&ptm_gate);
 }
 
 uint64_t db_pa(uint32_t idx)
@@ -210,7 +226,7 @@ uint64_t ptm_kernel_root(int i)
 
 /*
  * Every hart drops its cached translations, then quarantined pages
- * (zeroed when released) become free. Called with the PTM lock held.
+ * (zeroed when released) become free. Called with the PTM gate held alone.
  */
 void db_flush_quarantine(unsigned long self)
 {

@@ -3,16 +3,21 @@
  * Private to monitor/ptm: the page database, the address-space table and
  * the helpers that are the only way to change them.
  *
- * The PTM lock (ptm_db.c) is the outermost lock of the monitor's one lock
- * order (monitor/memmap/memmap.h). Every ABI call, satp emulation and
- * LOCK's protection step hold it; a holder may send synchronous mailbox
- * requests (hart.c), use OS buffers (memmap lock) and print (console
- * lock). Functions named *_locked and the db_* and as_* helpers need it
- * held.
+ * The PTM gate (ptm_db.c) is the outermost lock of the monitor's one lock
+ * order (monitor/memmap/memmap.h). Calls that create or destroy address
+ * spaces or move pages between states hold it alone (db_lock); a holder
+ * may send synchronous mailbox requests (hart.c), use OS buffers (memmap
+ * lock) and print (console lock). PTE_SET, PTE_MODIFY and BATCH share it
+ * (db_lock_shared) and hold their address space's lock (db_as_lock): they
+ * change entries of that address space's pages, those pages' counts and links,
+ * and its books, and nothing else. Functions named *_locked and the db_* and
+ * as_* helpers need the gate held alone unless they say otherwise; the pte_*
+ * helpers need at least the shared gate and the address space's lock.
  */
 #ifndef SECMON_PTM_INTERNAL_H
 #define SECMON_PTM_INTERNAL_H
 
+#include "lock.h"
 #include "memmap.h"
 #include "ptm.h"
 
@@ -76,6 +81,9 @@ struct ptm_as {
 	uint32_t l1_head; /* its level-1 tables (ptm_page.l1_next); 0: none */
 	uint8_t state; /* enum ptm_as_state */
 	uint64_t leaf_pages; /* mapped data, 4 KiB units */
+	/* Orders PTE_SET, PTE_MODIFY and BATCH on this address space (they
+	 * share the gate); free whenever the gate is held alone. */
+	struct ticket_lock lock;
 };
 /* Page counts are bounded by the pool's pages, page indices by 32 bits. */
 _Static_assert(PTM_MAX_POOL_PAGES <= UINT32_MAX, "page counts fit uint32_t");
@@ -90,7 +98,7 @@ struct ptm_tally_as {
 };
 
 /* ptm_check's tallies: scratch that only the checker uses, guarded by the
- * PTM lock like everything else here (no state of its own between calls).
+ * PTM gate like everything else here (no state of its own between calls).
  * The arrays live in the records region. */
 struct ptm_check_tally {
 	struct ptm_tally_as *as; /* [nslots] */
@@ -142,9 +150,10 @@ struct ptm_db {
 
 extern struct ptm_db ptm;
 
-/* Lock (see the order above). */
+/* Locks (see the order above). The gate alone: */
 void db_lock(unsigned long self);
 void db_unlock(void);
+/* The shared gate and the address-space locks: inline, after as_live. */
 
 /* Page helpers. idx is a pool page index. */
 uint64_t *db_table(uint32_t idx);
@@ -181,6 +190,58 @@ static inline struct ptm_as *as_live(unsigned long handle, unsigned *slot)
 	*slot = p->owner;
 	return as;
 }
+/* The gate; its waits serve the mailbox (out of line: the uncontended
+ * paths need no stack frame). */
+extern struct rwlock ptm_gate;
+__attribute__((noinline)) void db_gate_wait_turn(unsigned long self,
+						 uint32_t t);
+__attribute__((noinline)) void db_as_wait_turn(unsigned long self,
+					       struct ptm_as *as, uint32_t t);
+
+/* The gate shared (satp writes; with db_as_lock, the entry calls). */
+static inline void db_lock_shared(unsigned long self)
+{
+	uint32_t t = rw_take_ticket(&ptm_gate);
+
+	if (!rw_turn(&ptm_gate, t)) {
+		db_gate_wait_turn(self, t);
+	}
+	rw_read_enter(&ptm_gate, t);
+}
+
+static inline void db_unlock_shared(void)
+{
+	rw_read_unlock(&ptm_gate);
+}
+
+/*
+ * Caller holds the gate shared: a live address space's lock, or NULL (not
+ * taken) if the handle names none. Under the shared gate no page changes
+ * state or owner and no address space is created or destroyed (those hold
+ * the gate alone), so the handle's check stays true; the address space's
+ * own lock then orders the writes into its tables and its books.
+ */
+static inline struct ptm_as *db_as_lock(unsigned long self,
+					unsigned long handle, unsigned *slot)
+{
+	struct ptm_as *as = as_live(handle, slot);
+	uint32_t t;
+
+	if (!as) {
+		return NULL;
+	}
+	t = ticket_take(&as->lock);
+	if (!ticket_turn(&as->lock, t)) {
+		db_as_wait_turn(self, as, t);
+	}
+	return as;
+}
+
+static inline void db_as_unlock(struct ptm_as *as)
+{
+	ticket_release(&as->lock);
+}
+
 struct ptm_as *as_owning(unsigned long handle, uint32_t idx, unsigned *slot);
 unsigned long as_handle(unsigned slot);
 void as_retire_if_empty(unsigned slot);

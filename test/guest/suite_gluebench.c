@@ -117,6 +117,31 @@ static void op_fork_exit(void)
 		waitpid(pid, NULL, 0);
 }
 
+/*
+ * Four workers fork at once, ten fork-exit-waits each: on 4 harts, the
+ * page-table ABI's calls from independent address spaces in parallel.
+ * Compared with fork-exit-wait, one at a time, it shows how fork scales.
+ */
+#define STORM_WORKERS 4
+#define STORM_FORKS 10
+
+static void op_fork_storm(void)
+{
+	pid_t w[STORM_WORKERS];
+
+	for (int i = 0; i < STORM_WORKERS; i++) {
+		w[i] = fork();
+		if (w[i] == 0) {
+			for (int k = 0; k < STORM_FORKS; k++)
+				op_fork_exit();
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < STORM_WORKERS; i++)
+		if (w[i] > 0)
+			waitpid(w[i], NULL, 0);
+}
+
 static void op_fork_exec(void)
 {
 	pid_t pid = fork();
@@ -437,6 +462,7 @@ int suite_gluebench(void)
 {
 	static const struct bench benches[] = {
 	    {.name = "fork-exit-wait", .op = op_fork_exit, .iters = 40},
+	    {.name = "fork-storm-4x10", .op = op_fork_storm, .iters = 2},
 	    {.name = "fork-exec-exit", .op = op_fork_exec, .iters = 20},
 	    {.name = "pthread-create-join", .op = op_thread, .iters = 100},
 	    {.name = "mmap-1MiB-touch-munmap",

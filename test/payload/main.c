@@ -174,6 +174,9 @@ void pl_secondary(unsigned long hartid, unsigned long opaque)
 	if (pl_harts[hartid].command == PL_CMD_ADVERSARY) {
 		pl_adversary_secondary(hartid);
 	}
+	if (pl_harts[hartid].command == PL_CMD_SCALE) {
+		pl_scale_worker(hartid);
+	}
 	while (pl_harts[hartid].command != PL_CMD_STOP) {
 		__asm__ volatile("nop");
 	}
@@ -198,6 +201,9 @@ void pl_main(unsigned long hartid, const void *fdt)
 		SBI2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET,
 		     SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);
 		return;
+	}
+	if (pl_bootargs_has("secmon.payload=scale")) {
+		pl_bench_scale(); /* does not return */
 	}
 	if (pl_bootargs_has("secmon.payload=gdb")) {
 		pl_gdb_mode(); /* stops for the debugger; never returns */

@@ -119,6 +119,7 @@ struct pl_hart {
 #define PL_CMD_SUSPEND 2
 #define PL_CMD_PTM 3
 #define PL_CMD_ADVERSARY 4 /* pl_adversary_secondary() */
+#define PL_CMD_SCALE 5 /* pl_scale_worker(): tools/bench's scaling runs */
 extern struct pl_hart pl_harts[PL_MAX_HARTS];
 
 static inline unsigned long pl_read_time(void)
@@ -140,6 +141,9 @@ void pl_bench(void);
 void suite_suspend(void);
 void suite_ptm(void);
 void pl_bench_ptm(void);
+/* secmon.payload=scale (tools/bench); pl_scale_worker() on secondaries. */
+void pl_bench_scale(void);
+void pl_scale_worker(unsigned long hartid);
 /* secmon.payload=gdb: build a known address space, stop in pl_gdb_stop(). */
 void pl_gdb_mode(void);
 void pl_gdb_stop(void);

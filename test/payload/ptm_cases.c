@@ -927,6 +927,184 @@ void pl_bench_ptm(void)
 }
 
 /*
+ * ---- tools/bench: throughput on 1, 2 and 4 harts (secmon.payload=scale) ----
+ *
+ * Each worker (worker 0 is the boot hart) owns its own address space and
+ * makes SCALE_CALLS calls; a round times all of them from the start to the
+ * last one done, in wall time (no -icount: the harts run in parallel).
+ * SBI BASE takes no lock at all, so its scaling is what the host gives;
+ * PTE_SET's shows what the monitor's locks leave of it.
+ */
+#define SCALE_CALLS 100000UL
+#define SCALE_KIND_BASE 0
+#define SCALE_KIND_PTE_SET 1
+
+static struct {
+	volatile unsigned long kind; /* of this round */
+	volatile unsigned long arrived, go; /* the start barrier */
+	volatile unsigned long handle[PL_MAX_HARTS], pte[PL_MAX_HARTS];
+	volatile unsigned long end[PL_MAX_HARTS]; /* pl_read_time() */
+	volatile unsigned long errors;
+	unsigned long hart[4], nworkers; /* worker -> hart; worker 0 boots */
+} scale;
+
+static void scale_calls(unsigned long w)
+{
+	unsigned long h = scale.handle[w], pte = scale.pte[w], errs = 0;
+	unsigned long val = leaf(data_pa + (w + 64) * PG, U | R | W);
+
+	for (unsigned long i = 0; i < SCALE_CALLS; i++) {
+		if (scale.kind == SCALE_KIND_BASE) {
+			errs += SBI0(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION)
+				    .error != 0;
+		} else {
+			errs += ptm(SECMON_PTM_PTE_SET, h, pte,
+				    (i & 1) ? 0 : val, 0)
+				    .error != 0;
+		}
+	}
+	if (errs) {
+		__atomic_fetch_add(&scale.errors, errs, __ATOMIC_SEQ_CST);
+	}
+	scale.end[w] = pl_read_time();
+}
+
+/* A secondary, started for one round (opaque = its worker index): it
+ * waits at the barrier, works, and returns to be stopped. Harts not in a
+ * round stay stopped, so they take no host time from the workers. */
+void pl_scale_worker(unsigned long hartid)
+{
+	unsigned long w = pl_harts[hartid].opaque;
+
+	__atomic_fetch_add(&scale.arrived, 1, __ATOMIC_SEQ_CST);
+	while (!scale.go) {
+	}
+	scale_calls(w);
+	pl_harts[hartid].command = PL_CMD_STOP;
+}
+
+/* Secondaries that can take part, in worker order (worker 0: boot hart). */
+static unsigned long scale_harts(unsigned long *hart)
+{
+	unsigned long n = 1;
+
+	for (unsigned long h = 0; h < pl_env.nharts && n < 4; h++) {
+		if (h != pl_env.boot_hartid) {
+			hart[n++] = h;
+		}
+	}
+	return n;
+}
+
+/* Wait (bounded) for a started hart to be stopped again. */
+static bool scale_wait_stopped(unsigned long h)
+{
+	unsigned long t0 = pl_read_time();
+
+	while (pl_read_time() - t0 < 600000000UL) {
+		if (SBI1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, h).value ==
+		    SBI_HSM_STATE_STOPPED) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* One round on n workers: elapsed ticks from the barrier to the last
+ * worker done, 0 on failure. */
+static unsigned long scale_round(unsigned long kind, unsigned long n,
+				 const unsigned long *hart)
+{
+	unsigned long t0, last = 0;
+
+	scale.kind = kind;
+	scale.arrived = 0;
+	scale.go = 0;
+	for (unsigned long w = 1; w < n; w++) {
+		pl_harts[hart[w]].command = PL_CMD_SCALE;
+		if (SBI3(SBI_EXT_HSM, SBI_HSM_HART_START, hart[w],
+			 PA(pl_secondary_entry), w)
+			.error) {
+			pl_printf("FAIL scale: hart %lu did not start\n",
+				  hart[w]);
+			return 0;
+		}
+	}
+	while (scale.arrived != n - 1) {
+	}
+	t0 = pl_read_time();
+	scale.go = 1;
+	scale_calls(0);
+	for (unsigned long w = 0; w < n; w++) {
+		if (w && !scale_wait_stopped(hart[w])) {
+			pl_printf("FAIL scale: worker %lu did not finish\n", w);
+			return 0;
+		}
+		last = scale.end[w] - t0 > last ? scale.end[w] - t0 : last;
+	}
+	return last;
+}
+
+static void scale_setup(unsigned long nworkers)
+{
+	for (unsigned long w = 0; w < nworkers; w++) {
+		unsigned long h = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
+		unsigned long pmd = ptm(SECMON_PTM_PT_ALLOC, h, 1, 0, 0).value;
+		unsigned long pte = ptm(SECMON_PTM_PT_ALLOC, h, 0, 0, 0).value;
+
+		ptm(SECMON_PTM_PTE_SET, h, root_pa(h), link(pmd), 0);
+		ptm(SECMON_PTM_PTE_SET, h, pmd, link(pte), 0);
+		scale.handle[w] = h;
+		scale.pte[w] = pte;
+	}
+}
+
+/* Rounds on 1, 2, then 4 workers (as many as there are harts). */
+static void scale_rounds(unsigned long kind)
+{
+	for (unsigned long n = 1; n <= scale.nworkers; n *= 2) {
+		unsigned long t = scale_round(kind, n, scale.hart);
+
+		/* No table of names: its pointers would be physical
+		 * addresses, unmapped once paging is on. 10 MHz timebase
+		 * (QEMU virt): ticks / 10 = us. */
+		pl_printf("scale %s harts %lu: %lu calls in %lu us\n",
+			  kind ? "ptm-pte-set" : "base-get-spec-version", n,
+			  n * SCALE_CALLS, t / 10);
+	}
+}
+
+static void bench_scale_paged(void)
+{
+	pl_voff = HIGH_BASE - RAM_ALIAS;
+	lock(PA(swapper), PA(tramp));
+	scale_setup(scale.nworkers);
+	scale_rounds(SCALE_KIND_PTE_SET);
+	CHECK_EQ(scale.errors, 0, "scale/no-call-refused");
+	CHECK_EQ(ptm(SECMON_PTM_CHECK, 0, 0, 0, 0).error, 0,
+		 "scale/invariants-hold");
+	pl_finish();
+}
+
+/* BASE on any firmware; PTE_SET where the page-table ABI is. */
+void pl_bench_scale(void)
+{
+	scale.nworkers = scale_harts(scale.hart);
+	scale_rounds(SCALE_KIND_BASE);
+	CHECK_EQ(scale.errors, 0, "scale/no-call-refused");
+	find_pool();
+	if (!pool_base ||
+	    !SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value) {
+		pl_printf("scale: no page-table ABI, PTE_SET not measured\n");
+		pl_finish();
+	}
+	swapper[510] = leaf(RAM_ALIAS, R | W | X | G | A | D);
+	tramp[510] = swapper[510];
+	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12),
+			   HIGH_BASE - RAM_ALIAS, bench_scale_paged);
+}
+
+/*
  * secmon.payload=gdb: a known address space for the gdb extension's test
  * (test/qemu/gdb_cases.sh). The payload builds it, prints its handle, root
  * and STATS, loads its root into satp and stops in pl_gdb_stop(), where

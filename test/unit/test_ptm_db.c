@@ -96,7 +96,7 @@ static void test_records_size(void)
 	uint32_t slots = 7;
 
 	CHECK_EQ(sizeof(struct ptm_page), 20);
-	CHECK_EQ(sizeof(struct ptm_as), 48);
+	CHECK_EQ(sizeof(struct ptm_as), 56);
 	CHECK_EQ(sizeof(struct ptm_tally_as), 20);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		CHECK_EQ(ptm_records_size(want[i][0], &slots), want[i][1]);
