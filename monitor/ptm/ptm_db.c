@@ -53,6 +53,7 @@ void db_lock(unsigned long self)
 	if (!rw_turn(&ptm_gate, t)) {
 		db_gate_wait_turn(self, t);
 	}
+	rw_write_announce(&ptm_gate);
 	if (!rw_drained(&ptm_gate)) {
 		gate_wait_drained(self);
 	}

@@ -201,8 +201,12 @@ __attribute__((noinline)) void db_as_wait_turn(unsigned long self,
 /* The gate shared (satp writes; with db_as_lock, the entry calls). */
 static inline void db_lock_shared(unsigned long self)
 {
-	uint32_t t = rw_take_ticket(&ptm_gate);
+	uint32_t t;
 
+	if (rw_read_try(&ptm_gate)) {
+		return;
+	}
+	t = rw_take_ticket(&ptm_gate);
 	if (!rw_turn(&ptm_gate, t)) {
 		db_gate_wait_turn(self, t);
 	}

@@ -35,24 +35,40 @@ static inline void lock_release(struct lock *l)
 }
 
 /*
- * A fair reader-writer lock on one ticket queue: readers and writers are
- * served in the order they took their ticket, so neither side can starve
- * the other. A reader holds the ticket only long enough to register, then
- * passes it on; a writer keeps it and waits until the readers inside have
- * left. With the step functions (take, turn, enter, drained) a caller
- * spins its own way (the PTM serves its mailbox while it waits);
- * rw_read_lock and rw_write_lock just spin.
+ * A fair reader-writer lock. Writers queue on tickets, first come first
+ * served. A reader enters at once unless a writer holds the lock (writer
+ * set); then it queues with the writers, and at its turn it registers and
+ * passes the turn on. A writer at its turn sets writer, which stops new
+ * readers entering, and waits until the readers inside have left. So no
+ * side starves the other, and readers pass each other without queueing.
+ * The fast entry and the writer's announcement are sequentially consistent
+ * (each side writes its word, then reads the other's), so either the
+ * reader sees writer set or the writer sees the reader counted.
+ * With the step functions a caller spins its own way (the PTM serves its
+ * mailbox while it waits); rw_read_lock and rw_write_lock just spin.
  */
 struct rwlock {
-	uint32_t next; /* the ticket the next caller takes */
+	uint32_t next; /* the ticket the next queued caller takes */
 	uint32_t owner; /* the ticket now served */
-	uint32_t readers; /* readers inside */
+	uint32_t readers; /* readers inside (and fast entries being tried) */
+	uint32_t writer; /* 1 while a writer holds the lock or drains it */
 };
 
 #define RWLOCK_INIT                                                            \
 	{                                                                      \
-		0, 0, 0                                                        \
+		0, 0, 0, 0                                                     \
 	}
+
+/* The fast entry: true if in; false (nothing held) if a writer is. */
+static inline bool rw_read_try(struct rwlock *l)
+{
+	__atomic_fetch_add(&l->readers, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&l->writer, __ATOMIC_SEQ_CST)) {
+		return true;
+	}
+	__atomic_fetch_sub(&l->readers, 1, __ATOMIC_RELEASE);
+	return false;
+}
 
 static inline uint32_t rw_take_ticket(struct rwlock *l)
 {
@@ -64,17 +80,24 @@ static inline bool rw_turn(struct rwlock *l, uint32_t t)
 	return __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == t;
 }
 
-/* A reader whose turn it is: register, then serve the next ticket. */
+/* A queued reader whose turn it is (no writer holds the lock then):
+ * register, then serve the next ticket. */
 static inline void rw_read_enter(struct rwlock *l, uint32_t t)
 {
 	__atomic_fetch_add(&l->readers, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->owner, t + 1, __ATOMIC_RELEASE);
 }
 
-/* A writer whose turn it is may go in once this is true. */
+/* A writer whose turn it is: stop new readers... */
+static inline void rw_write_announce(struct rwlock *l)
+{
+	__atomic_store_n(&l->writer, 1, __ATOMIC_SEQ_CST);
+}
+
+/* ...and go in once this is true. */
 static inline bool rw_drained(struct rwlock *l)
 {
-	return __atomic_load_n(&l->readers, __ATOMIC_ACQUIRE) == 0;
+	return __atomic_load_n(&l->readers, __ATOMIC_SEQ_CST) == 0;
 }
 
 static inline void rw_read_unlock(struct rwlock *l)
@@ -84,13 +107,18 @@ static inline void rw_read_unlock(struct rwlock *l)
 
 static inline void rw_write_unlock(struct rwlock *l)
 {
+	__atomic_store_n(&l->writer, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }
 
 static inline void rw_read_lock(struct rwlock *l)
 {
-	uint32_t t = rw_take_ticket(l);
+	uint32_t t;
 
+	if (rw_read_try(l)) {
+		return;
+	}
+	t = rw_take_ticket(l);
 	while (!rw_turn(l, t)) {
 	}
 	rw_read_enter(l, t);
@@ -102,6 +130,7 @@ static inline void rw_write_lock(struct rwlock *l)
 
 	while (!rw_turn(l, t)) {
 	}
+	rw_write_announce(l);
 	while (!rw_drained(l)) {
 	}
 }
