@@ -81,3 +81,15 @@ if(SECMON_CLANG)
 else()
   message(WARNING "clang not found: no fuzz_ptm target (run tools/setup)")
 endif()
+
+# cmake --install build --prefix P (after cmake --build build): the
+# firmware, its symbols, the gdb extension and the docs, for a QEMU command
+# line of the user's own (README "Install").
+include(GNUInstallDirs)
+install(FILES ${CMAKE_BINARY_DIR}/monitor.bin ${CMAKE_BINARY_DIR}/monitor.elf
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/secmon)
+install(FILES tools/gdb/secmon.py tools/gdb/secmon_elf.py
+  tools/gdb/secmon_model.py
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/secmon/gdb)
+file(GLOB SECMON_DOCS ${CMAKE_SOURCE_DIR}/docs/*.md)
+install(FILES README.md ${SECMON_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})

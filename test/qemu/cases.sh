@@ -189,6 +189,29 @@ case_payload() {
 	report "$name" "$why" "$logf"
 }
 
+# cmake --install (README "Install"): what a QEMU command line of the
+# user's own needs lands under the prefix, the gdb extension loads from
+# there, and the installed firmware boots the payload.
+case_install() {
+	local name=qemu/install-prefix logf="$LOGDIR/install.log" why="" f
+	local p="$SECMON_BUILD/install-test"
+	rm -rf "$p"
+	cmake --install "$SECMON_BUILD" --prefix "$p" >"$logf" 2>&1 || why="cmake --install failed"
+	for f in share/secmon/monitor.bin share/secmon/monitor.elf share/secmon/gdb/secmon.py \
+		share/secmon/gdb/secmon_elf.py share/secmon/gdb/secmon_model.py \
+		share/doc/secmon/README.md share/doc/secmon/abi.md share/doc/secmon/debugging.md; do
+		[ -n "$why" ] || [ -s "$p/$f" ] || why="$f was not installed"
+	done
+	if [ -z "$why" ]; then
+		gdb-multiarch -q -batch -nx "$p/share/secmon/monitor.elf" \
+			-ex "source $p/share/secmon/gdb/secmon.py" -ex "help secmon" >>"$logf" 2>&1 ||
+			why="gdb could not load the installed extension"
+	fi
+	[ -n "$why" ] || why=$(expect_lines "$logf" '^Subcommands: harts, pool') || true
+	report "$name" "$why" "$logf"
+	[ -n "$why" ] || BIOS="$p/share/secmon/monitor.bin" case_payload 1 installed
+}
+
 # S-mode as the attacker (test/payload/adversary.c, docs/threat-model.md):
 # one fresh 4-hart boot; every class must have run and passed.
 case_adversary() {
@@ -270,6 +293,7 @@ run_qemu_cases() {
 	MACHINE=virt,aclint=on case_payload 2 aclint-no-sstc -cpu rv64,sstc=off
 	case_payload 2 svpbmt -cpu rv64,svpbmt=on
 	case_reboot
+	case_install
 	case_adversary
 	case_pool_override
 	for n in 1 2 4 8; do
