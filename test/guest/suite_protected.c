@@ -2,7 +2,8 @@
  * Suite "protected": the integration suite of issue 5, Linux user page
  * tables owned by the monitor (the glue's debugfs files, SECMON_DEBUGFS).
  *
- * Command line: secmon.tier=ci (default, bounded counts) or
+ * Command line: secmon.pool_sample_ms=N samples the pool while the cases
+ * run (tools/bench's figure); secmon.tier=ci (default, bounded counts) or
  * secmon.tier=full (the issue's counts); secmon.expect_mode=MODE adds a
  * case "mode" that fails unless SECMON_DEBUGFS/mode reads MODE (so a
  * run meant to be protected cannot pass on skips); secmon.seed=N repeats a
@@ -21,8 +22,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -277,6 +280,66 @@ static void check_pool_baseline(struct tally *t, const char *name,
 	tally_record(t, name, now == baseline ? 0 : 1, why);
 }
 
+/*
+ * secmon.pool_sample_ms=N (tools/bench): while the cases run, a thread
+ * writes "POOL-SAMPLE <ms> <pool pages in use>" every N ms, and each case
+ * starts with "POOL-CASE <ms> <name>". write(2), not stdio: a case forked
+ * while a line sat in a stdio buffer would print it again.
+ */
+static long long sample_t0;
+static int sample_ms;
+static volatile int sample_stop;
+static pthread_t sampler;
+
+static void sample_line(const char *kind, const char *what)
+{
+	char line[160];
+	int n = snprintf(line, sizeof(line), "POOL-%s %lld %s\n", kind,
+			 (now_ns() - sample_t0) / 1000000, what);
+
+	if (n > 0 && write(1, line, (size_t)n) < 0)
+		sample_stop = 1;
+}
+
+static void *pool_sampler(void *arg)
+{
+	char v[32];
+
+	while (!sample_stop) {
+		snprintf(v, sizeof(v), "%lld", prot_stat("pool_in_use"));
+		sample_line("SAMPLE", v);
+		usleep((useconds_t)sample_ms * 1000);
+	}
+	return arg;
+}
+
+static void sampling_start(void)
+{
+	const char *ms = cmdline_get("secmon.pool_sample_ms");
+
+	sample_ms = ms ? atoi(ms) : 0;
+	if (ms && (sample_ms < 10 || sample_ms > 10000)) {
+		printf(
+		    "protected: secmon.pool_sample_ms=%s is not 10 to 10000, "
+		    "not sampling\n",
+		    ms);
+		sample_ms = 0;
+	}
+	sample_t0 = now_ns();
+	if (sample_ms && pthread_create(&sampler, NULL, pool_sampler, NULL)) {
+		printf("protected: no sampler thread, not sampling\n");
+		sample_ms = 0;
+	}
+}
+
+static void sampling_stop(void)
+{
+	if (sample_ms) {
+		sample_stop = 1;
+		pthread_join(sampler, NULL);
+	}
+}
+
 static void one_case(struct tally *t, const struct pcase *c)
 {
 	char why[512], line[512];
@@ -285,6 +348,8 @@ static void one_case(struct tally *t, const struct pcase *c)
 	long long t0 = now_ns();
 
 	snapshot(&before);
+	if (sample_ms)
+		sample_line("CASE", c->name);
 	rc = run_case(c, why, sizeof(why));
 	if (rc != 1 && kernel_trouble(kfd, c->refuses || c->ooms, line, sizeof(line))) {
 		snprintf(why, sizeof(why), "kernel logged \"%.400s\"", line);
@@ -385,8 +450,10 @@ int suite_protected(void)
 	check_mode(&t);
 	snapshot(&start);
 	print_snapshot("before", &start);
+	sampling_start();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		one_case(&t, &cases[i]);
+	sampling_stop();
 	finals(&t, &start);
 	snapshot(&end);
 	print_snapshot("after", &end);

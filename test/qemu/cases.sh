@@ -189,6 +189,31 @@ case_payload() {
 	report "$name" "$why" "$logf"
 }
 
+# Every tool refuses a flag it does not know, and a bad value, with its
+# usage line and exit status 2, before it does anything.
+case_tool_flags() {
+	local t args why out rc
+	for t in "run --bogus" "run --smp 9" "run --suite nope" "test --bogus" "bench --bogus" \
+		"bench --runs x" "build-linux --bogus" "build-initramfs --bogus" \
+		"build-mm-selftests --bogus" "setup --bogus"; do
+		args=${t#* }
+		t=${t%% *}
+		why=""
+		set +e
+		# shellcheck disable=SC2086
+		out=$(timeout 30 "$SECMON_REPO/tools/$t" $args 2>&1 >/dev/null)
+		rc=$?
+		set -e
+		if [ "$rc" != 2 ]; then
+			why="exit status $rc, expected 2"
+		elif ! grep -q "^usage: " <<<"$out"; then
+			why="no usage line: $(head -1 <<<"$out")"
+		fi
+		args=${args//-/}
+		report "tools/$t-refuses-${args// /=}" "$why" ""
+	done
+}
+
 # cmake --install (README "Install"): what a QEMU command line of the
 # user's own needs lands under the prefix, the gdb extension loads from
 # there, and the installed firmware boots the payload.
@@ -283,6 +308,7 @@ source "$SECMON_REPO/test/qemu/protected_cases.sh"
 source "$SECMON_REPO/test/qemu/mm_cases.sh"
 
 run_qemu_cases() {
+	case_tool_flags
 	case_gdb
 	case_gdbext_model
 	case_gdbext_payload

@@ -9,6 +9,14 @@ die() {
 	echo "${PROG:-secmon}: error: $*" >&2
 	exit 1
 }
+# A bad flag or value: the error, the tool's usage line, exit status 2.
+# The tool defines usage(); its first line is the synopsis.
+usage_error() {
+	echo "${PROG:-secmon}: error: $*" >&2
+	usage | head -n1 >&2
+	echo "(./tools/${0##*/} --help for every option)" >&2
+	exit 2
+}
 
 # Debian's OpenSBI build for QEMU virt (package opensbi).
 opensbi_fw() {
