@@ -152,6 +152,20 @@ static bool all_harts_have(unsigned int isa)
 	return true;
 }
 
+/* Device ranges user leaves may map, three to a line: the banner stays
+ * within 80 columns and one screen. */
+static void print_devmem(void)
+{
+	con_printf("  devmem   %u range(s) user leaves may map%s", plat.nmmio,
+		   plat.nmmio ? " (monitor devices excluded):" : "");
+	for (unsigned int i = 0; i < plat.nmmio; i++) {
+		con_printf("%s0x%lx+0x%lx", i % 3 ? " " : "\n           ",
+			   (unsigned long)plat.mmio[i].base,
+			   (unsigned long)plat.mmio[i].size);
+	}
+	con_printf("\n");
+}
+
 static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 {
 	const struct plat_hart *bh = &plat.harts[boot_hartid];
@@ -198,34 +212,31 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		   (unsigned long)plat.mtime, (unsigned long)plat.timebase_hz,
 		   bh->isa & PLAT_ISA_SSTC ? ", Sstc (stimecmp)"
 					   : ", mtimecmp");
-	con_printf("  pool     0x%lx-0x%lx (%lu MiB page-table pool, %lu "
-		   "pages), S/U: read-only\n",
-		   (unsigned long)pool.base,
-		   (unsigned long)(pool.base + pool.size - 1),
-		   (unsigned long)(pool.size >> 20),
-		   (unsigned long)(pool.size >> 12));
-	con_printf("  records  0x%lx-0x%lx (%lu KiB: page records, %u address "
-		   "spaces max), S/U: no access\n",
+	con_printf(
+	    "  pool     0x%lx-0x%lx (%lu MiB, %lu page-table pages), S/U: "
+	    "read-only\n",
+	    (unsigned long)pool.base,
+	    (unsigned long)(pool.base + pool.size - 1),
+	    (unsigned long)(pool.size >> 20), (unsigned long)(pool.size >> 12));
+	con_printf("  records  0x%lx-0x%lx (%lu KiB, %u spaces max), S/U: "
+		   "no access\n",
 		   (unsigned long)records.base,
 		   (unsigned long)(records.base + records.size - 1),
 		   (unsigned long)(records.size >> 10), ptm_max_spaces());
-	con_printf("  devmem   %u range(s) user leaves may map:", plat.nmmio);
-	for (unsigned int i = 0; i < plat.nmmio; i++) {
-		con_printf(" 0x%lx+0x%lx", (unsigned long)plat.mmio[i].base,
-			   (unsigned long)plat.mmio[i].size);
-	}
-	con_printf("%s\n", plat.nmmio ? " (monitor devices excluded)" : "");
+	print_devmem();
 	if (all_harts_have(PLAT_ISA_SVPBMT)) {
 		con_printf(
 		    "  svpbmt   on every hart: user leaves may carry PBMT "
 		    "NC or IO\n");
 	}
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
-	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp "
-		   "legacy-console, secmon-ptm 0x%lx\n",
+	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp legacy, "
+		   "ptm 0x%lx\n",
 		   SECMON_EXT_PTM);
 	con_printf(
 	    "  isa      'h' hidden from the OS (no hypervisor support)\n");
+	con_printf("  protect  user page tables: off until the OS locks them "
+		   "(secmon-ptm LOCK)\n");
 	con_printf("  next     0x%lx in S-mode, a0=hartid a1=fdt\n",
 		   fi->next_addr);
 }
