@@ -312,7 +312,6 @@ static long update_one(unsigned long self, unsigned long handle,
 		       uint64_t pte_pa, int op, uint64_t a, uint64_t b,
 		       uint64_t *old)
 {
-	struct pte_cursor cur = PTE_CURSOR_INIT;
 	struct ptm_as *as;
 	unsigned slot;
 	long rc;
@@ -321,7 +320,7 @@ static long update_one(unsigned long self, unsigned long handle,
 	db_lock_shared(self);
 	as = db_as_lock(self, handle, &slot);
 	if (as) {
-		rc = pte_update(slot, &cur, pte_pa, op, a, b, old);
+		rc = pte_update(slot, pte_pa, op, a, b, old);
 		db_as_unlock(as);
 	} else {
 		rc = SBI_ERR_INVALID_PARAM;
@@ -342,56 +341,6 @@ long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,
 {
 	return update_one(self, handle, pte_pa, SECMON_BATCH_OP_MODIFY, clear,
 			  set, old);
-}
-
-static long batch_entry(unsigned slot, struct pte_cursor *cur,
-			const struct secmon_batch_entry *e)
-{
-	uint64_t old;
-
-	if (e->op > SECMON_BATCH_OP_MODIFY ||
-	    (e->op == SECMON_BATCH_OP_SET && e->b)) {
-		return SBI_ERR_INVALID_PARAM;
-	}
-	return pte_update(slot, cur, e->pte_pa, (int)e->op, e->a, e->b, &old);
-}
-
-/* Each field once: the OS may be rewriting the entry as it is read. */
-static void read_entry(struct secmon_batch_entry *e,
-		       const struct secmon_batch_entry *os)
-{
-	e->op = __atomic_load_n(&os->op, __ATOMIC_RELAXED);
-	e->pte_pa = __atomic_load_n(&os->pte_pa, __ATOMIC_RELAXED);
-	e->a = __atomic_load_n(&os->a, __ATOMIC_RELAXED);
-	e->b = __atomic_load_n(&os->b, __ATOMIC_RELAXED);
-}
-
-/*
- * Entries are read out of OS memory one at a time, into the monitor's
- * stack, and only the copy is used: the OS may change the buffer
- * concurrently, but each entry is read exactly once. The caller holds the
- * memmap lock from the buffer check to the last read (memmap_os_begin), as
- * every OS buffer access does.
- */
-static long batch_locked(unsigned slot, const struct secmon_batch_entry *buf,
-			 unsigned long n, unsigned long *applied)
-{
-	struct pte_cursor cur = PTE_CURSOR_INIT;
-
-	for (unsigned long k = 0; k < n; k++) {
-		struct secmon_batch_entry e;
-		long rc;
-
-		read_entry(&e, &buf[k]);
-		arch_window(ARCH_WINDOW_BATCH_COPIED);
-		rc = batch_entry(slot, &cur, &e);
-		if (rc) {
-			*applied = k;
-			return rc;
-		}
-	}
-	*applied = n;
-	return SBI_SUCCESS;
 }
 
 long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
@@ -417,7 +366,7 @@ long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 		rc = SBI_ERR_INVALID_PARAM;
 	} else {
 		buf = memmap_os_begin(buf_pa, n * sizeof(*buf), 8);
-		rc = buf ? batch_locked(slot, buf, n, applied)
+		rc = buf ? pte_batch(slot, buf, n, applied)
 			 : SBI_ERR_INVALID_ADDRESS;
 		if (buf) {
 			memmap_os_end();

@@ -117,11 +117,18 @@ struct ptm_span {
  * user leaf may touch no deny span and a writable one no deny_w span.
  * Leaves elsewhere take the full check against the memory map.
  */
+#define PTM_FILTER_GRANULES 4096
 struct ptm_filter {
 	struct ptm_span ram;
 	uint32_t ndeny, ndeny_w;
 	struct ptm_span deny[5]; /* monitor, records, pool, two roots */
 	struct ptm_span deny_w[2]; /* the kernel image, less its hole */
+	/* RAM in granules of 2^gshift bytes (2 MiB or more, at most
+	 * PTM_FILTER_GRANULES of them): a bit is set where a granule touches
+	 * any deny or deny_w span. A leaf inside one clear granule needs no
+	 * span check. */
+	uint32_t gshift;
+	uint64_t dirty[PTM_FILTER_GRANULES / 64];
 };
 
 struct ptm_db {
@@ -260,17 +267,27 @@ bool pte_is_leaf(uint64_t pte);
 /*
  * The table page a call last wrote into, located once: a page's state and
  * owner change only in AS_CREATE, PT_ALLOC, PT_FREE and AS_DESTROY, never
- * within one SET, MODIFY or BATCH. Start each call with PTE_CURSOR_INIT.
+ * within one BATCH. pte_batch starts with PTE_CURSOR_INIT.
  */
 struct pte_cursor {
-	uint32_t idx; /* a ROOT or TABLE page the call's slot owns */
+	uint64_t pa; /* the page's address; 1 (no page's) before the first */
+	uint64_t *table; /* its entries */
+	struct ptm_page *pg; /* its record: a ROOT or TABLE the slot owns */
+	uint32_t idx;
 };
-#define PTE_CURSOR_INIT ((struct pte_cursor){UINT32_MAX})
+#define PTE_CURSOR_INIT ((struct pte_cursor){1, NULL, NULL, UINT32_MAX})
 /* Check and apply one SET or MODIFY (op as in BATCH); *old = replaced. */
-long pte_update(unsigned slot, struct pte_cursor *cur, uint64_t pte_pa, int op,
-		uint64_t a, uint64_t b, uint64_t *old);
+long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,
+		uint64_t *old);
+/* BATCH's entries, read from the OS buffer buf (whose memmap lock the
+ * caller holds) one at a time; *applied = entries done. */
+long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
+	       unsigned long n, unsigned long *applied);
 uint64_t pte_pa(uint64_t pte);
 /* LOCK: derive ptm.filter from the memory map and the locked kernel. */
 void ptm_filter_build(void);
+/* Whether [pa, pa + size), inside the filter's RAM, lies in one granule
+ * that touches no deny span (the unit tests check it against the spans). */
+bool ptm_filter_clean(uint64_t pa, uint64_t size);
 
 #endif

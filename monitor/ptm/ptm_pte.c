@@ -8,6 +8,7 @@
 #include <secmon/pte_bits.h>
 #include <secmon/sbi.h>
 
+#include "arch.h"
 #include "ptm_internal.h"
 
 /* Inline forms for the hot path; the public ones below wrap them. */
@@ -55,6 +56,36 @@ static void add_span(struct ptm_span *s, uint32_t *n, uint64_t base,
 	}
 }
 
+/* Set the granule bits of the part of s inside the filter's RAM. */
+static void mark_dirty(struct ptm_filter *f, const struct ptm_span *s)
+{
+	uint64_t b = s->base > f->ram.base ? s->base : f->ram.base;
+	uint64_t e = s->end < f->ram.end ? s->end : f->ram.end;
+
+	if (b >= e) {
+		return;
+	}
+	for (uint64_t g = (b - f->ram.base) >> f->gshift;
+	     g <= (e - 1 - f->ram.base) >> f->gshift; g++) {
+		f->dirty[g / 64] |= 1UL << (g % 64);
+	}
+}
+
+static void build_granules(struct ptm_filter *f)
+{
+	f->gshift = 21;
+	while (((f->ram.end - f->ram.base) >> f->gshift) >=
+	       PTM_FILTER_GRANULES) {
+		f->gshift++;
+	}
+	for (uint32_t i = 0; i < f->ndeny; i++) {
+		mark_dirty(f, &f->deny[i]);
+	}
+	for (uint32_t i = 0; i < f->ndeny_w; i++) {
+		mark_dirty(f, &f->deny_w[i]);
+	}
+}
+
 void ptm_filter_build(void)
 {
 	struct ptm_filter *f = &ptm.filter;
@@ -79,6 +110,7 @@ void ptm_filter_build(void)
 	}
 	add_span(f->deny_w, &f->ndeny_w, ptm.kstart, ptm.khole[0]);
 	add_span(f->deny_w, &f->ndeny_w, ptm.khole[1], ptm.kend);
+	build_granules(f);
 }
 
 /* The full target check against the memory map: for leaves outside the
@@ -124,11 +156,28 @@ static inline bool in_filter_ram(uint64_t pa, uint64_t size)
 	return pa >= ptm.filter.ram.base && pa + size <= ptm.filter.ram.end;
 }
 
+static inline bool granule_clean(uint64_t pa, uint64_t end)
+{
+	const struct ptm_filter *f = &ptm.filter;
+	uint64_t g = (pa - f->ram.base) >> f->gshift;
+
+	return g == (end - 1 - f->ram.base) >> f->gshift &&
+	       !((f->dirty[g / 64] >> (g % 64)) & 1);
+}
+
+bool ptm_filter_clean(uint64_t pa, uint64_t size)
+{
+	return in_filter_ram(pa, size) && granule_clean(pa, pa + size);
+}
+
 static inline long check_target_ram(uint64_t pa, uint64_t size, bool w)
 {
 	const struct ptm_filter *f = &ptm.filter;
 	uint64_t end = pa + size;
 
+	if (granule_clean(pa, end)) {
+		return SBI_SUCCESS;
+	}
 	if (span_hit(f->deny, f->ndeny, pa, end) ||
 	    (w && span_hit(f->deny_w, f->ndeny_w, pa, end))) {
 		return SBI_ERR_DENIED;
@@ -264,25 +313,40 @@ void pte_commit(unsigned slot, uint32_t idx, uint64_t old, uint64_t val)
 	commit_data(&ptm.as[slot], &ptm.page[idx], old, val);
 }
 
-/* The slot must be an aligned entry of a table page that slot owns. */
-static inline long locate(unsigned slot, struct pte_cursor *cur,
-			  uint64_t entry_pa, uint32_t *idx, unsigned *i)
+/* The slot must be an aligned entry of a table page that slot owns. The
+ * cursor's page is checked already: the common case is one compare. */
+static inline long locate(unsigned slot, uint64_t entry_pa,
+			  struct pte_cursor *at)
 {
 	const struct ptm_page *pg;
+	uint32_t idx;
 
-	if ((entry_pa & 7) || !db_index(entry_pa, idx)) {
+	if ((entry_pa & 7) || !db_index(entry_pa, &idx)) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
-	if (*idx != cur->idx) {
-		pg = &ptm.page[*idx];
-		if ((pg->state != PG_ROOT && pg->state != PG_TABLE) ||
-		    pg->owner != slot) {
-			return SBI_ERR_INVALID_ADDRESS;
-		}
-		cur->idx = *idx;
+	pg = &ptm.page[idx];
+	if ((pg->state != PG_ROOT && pg->state != PG_TABLE) ||
+	    pg->owner != slot) {
+		return SBI_ERR_INVALID_ADDRESS;
 	}
-	*i = (unsigned)((entry_pa & (PTM_PAGE_SIZE - 1)) >> 3);
+	*at = (struct pte_cursor){entry_pa & ~(PTM_PAGE_SIZE - 1),
+				  db_table(idx), &ptm.page[idx], idx};
 	return SBI_SUCCESS;
+}
+
+/* A BATCH entry in the page the last one was in needs one compare. */
+static inline long locate_next(unsigned slot, uint64_t entry_pa,
+			       struct pte_cursor *cur)
+{
+	if ((entry_pa & ~(PTM_PAGE_SIZE - 1)) == cur->pa) {
+		return entry_pa & 7 ? SBI_ERR_INVALID_ADDRESS : SBI_SUCCESS;
+	}
+	return locate(slot, entry_pa, cur);
+}
+
+static inline unsigned slot_of(uint64_t entry_pa)
+{
+	return (unsigned)((entry_pa & (PTM_PAGE_SIZE - 1)) >> 3);
 }
 
 static inline uint64_t new_value(int op, uint64_t old, uint64_t a, uint64_t b)
@@ -336,25 +400,19 @@ update_general(unsigned slot, uint32_t idx, unsigned i, int op, uint64_t a,
  * applies the same rules as pte_check_new; anything else, and a lost
  * race with a hardware A/D update, goes to update_general.
  */
-long pte_update(unsigned slot, struct pte_cursor *cur, uint64_t entry_pa,
-		int op, uint64_t a, uint64_t b, uint64_t *old_out)
+static inline long update(unsigned slot, const struct pte_cursor *cur,
+			  unsigned i, int op, uint64_t a, uint64_t b,
+			  uint64_t *old_out)
 {
-	uint32_t idx;
-	unsigned i;
-	uint64_t *t, old, val;
-	struct ptm_page *pg;
-	long rc = locate(slot, cur, entry_pa, &idx, &i);
+	struct ptm_page *pg = cur->pg;
+	uint64_t *t = &cur->table[i], old, val;
+	long rc;
 
-	if (rc) {
-		return rc;
-	}
-	pg = &ptm.page[idx];
-	t = &db_table(idx)[i];
 	old = __atomic_load_n(t, __ATOMIC_ACQUIRE);
 	val = new_value(op, old, a, b);
 	if (is_table(old) || is_table(val) ||
 	    (pg->state == PG_ROOT && i >= 256)) {
-		return update_general(slot, idx, i, op, a, b, old_out);
+		return update_general(slot, cur->idx, i, op, a, b, old_out);
 	}
 	if (val & V) {
 		uint64_t pa = pte_pa(val), size = leaf_size(pg->level);
@@ -364,7 +422,8 @@ long pte_update(unsigned slot, struct pte_cursor *cur, uint64_t entry_pa,
 		}
 		rc = leaf_bits_ok(pg->level, val);
 		if (!rc && !in_filter_ram(pa, size)) {
-			return update_general(slot, idx, i, op, a, b, old_out);
+			return update_general(slot, cur->idx, i, op, a, b,
+					      old_out);
 		}
 		rc = rc ?: check_target_ram(pa, size, val & W);
 		if (rc) {
@@ -373,9 +432,63 @@ long pte_update(unsigned slot, struct pte_cursor *cur, uint64_t entry_pa,
 	}
 	if (!__atomic_compare_exchange_n(t, &old, val, false, __ATOMIC_SEQ_CST,
 					 __ATOMIC_SEQ_CST)) {
-		return update_general(slot, idx, i, op, a, b, old_out);
+		return update_general(slot, cur->idx, i, op, a, b, old_out);
 	}
 	commit_data(&ptm.as[slot], pg, old, val);
 	*old_out = old;
+	return SBI_SUCCESS;
+}
+
+long pte_update(unsigned slot, uint64_t entry_pa, int op, uint64_t a,
+		uint64_t b, uint64_t *old_out)
+{
+	struct pte_cursor at;
+	long rc = locate(slot, entry_pa, &at);
+
+	return rc ?: update(slot, &at, slot_of(entry_pa), op, a, b, old_out);
+}
+
+/* Each field once: the OS may be rewriting the entry as it is read. */
+static inline void read_entry(struct secmon_batch_entry *e,
+			      const struct secmon_batch_entry *os)
+{
+	e->op = __atomic_load_n(&os->op, __ATOMIC_RELAXED);
+	e->pte_pa = __atomic_load_n(&os->pte_pa, __ATOMIC_RELAXED);
+	e->a = __atomic_load_n(&os->a, __ATOMIC_RELAXED);
+	e->b = __atomic_load_n(&os->b, __ATOMIC_RELAXED);
+}
+
+/*
+ * Entries are read out of OS memory one at a time, into the monitor's
+ * stack, and only the copy is used: the OS may change the buffer
+ * concurrently, but each entry is read exactly once. The caller holds the
+ * memmap lock from the buffer check to the last read (memmap_os_begin), as
+ * every OS buffer access does.
+ */
+long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
+	       unsigned long n, unsigned long *applied)
+{
+	struct pte_cursor cur = PTE_CURSOR_INIT;
+
+	for (unsigned long k = 0; k < n; k++) {
+		struct secmon_batch_entry e;
+		uint64_t old;
+		long rc;
+
+		read_entry(&e, &buf[k]);
+		arch_window(ARCH_WINDOW_BATCH_COPIED);
+		rc = e.op > SECMON_BATCH_OP_MODIFY ||
+			     (e.op == SECMON_BATCH_OP_SET && e.b)
+			 ? SBI_ERR_INVALID_PARAM
+			 : locate_next(slot, e.pte_pa, &cur);
+		rc = rc
+			 ?: update(slot, &cur, slot_of(e.pte_pa), (int)e.op,
+				   e.a, e.b, &old);
+		if (rc) {
+			*applied = k;
+			return rc;
+		}
+	}
+	*applied = n;
 	return SBI_SUCCESS;
 }

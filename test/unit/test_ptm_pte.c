@@ -693,6 +693,45 @@ static void test_filter_spans(void)
 	CHECK_PTM_OK();
 }
 
+static bool touches(const struct ptm_span *s, uint32_t n, uint64_t pa,
+		    uint64_t len)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (pa < s[i].end && s[i].base < pa + len) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The granule map never calls a page clean that a deny span touches, and
+ * it does call some pages clean (else it would be no shortcut). */
+static void test_filter_granules(void)
+{
+	const struct ptm_filter *f;
+	unsigned long clean = 0, pages = 0;
+
+	pt_boot(PT_HIGH, 16);
+	pt_lock();
+	f = &ptm.filter;
+	CHECK(f->gshift >= 21);
+	CHECK(((f->ram.end - f->ram.base) >> f->gshift) < PTM_FILTER_GRANULES);
+	for (uint64_t pa = f->ram.base; pa < f->ram.end; pa += PTM_PAGE_SIZE) {
+		bool denied = touches(f->deny, f->ndeny, pa, PTM_PAGE_SIZE) ||
+			      touches(f->deny_w, f->ndeny_w, pa, PTM_PAGE_SIZE);
+
+		pages++;
+		if (ptm_filter_clean(pa, PTM_PAGE_SIZE)) {
+			clean++;
+			CHECK(!denied);
+		}
+	}
+	CHECK(clean > 0 && clean < pages);
+	/* Outside the filter's RAM nothing is clean. */
+	CHECK(!ptm_filter_clean(f->ram.end, PTM_PAGE_SIZE));
+	CHECK(!ptm_filter_clean(f->ram.end - PTM_PAGE_SIZE, 2 * PTM_PAGE_SIZE));
+}
+
 int main(void)
 {
 	RUN(test_slot_rule);
@@ -709,5 +748,6 @@ int main(void)
 	RUN(test_batch_double_link);
 	RUN(test_batch_buffer);
 	RUN(test_filter_spans);
+	RUN(test_filter_granules);
 	return test_finish();
 }
