@@ -274,8 +274,14 @@ struct pte_cursor {
 	uint64_t *table; /* its entries */
 	struct ptm_page *pg; /* its record: a ROOT or TABLE the slot owns */
 	uint32_t idx;
+	/* Book changes of the data writes into this page not yet applied to
+	 * its record and its address space (valid entries, non-zero
+	 * entries, leaves); applied when the cursor moves on and before the
+	 * call returns. */
+	int32_t dcount, dnonzero, dleaf;
 };
-#define PTE_CURSOR_INIT ((struct pte_cursor){1, NULL, NULL, UINT32_MAX})
+#define PTE_CURSOR_INIT                                                        \
+	((struct pte_cursor){1, NULL, NULL, UINT32_MAX, 0, 0, 0})
 /* Check and apply one SET or MODIFY (op as in BATCH); *old = replaced. */
 long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,
 		uint64_t *old);

@@ -330,8 +330,29 @@ static inline long locate(unsigned slot, uint64_t entry_pa,
 		return SBI_ERR_INVALID_ADDRESS;
 	}
 	*at = (struct pte_cursor){entry_pa & ~(PTM_PAGE_SIZE - 1),
-				  db_table(idx), &ptm.page[idx], idx};
+				  db_table(idx),
+				  &ptm.page[idx],
+				  idx,
+				  0,
+				  0,
+				  0};
 	return SBI_SUCCESS;
+}
+
+/* Apply the cursor's pending book changes (see struct pte_cursor). */
+static inline void books_flush(unsigned slot, struct pte_cursor *cur)
+{
+	struct ptm_page *pg = cur->pg;
+	struct ptm_as *as = &ptm.as[slot];
+
+	if (!pg) {
+		return;
+	}
+	pg->count = (uint16_t)(pg->count + cur->dcount);
+	pg->nonzero = (uint16_t)(pg->nonzero + cur->dnonzero);
+	as->leaf_entries += (uint32_t)cur->dleaf;
+	as->leaf_pages += (uint64_t)(int64_t)cur->dleaf << (9 * pg->level);
+	cur->dcount = cur->dnonzero = cur->dleaf = 0;
 }
 
 /* A BATCH entry in the page the last one was in needs one compare. */
@@ -341,6 +362,7 @@ static inline long locate_next(unsigned slot, uint64_t entry_pa,
 	if ((entry_pa & ~(PTM_PAGE_SIZE - 1)) == cur->pa) {
 		return entry_pa & 7 ? SBI_ERR_INVALID_ADDRESS : SBI_SUCCESS;
 	}
+	books_flush(slot, cur);
 	return locate(slot, entry_pa, cur);
 }
 
@@ -404,8 +426,8 @@ update_general(unsigned slot, uint32_t idx, unsigned i, int op, uint64_t a,
  * otherwise keeps a call with a frame per entry (29 instructions of 139
  * per BATCH entry in the payload). */
 static inline __attribute__((always_inline)) long
-update(unsigned slot, const struct pte_cursor *cur, unsigned i, int op,
-       uint64_t a, uint64_t b, uint64_t *old_out)
+update(unsigned slot, struct pte_cursor *cur, unsigned i, int op, uint64_t a,
+       uint64_t b, uint64_t *old_out, bool defer_books)
 {
 	struct ptm_page *pg = cur->pg;
 	uint64_t *t = &cur->table[i], old, val;
@@ -437,7 +459,13 @@ update(unsigned slot, const struct pte_cursor *cur, unsigned i, int op,
 					 __ATOMIC_SEQ_CST)) {
 		return update_general(slot, cur->idx, i, op, a, b, old_out);
 	}
-	commit_data(&ptm.as[slot], pg, old, val);
+	if (defer_books) {
+		cur->dcount += (int32_t)((val & V) - (old & V));
+		cur->dnonzero += (val != 0) - (old != 0);
+		cur->dleaf += is_leaf(val) - is_leaf(old);
+	} else {
+		commit_data(&ptm.as[slot], pg, old, val);
+	}
 	*old_out = old;
 	return SBI_SUCCESS;
 }
@@ -448,7 +476,9 @@ long pte_update(unsigned slot, uint64_t entry_pa, int op, uint64_t a,
 	struct pte_cursor at;
 	long rc = locate(slot, entry_pa, &at);
 
-	return rc ?: update(slot, &at, slot_of(entry_pa), op, a, b, old_out);
+	return rc
+		   ?: update(slot, &at, slot_of(entry_pa), op, a, b, old_out,
+			     false);
 }
 
 /* Each field once: the OS may be rewriting the entry as it is read. */
@@ -486,12 +516,14 @@ long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
 			 : locate_next(slot, e.pte_pa, &cur);
 		rc = rc
 			 ?: update(slot, &cur, slot_of(e.pte_pa), (int)e.op,
-				   e.a, e.b, &old);
+				   e.a, e.b, &old, true);
 		if (rc) {
+			books_flush(slot, &cur);
 			*applied = k;
 			return rc;
 		}
 	}
+	books_flush(slot, &cur);
 	*applied = n;
 	return SBI_SUCCESS;
 }

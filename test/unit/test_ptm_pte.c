@@ -693,6 +693,54 @@ static void test_filter_spans(void)
 	CHECK_PTM_OK();
 }
 
+/*
+ * BATCH applies the books of data writes per table page when it moves on
+ * (struct pte_cursor): across pages, back again, and up to a refused
+ * entry, the checker must find every count right. The leaves are in the
+ * filter's RAM (pool in high RAM), so they take the deferred path.
+ */
+static void test_batch_books(void)
+{
+	uint64_t pmd, pte, t2, old, data = PT_HIGH + FAKE_HIGH_RAM_SIZE / 2;
+	unsigned long h, applied = 0;
+	unsigned slot_no;
+
+	pt_boot(PT_HIGH, 16);
+	pt_lock();
+	h = pt_create();
+	pte = pt_chain(h, &pmd);
+	t2 = pt_alloc(h, 0);
+	CHECK_EQ(ptm_pte_set(SELF, h, slot(pmd, 2), link_to(t2), &old),
+		 SBI_SUCCESS);
+	CHECK(ptm_filter_clean(data, PTM_PAGE_SIZE));
+	put_entry(0, SECMON_BATCH_OP_SET, slot(pte, 0), leaf(data, R | U), 0);
+	put_entry(1, SECMON_BATCH_OP_SET, slot(pte, 1), leaf(data, R | W | U),
+		  0);
+	put_entry(2, SECMON_BATCH_OP_SET, slot(t2, 0), leaf(data, R | U), 0);
+	put_entry(3, SECMON_BATCH_OP_SET, slot(t2, 1), 0x5000, 0);
+	put_entry(4, SECMON_BATCH_OP_SET, slot(pte, 2), leaf(data, R | U), 0);
+	put_entry(5, SECMON_BATCH_OP_MODIFY, slot(pte, 1), W, 0);
+	put_entry(6, SECMON_BATCH_OP_SET, slot(pte, 0), 0, 0);
+	put_entry(7, 7, slot(pte, 3), 0, 0); /* refused: no such op */
+	put_entry(8, SECMON_BATCH_OP_SET, slot(pte, 4), leaf(data, R | U), 0);
+	CHECK_EQ(ptm_batch(SELF, h, PT_BUF, 9, &applied),
+		 SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(applied, 7);
+	CHECK_PTM_OK();
+	CHECK(as_live(h, &slot_no) != NULL);
+	CHECK_EQ(ptm.as[slot_no].leaf_entries, 3);
+	CHECK_EQ(pt_read(slot(pte, 4)), 0);
+	/* All cleared again, in one call. */
+	put_entry(0, SECMON_BATCH_OP_SET, slot(pte, 1), 0, 0);
+	put_entry(1, SECMON_BATCH_OP_SET, slot(t2, 0), 0, 0);
+	put_entry(2, SECMON_BATCH_OP_SET, slot(t2, 1), 0, 0);
+	put_entry(3, SECMON_BATCH_OP_SET, slot(pte, 2), 0, 0);
+	CHECK_EQ(ptm_batch(SELF, h, PT_BUF, 4, &applied), SBI_SUCCESS);
+	CHECK_PTM_OK();
+	CHECK_EQ(ptm.as[slot_no].leaf_entries, 0);
+	CHECK_EQ(ptm.page[(t2 - ptm.base) / PTM_PAGE_SIZE].nonzero, 0);
+}
+
 static bool touches(const struct ptm_span *s, uint32_t n, uint64_t pa,
 		    uint64_t len)
 {
@@ -749,5 +797,6 @@ int main(void)
 	RUN(test_batch_buffer);
 	RUN(test_filter_spans);
 	RUN(test_filter_granules);
+	RUN(test_batch_books);
 	return test_finish();
 }
