@@ -803,6 +803,24 @@ void suite_ptm(void)
 			   HIGH_BASE - RAM_ALIAS, suite_ptm_paged);
 }
 
+/* Whether the firmware offers the page-table ABI and a pool (bare mode). */
+static bool have_ptm(void)
+{
+	find_pool();
+	return pool_base &&
+	       SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value;
+}
+
+/* Map the RAM alias in swapper and trampoline, and go on paged in fn
+ * (which does not return). */
+static void continue_paged(void (*fn)(void))
+{
+	swapper[510] = leaf(RAM_ALIAS, R | W | X | G | A | D);
+	tramp[510] = swapper[510];
+	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12),
+			   HIGH_BASE - RAM_ALIAS, fn);
+}
+
 /* ---- tools/bench: instruction counts of the page-table ABI ---- */
 
 static unsigned long insns(void)
@@ -915,15 +933,9 @@ static void bench_ptm_paged(void)
 
 void pl_bench_ptm(void)
 {
-	find_pool();
-	if (!pool_base ||
-	    !SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value) {
-		return;
+	if (have_ptm()) {
+		continue_paged(bench_ptm_paged);
 	}
-	swapper[510] = leaf(RAM_ALIAS, R | W | X | G | A | D);
-	tramp[510] = swapper[510];
-	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12),
-			   HIGH_BASE - RAM_ALIAS, bench_ptm_paged);
 }
 
 /*
@@ -1092,16 +1104,11 @@ void pl_bench_scale(void)
 	scale.nworkers = scale_harts(scale.hart);
 	scale_rounds(SCALE_KIND_BASE);
 	CHECK_EQ(scale.errors, 0, "scale/no-call-refused");
-	find_pool();
-	if (!pool_base ||
-	    !SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value) {
+	if (!have_ptm()) {
 		pl_printf("scale: no page-table ABI, PTE_SET not measured\n");
 		pl_finish();
 	}
-	swapper[510] = leaf(RAM_ALIAS, R | W | X | G | A | D);
-	tramp[510] = swapper[510];
-	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12),
-			   HIGH_BASE - RAM_ALIAS, bench_scale_paged);
+	continue_paged(bench_scale_paged);
 }
 
 /*
@@ -1196,14 +1203,9 @@ static void gdb_paged(void)
 
 void pl_gdb_mode(void)
 {
-	find_pool();
-	if (!pool_base ||
-	    !SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SECMON_EXT_PTM).value) {
+	if (!have_ptm()) {
 		pl_printf("FAIL gdb mode: no page-table pool\n");
 		pl_finish();
 	}
-	swapper[510] = leaf(RAM_ALIAS, R | W | X | G | A | D);
-	tramp[510] = swapper[510];
-	pl_paging_continue(SATP_SV39 | (PA(swapper) >> 12),
-			   HIGH_BASE - RAM_ALIAS, gdb_paged);
+	continue_paged(gdb_paged);
 }
