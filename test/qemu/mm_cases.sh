@@ -64,12 +64,20 @@ mm_differ() {
 }
 
 # mm_retry TAG TESTS: TESTS (comma-separated) again in a fresh boot of TAG;
-# results in mm-TAG-retry.txt.
+# results in mm-TAG-retry.txt, and added to mm-TAG-retries.txt, which
+# keeps every retry of TAG (the table marks a test that passed in one).
 mm_retry() {
 	local tag=$1 rc
 	mm_boot "$tag" "$LOGDIR/mm-selftests-$tag-retry.log" "secmon.mm_only=$2"
 	grep -a '^MMSELFTEST ' "$LOGDIR/mm-selftests-$tag-retry.log" | awk '{ print $2, $3 }' \
 		>"$LOGDIR/mm-$tag-retry.txt"
+	cat "$LOGDIR/mm-$tag-retry.txt" >>"$LOGDIR/mm-$tag-retries.txt"
+}
+
+# mm_passed_on_retry TAG NAME: NAME passed in a retry of TAG.
+mm_passed_on_retry() {
+	[ -f "$LOGDIR/mm-$1-retries.txt" ] &&
+		awk -v n="$2" '$1 == n && $2 == "PASS" { f = 1 } END { exit !f }' "$LOGDIR/mm-$1-retries.txt"
 }
 
 # mm_same_passes A B: the tests that pass in A and in B are the same. Tests
@@ -82,7 +90,7 @@ mm_same_passes() {
 	[ -s "$LOGDIR/mm-$a.txt" ] || why="no results from $a"
 	[ -n "$why" ] || diff=$(mm_differ "$a" "$b")
 	if [ -z "$why" ] && [ -n "$diff" ]; then
-		names=$(cat <(comm -3 <(mm_passes "$LOGDIR/mm-$a.txt") <(mm_passes "$LOGDIR/mm-$b.txt")) |
+		names=$(comm -3 <(mm_passes "$LOGDIR/mm-$a.txt") <(mm_passes "$LOGDIR/mm-$b.txt") |
 			tr -d '\t' | paste -sd, -)
 		mm_retry "$a" "$names"
 		mm_retry "$b" "$names"
@@ -110,7 +118,11 @@ mm_table() {
 			"$LOGDIR/mm-protected.txt" | awk '!seen[$0]++' | while read -r name; do
 			a=$(awk -v n="$name" '$1 == n { print $2 }' "$LOGDIR/mm-opensbi.txt")
 			why=""
-			[ "$a" = PASS ] || why=$(mm_why "$name")
+			if [ "$a" != PASS ] && mm_passed_on_retry opensbi "$name"; then
+				a="$a, PASS on retry"
+				why="failed once and passed in a fresh boot: a race in the test, or a timing limit on a loaded host"
+			fi
+			[ "$a" = PASS ] || [ -n "$why" ] || why=$(mm_why "$name")
 			[ "$a" = PASS ] || [ -n "$why" ] || why="**not explained in test/mm-selftests.why**"
 			why=${why//|/\\|}
 			# shellcheck disable=SC2016 # backquotes for markdown
@@ -121,11 +133,12 @@ mm_table() {
 	} >"$out"
 }
 
-# Every test that does not pass on (a) has its reason in the why file.
+# Every test that does not pass on (a) has its reason in the why file, or
+# passed when it ran again in a fresh boot of (a).
 mm_non_passes_explained() {
 	local missing
 	missing=$(awk '$2 != "PASS" { print $1 }' "$LOGDIR/mm-opensbi.txt" | while read -r name; do
-		[ -n "$(mm_why "$name")" ] || printf '%s ' "$name"
+		mm_passed_on_retry opensbi "$name" || [ -n "$(mm_why "$name")" ] || printf '%s ' "$name"
 	done)
 	report "qemu/mm-selftests-non-passes-explained" \
 		"${missing:+no reason in test/mm-selftests.why for: $missing}" "$LOGDIR/mm-selftests.md"
@@ -141,8 +154,9 @@ run_mm_cases() {
 	mm_run opensbi
 	mm_run monitor
 	mm_run protected
-	mm_table
-	mm_non_passes_explained
+	rm -f "$LOGDIR"/mm-*-retries.txt
 	mm_same_passes opensbi monitor
 	mm_same_passes opensbi protected
+	mm_table
+	mm_non_passes_explained
 }
