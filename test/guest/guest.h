@@ -103,6 +103,9 @@ int kmsg_find_bad(int fd, char *line, size_t len);
 unsigned long long job_compute(unsigned long long seed);
 
 int suite_demo(void);
+/* The attack demo of suite_demo (demo_attack.c); 0 if it showed what the
+ * kernel's mode predicts. */
+int demo_attack(void);
 int suite_basic(void);
 int suite_hotplug(void);
 int suite_suspend(void);

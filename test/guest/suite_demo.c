@@ -2,6 +2,8 @@
  * Suite "demo": shows what the kernel made of the firmware.  Prints the
  * online CPUs, every kernel log line mentioning SBI, then runs a few worker
  * processes (fork + exec of /init) and threads and reports where they ran.
+ * On the glued kernel it shows where user page tables live and runs the
+ * attack demo (demo_attack.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "prot.h"
 
 #define N_WORKERS 3
 #define N_THREADS 4
@@ -76,25 +79,45 @@ static int show_sbi_log(void)
 	return shown;
 }
 
-/* The glue's statistics (SECMON_DEBUGFS), when the kernel has them. */
+/*
+ * Where user page tables live, from the glue's statistics (SECMON_DEBUGFS),
+ * when the kernel has them: a line per live process and the pool's use.
+ */
 static void show_secmon(const char *when)
 {
-	static const char *const files[] = { "mode",	  "pool_pages", "pool_in_use",
-					     "live",	  "zombies",	"calls",
-					     "processes" };
-	char path[64], text[4096];
+	char text[4096], *line;
+	long long calls = -1, refused = -1;
+	const char *mode = prot_mode();
 
-	if (access(SECMON_DEBUGFS "/mode", F_OK) != 0)
+	if (access(SECMON_DEBUGFS, F_OK)) {
 		return;
-	printf("demo: %s %s:\n", SECMON_DEBUGFS, when);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", SECMON_DEBUGFS, files[i]);
-		if (read_text(path, text, sizeof(text)) < 0)
-			continue;
-		if (strchr(text, '\n'))
-			printf("  %s:\n%s\n", files[i], text);
-		else
-			printf("  %s: %s\n", files[i], text);
+	}
+	printf("demo: user page tables %s (mode %s):\n", when, mode);
+	if (strcmp(mode, "protected")) {
+		printf("  in ordinary kernel memory: the kernel writes them "
+		       "itself\n");
+		return;
+	}
+	prot_calls_total(&calls, &refused);
+	printf("  in the monitor's pool, read-only to the kernel: %lld of %lld "
+	       "pool pages in use, %lld address spaces, %lld monitor calls "
+	       "(%lld refused)\n",
+	       prot_stat("pool_in_use"), prot_stat("pool_pages"),
+	       prot_stat("live"), calls, refused);
+	if (read_text(prot_path("processes"), text, sizeof(text)) < 0) {
+		return;
+	}
+	/* "PID COMM L2 L1 L0 LEAF_DATA USER_LEAF" after a header line. */
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		int pid, l2, l1, l0;
+		char comm[32];
+
+		if (sscanf(line, "%d %31s %d %d %d", &pid, comm, &l2, &l1,
+			   &l0) == 5) {
+			printf("  pid %d (%s): %d tables in the pool (%d root, "
+			       "%d middle, %d leaf)\n",
+			       pid, comm, l2 + l1 + l0, l2, l1, l0);
+		}
 	}
 }
 
@@ -130,7 +153,6 @@ int suite_demo(void)
 		failures++;
 	}
 
-	show_secmon("before the workers");
 	printf("demo: starting %d worker processes\n", N_WORKERS);
 	fflush(stdout);
 	for (int i = 0; i < N_WORKERS; i++) {
@@ -179,6 +201,7 @@ int suite_demo(void)
 	}
 
 	show_secmon("after the workers and threads");
+	failures += demo_attack();
 	printf("demo: %s\n", failures ? "something went wrong" : "all done");
 	return failures ? 1 : 0;
 }
