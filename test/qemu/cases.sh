@@ -312,6 +312,8 @@ source "$SECMON_REPO/test/qemu/gdb_cases.sh"
 source "$SECMON_REPO/test/qemu/protected_cases.sh"
 # shellcheck source=test/qemu/mm_cases.sh
 source "$SECMON_REPO/test/qemu/mm_cases.sh"
+# shellcheck source=test/qemu/demo_cases.sh
+source "$SECMON_REPO/test/qemu/demo_cases.sh"
 
 run_qemu_cases() {
 	case_tool_flags
@@ -339,6 +341,7 @@ run_qemu_cases() {
 	case_too_many_harts
 	case_no_uart
 	run_protected_cases
+	run_demo_cases
 	# Linux's mm selftests, three boots (tools/test --mm).
 	[ "${RUN_MM:-0}" = 0 ] || run_mm_cases
 	# tools/test counts a FAIL if this line is missing: a case that
