@@ -197,11 +197,12 @@ case_tool_flags() {
 	local t args want why out rc
 	for t in "run --bogus" "run --smp 9" "run --suite nope" "test --bogus" "bench --bogus" \
 		"bench --runs x" "build-initramfs --bogus" "setup --bogus" \
-		"build-linux --bogus" "build-mm-selftests --bogus"; do
+		"build-linux --bogus" "build-linux --source" "build-linux --source /nonexistent" \
+		"build-linux --config /dev/null" "build-mm-selftests --bogus"; do
 		args=${t#* }
 		t=${t%% *}
 		case "$t" in
-		build-linux | build-mm-selftests) want="see --help" ;;
+		build-mm-selftests) want="see --help" ;;
 		*) want="^usage: " ;;
 		esac
 		why=""
@@ -216,6 +217,7 @@ case_tool_flags() {
 			why="no /$want/ in: $(head -1 <<<"$out")"
 		fi
 		args=${args//-/}
+		args=${args//\//}
 		report "tools/$t-refuses-${args// /=}" "$why" ""
 	done
 }
@@ -314,6 +316,8 @@ source "$SECMON_REPO/test/qemu/protected_cases.sh"
 source "$SECMON_REPO/test/qemu/mm_cases.sh"
 # shellcheck source=test/qemu/demo_cases.sh
 source "$SECMON_REPO/test/qemu/demo_cases.sh"
+# shellcheck source=test/qemu/byo_cases.sh
+source "$SECMON_REPO/test/qemu/byo_cases.sh"
 
 run_qemu_cases() {
 	case_tool_flags
@@ -342,6 +346,7 @@ run_qemu_cases() {
 	case_no_uart
 	run_protected_cases
 	run_demo_cases
+	run_byo_cases
 	# Linux's mm selftests, three boots (tools/test --mm).
 	[ "${RUN_MM:-0}" = 0 ] || run_mm_cases
 	# tools/test counts a FAIL if this line is missing: a case that
