@@ -19,33 +19,38 @@ byo_build() {
 	set -e
 }
 
+# byo_refused NAME LOG PATTERN...: build-linux stopped (status 1 in rc)
+# before it compiled anything, and said each PATTERN.
+byo_refused() {
+	local name=$1 logf=$2 why=""
+	shift 2
+	[ "$rc" = 1 ] || why="exit status $rc, expected 1"
+	[ -n "$why" ] || why=$(expect_lines "$logf" "$@") || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'building Image') || true
+	report "tools/$name" "$why" "$logf"
+}
+
 # A local change in a line a hunk of the series needs as context.
 case_byo_hunk_fails() {
-	local logf="$LOGDIR/byo-hunk-fails.log" f="$BYO_TREE/arch/riscv/include/asm/pgtable.h" rc why=""
+	local logf="$LOGDIR/byo-hunk-fails.log" f="$BYO_TREE/arch/riscv/include/asm/pgtable.h" rc
 	cp -p "$f" "$f.orig"
 	sed -i 's/^\tWRITE_ONCE(\*pmdp, pmd);$/\tWRITE_ONCE(*pmdp, pmd); \/* a local change *\//' "$f"
 	byo_build "$logf"
 	mv -f "$f.orig" "$f"
-	[ "$rc" = 1 ] || why="exit status $rc, expected 1"
-	[ -n "$why" ] || why=$(expect_lines "$logf" \
+	byo_refused build-linux-own-tree-failing-hunk-reported "$logf" \
 		'0003-riscv-mm-route-user-page-table-stores-through-secmon.patch does not apply to' \
 		'arch/riscv/include/asm/pgtable.h: hunk [0-9]+ FAILED at [0-9]+' \
-		'error: the series is made on Debian.s linux-source-6.12; rebase the failing hunks') || true
-	[ -n "$why" ] || why=$(reject_lines "$logf" 'configuring|building Image') || true
-	report "tools/build-linux-own-tree-failing-hunk-reported" "$why" "$logf"
+		'error: the series is made on Debian.s linux-source-6.12; rebase the failing hunks'
 }
 
 # A fragment that turns SMP off: the glue cannot be on.
 case_byo_config_conflict() {
-	local logf="$LOGDIR/byo-config-conflict.log" frag="$LOGDIR/byo-no-smp.config" rc why=""
+	local logf="$LOGDIR/byo-config-conflict.log" frag="$LOGDIR/byo-no-smp.config" rc
 	printf '%s\n' '# a user fragment' 'CONFIG_DEBUG_FS=y' '# CONFIG_SMP is not set' >"$frag"
 	byo_build "$logf" --config "$frag"
-	[ "$rc" = 1 ] || why="exit status $rc, expected 1"
-	[ -n "$why" ] || why=$(expect_lines "$logf" \
+	byo_refused build-linux-own-config-conflict-reported "$logf" \
 		"CONFIG_SMP is not set \\($frag:3: # CONFIG_SMP is not set\\): set CONFIG_SMP=y" \
-		'error: kernel config verification failed') || true
-	[ -n "$why" ] || why=$(reject_lines "$logf" 'building Image') || true
-	report "tools/build-linux-own-config-conflict-reported" "$why" "$logf"
+		'error: kernel config verification failed'
 }
 
 # The tree as it is and a fragment (the one the defconfig tests use): it
