@@ -195,7 +195,8 @@ case_payload() {
 # their cache keys, so changing it rebuilds every kernel.
 case_tool_flags() {
 	local t args want why out rc
-	for t in "run --bogus" "run --smp 9" "run --suite nope" "test --bogus" "bench --bogus" \
+	for t in "run --bogus" "run --smp 9" "run --suite nope" "run --bios /nonexistent" \
+		"run --plain --protected" "test --bogus" "bench --bogus" \
 		"bench --runs x" "build-initramfs --bogus" "setup --bogus" \
 		"build-linux --bogus" "build-linux --source" "build-linux --source /nonexistent" \
 		"build-linux --config /dev/null" "build-mm-selftests --bogus"; do
