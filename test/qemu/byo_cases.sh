@@ -86,4 +86,10 @@ run_byo_cases() {
 	case_byo_config_conflict
 	case_byo_builds
 	rm -rf "$SECMON_BUILD/own-tree"
+	# The kernel trees these builds cached (about 2 GB each) are of no
+	# use after the test.
+	grep -ohE 'into [^ ]*/linux-protect-custom-[0-9a-f]{16}' "$LOGDIR"/byo-*.log 2>/dev/null |
+		sed 's/^into //' | sort -u | while read -r d; do
+		rm -rf "$d" "$d.lock"
+	done
 }
