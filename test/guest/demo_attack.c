@@ -72,7 +72,7 @@ static const char *const outcome_word[] = {"not-run", "fault",	   "refused",
 /* Shared between the attacker and the suite (MAP_SHARED). */
 struct attack_log {
 	int outcome[N_ATTEMPTS];
-	int running; /* the attempt in progress (1-based), 0 when none */
+	int linking; /* attempt 3 is inside the kernel's set_pmd() */
 };
 
 static const char *const attempt_what[N_ATTEMPTS] = {
@@ -282,7 +282,6 @@ static void attempt_forge(struct attack_log *log, unsigned long victim_pfn)
 	    "%p at pa %#lx%s\n",
 	    attempt_what[1], table << 12, (void *)slot, w.pmd_pa,
 	    w.pool ? ", in the monitor's pool" : "");
-	log->running = 2;
 	err = www("store %lx %lx", w.pmd_pa, link);
 	log->outcome[1] = stored(err, slot, 2);
 	if (!err) {
@@ -291,14 +290,14 @@ static void attempt_forge(struct attack_log *log, unsigned long victim_pfn)
 	say("  3 %s: set_pmd() of the same link, as corrupted kernel data "
 	    "would ask\n",
 	    attempt_what[2]);
-	log->running = 3;
+	log->linking = 1;
 	/* On the monitor the kernel kills us inside this write. */
 	err = www("link %lx %lx", (unsigned long)slot, link);
 	log->outcome[2] = stored(err, slot, 3);
 	if (!err) {
 		www("link %lx 0", (unsigned long)slot);
 	}
-	log->running = 0;
+	log->linking = 0;
 }
 
 static void attacker(struct attack_log *log, unsigned long victim_pfn)
@@ -309,7 +308,6 @@ static void attacker(struct attack_log *log, unsigned long victim_pfn)
 		say("    -> %s: %s\n", WWW_HOOK, strerror(errno));
 		_exit(1);
 	}
-	log->running = 1;
 	log->outcome[0] = attempt_rewrite(victim_pfn);
 	attempt_forge(log, victim_pfn);
 	_exit(0);
@@ -486,7 +484,7 @@ int demo_attack(void)
 		say("demo: fork or wait: %s\n", strerror(errno));
 		return 1;
 	}
-	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && log->running == 3) {
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && log->linking) {
 		say("    -> the kernel killed the attacker (SIGKILL) when the "
 		    "monitor refused the store\n");
 		log->outcome[2] = STOPPED_REFUSED;
