@@ -21,6 +21,7 @@ struct sbi_ext {
 #define SBI_HASH_K 0xfa3f3e63e5cce8a6UL
 #define SBI_SLOT(eid) ((unsigned long)(eid)*SBI_HASH_K >> 60)
 
+#pragma GCC diagnostic push
 #pragma GCC diagnostic error "-Woverride-init"
 /* The only function-pointer table in the monitor; const, in .rodata. */
 #define SBI_EXT_ENTRY(eid, fn) [SBI_SLOT(eid)] = {eid, fn},

@@ -9,11 +9,10 @@ static struct sbi_ret hart_suspend(struct sbi_call *c)
 	bool retentive;
 	long rc;
 
-	/* suspend_type is 32 bits wide (SBI v2.0 §9.4). */
-	if (c->a[0] >> 32) {
-		return sbi_err(SBI_ERR_INVALID_PARAM);
-	}
-	rc = hsm_suspend(c->hartid, c->a[0], c->a[1], c->a[2], &retentive);
+	/* uint32_t suspend_type (SBI v3.0 §9.4): the upper bits are not
+	 * part of the argument (§3, binary encoding), so they are ignored. */
+	rc = hsm_suspend(c->hartid, (uint32_t)c->a[0], c->a[1], c->a[2],
+			 &retentive);
 	if (!rc) {
 		c->action = retentive ? SBI_ACT_SUSPEND : SBI_ACT_RESUME_AT;
 	}

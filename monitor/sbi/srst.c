@@ -18,8 +18,9 @@ static const char *type_name(unsigned long type)
 
 struct sbi_ret sbi_srst(struct sbi_call *c)
 {
-	unsigned long type = c->a[0];
-	unsigned long reason = c->a[1];
+	/* Both are uint32_t (SBI v3.0 §10.1): upper bits ignored (§3). */
+	uint32_t type = (uint32_t)c->a[0];
+	uint32_t reason = (uint32_t)c->a[1];
 
 	if (c->fid != SBI_SRST_SYSTEM_RESET) {
 		return sbi_err(SBI_ERR_NOT_SUPPORTED);

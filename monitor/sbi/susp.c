@@ -21,7 +21,7 @@ struct sbi_ret sbi_susp(struct sbi_call *c)
 	}
 	/* Types 1..0x7fffffff are reserved, 0x80000000.. platform-specific
 	 * and not implemented: both are INVALID_PARAM. */
-	if (c->a[0] != SBI_SUSP_TO_RAM) {
+	if ((uint32_t)c->a[0] != SBI_SUSP_TO_RAM) { /* uint32_t sleep_type */
 		return sbi_err(SBI_ERR_INVALID_PARAM);
 	}
 	if (!hsm_entry_valid(c->a[1])) {

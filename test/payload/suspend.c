@@ -46,8 +46,13 @@ static void suspend_errors(void)
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "hsm/suspend-reserved-type");
 	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0x90000000UL, entry, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "hsm/suspend-platform-type");
-	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 1UL << 32, 0, 0);
+	/* uint32_t suspend_type: the upper bits are not part of it. */
+	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 1UL << 32 | 1, 0, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "hsm/suspend-type-upper-bits");
+	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0xffffffff80000000UL,
+		 pl_env.mon_base, 0);
+	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS,
+		 "hsm/suspend-type-sign-extended");
 	r = SBI3(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0x80000000UL,
 		 pl_env.mon_base, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS,
@@ -61,6 +66,9 @@ static void suspend_errors(void)
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "susp/platform-sleep-type");
 	r = SBI3(SBI_EXT_SUSP, 0, 0, pl_env.mon_base, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS, "susp/resume-in-monitor");
+	r = SBI3(SBI_EXT_SUSP, 0, 0xa5a5a5a500000000UL, pl_env.mon_base, 0);
+	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS,
+		 "susp/sleep-type-upper-bits");
 	r = SBI3(SBI_EXT_SUSP, 1, 0, entry, 0);
 	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED, "susp/unknown-fid");
 	r = SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_SUSP);

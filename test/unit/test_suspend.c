@@ -31,8 +31,12 @@ static void boot_two_running(void)
 static void test_bad_type(void)
 {
 	static const unsigned long bad[] = {
-		1, 0x7fffffff, 0x80000001, 0xffffffff, 1UL << 32,
-		(1UL << 32) | 0x80000000,
+	    1,
+	    0x7fffffff,
+	    0x80000001,
+	    0xffffffff,
+	    (1UL << 32) | 1,
+	    0xffffffff80000001UL, /* upper bits ignored (test_sbi_params) */
 	};
 
 	boot_two_running();
