@@ -18,6 +18,7 @@
 #include "memmap.h"
 #include "platform.h"
 #include "pmp.h"
+#include "pmu.h"
 #include "ptm.h"
 #include "sbi.h"
 
@@ -166,6 +167,30 @@ static void print_devmem(void)
 	con_printf("\n");
 }
 
+/* The counters S-mode may use: hardware ones by CSR, then firmware. */
+static void print_pmu(void)
+{
+	uint32_t hw = pmu_hw_mask();
+	unsigned int first = 3;
+
+	con_printf("  pmu      %s%s", hw & 1 ? "cycle " : "",
+		   hw & 4 ? "instret " : "");
+	while (first < 32 && !(hw >> first & 1)) {
+		first++;
+	}
+	if (first < 32) {
+		con_printf("hpm%u-%u ", first, pmu_hw_count() - 1);
+	}
+	con_printf("+ %d firmware counters; overflow irq %s\n", PMU_FW_COUNTERS,
+		   all_harts_have(PLAT_ISA_SSCOFPMF) ? "(Sscofpmf)" : "none");
+	if (plat.pmu.dropped) {
+		con_printf(
+		    "  pmu      %u riscv,pmu row(s) ignored (malformed or "
+		    "past %d)\n",
+		    plat.pmu.dropped, PLAT_PMU_MAX_MAP);
+	}
+}
+
 static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 {
 	const struct plat_hart *bh = &plat.harts[boot_hartid];
@@ -230,9 +255,10 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		    "NC or IO\n");
 	}
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
-	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp legacy, "
-		   "ptm 0x%lx\n",
+	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp pmu "
+		   "legacy, ptm 0x%lx\n",
 		   SECMON_EXT_PTM);
+	print_pmu();
 	con_printf(
 	    "  isa      'h' hidden from the OS (no hypervisor support)\n");
 	con_printf("  protect  user page tables: off until the OS locks them "
@@ -314,6 +340,7 @@ void hart_resync_hook(unsigned long self)
 static void setup_this_hart(unsigned long hartid)
 {
 	rv_hart_setup(plat.harts[hartid].isa);
+	pmu_hart_reset(hartid);
 	apply_protection();
 }
 
@@ -570,6 +597,7 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 	}
 	hart_table_init(&plat);
 	hsm_init(hartid);
+	pmu_init(&plat);
 	plan_pmp();
 	__atomic_store_n(&boot_stage, STAGE_READY, __ATOMIC_RELEASE);
 	setup_this_hart(hartid);
@@ -609,6 +637,7 @@ void boot_stopped_loop(unsigned long hartid)
 	arch_mtimer_irq(false);
 	for (;;) {
 		if (hsm_take_start(hartid, &addr, &arg)) {
+			pmu_hart_reset(hartid);
 			boot_enter_os(hartid, addr, arg);
 		}
 		arch_wfi();

@@ -22,6 +22,7 @@ function(secmon_firmware name)
     boot/boot.c
     monitor/arch/riscv64/trap_entry.S
     monitor/arch/riscv64/arch.c
+    monitor/arch/riscv64/hpm.c
     monitor/trap/trap.c
     monitor/trap/fatal.c
     monitor/trap/emulate.c
@@ -69,6 +70,7 @@ add_executable(payload.elf
   test/payload/bench.c
   test/payload/suspend.c
   test/payload/ptm_cases.c
+  test/payload/pmu_cases.c
   test/payload/adversary.c
   monitor/console/format.c
   monitor/lib/string.c

@@ -88,8 +88,73 @@
 /* §13 System suspend */
 #define SBI_EXT_SUSP 0x53555350
 
-/* §11 PMU (probed by Linux, not implemented) */
+/* §11 Performance monitoring unit */
 #define SBI_EXT_PMU 0x504D55
+#define SBI_PMU_NUM_COUNTERS 0
+#define SBI_PMU_COUNTER_GET_INFO 1
+#define SBI_PMU_COUNTER_CFG_MATCH 2
+#define SBI_PMU_COUNTER_START 3
+#define SBI_PMU_COUNTER_STOP 4
+#define SBI_PMU_COUNTER_FW_READ 5
+#define SBI_PMU_COUNTER_FW_READ_HI 6
+#define SBI_PMU_SNAPSHOT_SET_SHMEM 7
+#define SBI_PMU_EVENT_GET_INFO 8
+/* event_idx[19:16] = type, [15:0] = code (§11.1) */
+#define SBI_PMU_TYPE_HW 0
+#define SBI_PMU_TYPE_CACHE 1
+#define SBI_PMU_TYPE_RAW 2
+#define SBI_PMU_TYPE_RAW_V2 3
+#define SBI_PMU_TYPE_FW 15
+#define SBI_PMU_EVENT(type, code) ((unsigned long)(type) << 16 | (code))
+#define SBI_PMU_HW_CPU_CYCLES 1
+#define SBI_PMU_HW_INSTRUCTIONS 2
+#define SBI_PMU_HW_REF_CPU_CYCLES 10
+/* Firmware event codes (§11.5, table "PMU Firmware Events") */
+#define SBI_PMU_FW_MISALIGNED_LOAD 0
+#define SBI_PMU_FW_MISALIGNED_STORE 1
+#define SBI_PMU_FW_ACCESS_LOAD 2
+#define SBI_PMU_FW_ACCESS_STORE 3
+#define SBI_PMU_FW_ILLEGAL_INSN 4
+#define SBI_PMU_FW_SET_TIMER 5
+#define SBI_PMU_FW_IPI_SENT 6
+#define SBI_PMU_FW_IPI_RECEIVED 7
+#define SBI_PMU_FW_FENCE_I_SENT 8
+#define SBI_PMU_FW_FENCE_I_RECEIVED 9
+#define SBI_PMU_FW_SFENCE_VMA_SENT 10
+#define SBI_PMU_FW_SFENCE_VMA_RECEIVED 11
+#define SBI_PMU_FW_SFENCE_VMA_ASID_SENT 12
+#define SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED 13
+#define SBI_PMU_FW_HFENCE_VVMA_ASID_RECEIVED 21 /* the last standard one */
+#define SBI_PMU_FW_PLATFORM 0xffff
+/* counter_info (§11.7): [11:0] CSR, [17:12] width - 1, [XLEN-1] type */
+#define SBI_PMU_INFO_FW (1UL << 63)
+/* config_matching flags (§11.8) */
+#define SBI_PMU_CFG_SKIP_MATCH (1UL << 0)
+#define SBI_PMU_CFG_CLEAR_VALUE (1UL << 1)
+#define SBI_PMU_CFG_AUTO_START (1UL << 2)
+#define SBI_PMU_CFG_SET_VUINH (1UL << 3)
+#define SBI_PMU_CFG_SET_VSINH (1UL << 4)
+#define SBI_PMU_CFG_SET_UINH (1UL << 5)
+#define SBI_PMU_CFG_SET_SINH (1UL << 6)
+#define SBI_PMU_CFG_SET_MINH (1UL << 7)
+#define SBI_PMU_CFG_FLAGS 0xffUL
+/* start and stop flags (§11.9, §11.10) */
+#define SBI_PMU_START_SET_INIT_VALUE (1UL << 0)
+#define SBI_PMU_START_INIT_SNAPSHOT (1UL << 1)
+#define SBI_PMU_STOP_RESET (1UL << 0)
+#define SBI_PMU_STOP_TAKE_SNAPSHOT (1UL << 1)
+/* Snapshot shared memory (§11.13): a 4 KiB page. */
+#define SBI_PMU_SNAPSHOT_SIZE 4096UL
+#define SBI_PMU_SNAPSHOT_VALUES 8UL /* offset of counter_values[64] */
+
+/*
+ * secmon's own firmware events (implementation-specific codes 256..65534,
+ * docs/abi.md "PMU"): calls of one page-table ABI function, all of them,
+ * and the refused ones. Linux perf: -e r80000000000001NN.
+ */
+#define SECMON_PMU_FW_PTM_CALL(fid) (0x100 + (fid)) /* fid 0..15 */
+#define SECMON_PMU_FW_PTM_ANY 0x110
+#define SECMON_PMU_FW_PTM_REFUSED 0x111
 
 /* Implementation ID reported by BASE get_impl_id. Not in the spec's
  * registry; chosen to be recognisable ("5EC" = secmon). */

@@ -56,6 +56,20 @@ bool arch_s_irq_pending(void); /* SSIP/STIP/SEIP, enabled by S-mode */
 bool arch_msip_pending(void);
 bool arch_mtip_pending(void);
 
+/*
+ * The calling hart's hardware performance counters (Privileged spec
+ * §3.1.10-§3.1.13): counter i is mcycle (0), minstret (2) or
+ * mhpmcounter i (3..31); mhpmevent i exists for 3..31 only. The monitor
+ * calls these with i it has checked; other i do nothing and read 0.
+ */
+uint64_t arch_hpm_read(unsigned int i);
+void arch_hpm_write(unsigned int i, uint64_t value);
+uint64_t arch_hpm_event_read(unsigned int i);
+void arch_hpm_event_write(unsigned int i, uint64_t value);
+/* Set (on) or clear the mask's bits of mcountinhibit, or of mcounteren. */
+void arch_count_inhibit(uint32_t mask, bool on);
+void arch_count_enable(uint32_t mask, bool on);
+
 /* Write PMP entry i (0..15): pmpaddr_i = addr, pmpcfg byte i = cfg. */
 void arch_pmp_write(int i, uint8_t cfg, unsigned long addr);
 

@@ -15,6 +15,7 @@
  * that clear (and the round reads the new req_seq) or raises a new round.
  */
 #include "hart.h"
+#include "pmu.h"
 
 #include "arch.h"
 
@@ -106,12 +107,15 @@ unsigned long hart_serve(unsigned long self)
 	bits = __atomic_exchange_n(&h->pending, 0, __ATOMIC_SEQ_CST);
 	if (bits & HART_MSG_SSIP) {
 		arch_set_ssip();
+		pmu_fw_count(self, SBI_PMU_FW_IPI_RECEIVED);
 	}
 	if (bits & HART_MSG_FENCE_I) {
 		arch_fence_i();
+		pmu_fw_count(self, SBI_PMU_FW_FENCE_I_RECEIVED);
 	}
 	if (bits & HART_MSG_SFENCE_VMA) {
 		arch_sfence_vma_all();
+		pmu_fw_count(self, SBI_PMU_FW_SFENCE_VMA_RECEIVED);
 	}
 	if (bits & HART_MSG_RESYNC) {
 		hart_resync_hook(self);

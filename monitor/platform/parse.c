@@ -127,6 +127,7 @@ static unsigned int parse_isa(const void *fdt, int cpu)
 	f |= isa_has_ext(isa, "zicbom") ? PLAT_ISA_ZICBOM : 0;
 	f |= isa_has_ext(isa, "zicboz") ? PLAT_ISA_ZICBOZ : 0;
 	f |= isa_has_ext(isa, "svpbmt") ? PLAT_ISA_SVPBMT : 0;
+	f |= isa_has_ext(isa, "sscofpmf") ? PLAT_ISA_SSCOFPMF : 0;
 	return f;
 }
 
@@ -640,6 +641,80 @@ static void parse_mmio(const void *fdt, struct plat_info *pi)
 	}
 }
 
+/* Counters the map may name: mcycle, minstret and mhpmcounter3-31. */
+#define PMU_COUNTER_BITS 0xfffffffdU
+
+/* Cells after the last whole row of three: a cut-off row, unless they
+ * are zero padding as QEMU 7.2 leaves it. */
+static bool cut_row(const fdt32_t *p, int len)
+{
+	for (int i = len / 4 - (len / 4) % 3; i < len / 4; i++) {
+		if (p[i]) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* riscv,event-to-mhpmcounters: <first last counters> rows. QEMU 7.2 pads
+ * the property with all-zero rows, which name nothing and are skipped. */
+static void parse_pmu_map(const fdt32_t *p, int len, struct plat_pmu *pmu)
+{
+	for (int i = 0; i + 3 <= len / 4; i += 3) {
+		uint32_t first = fdt32_to_cpu(p[i]);
+		uint32_t last = fdt32_to_cpu(p[i + 1]);
+		uint32_t ctrs = fdt32_to_cpu(p[i + 2]) & PMU_COUNTER_BITS;
+
+		if (!first && !last && !ctrs) {
+			continue;
+		}
+		if (!first || first > last || !ctrs ||
+		    pmu->nmap == PLAT_PMU_MAX_MAP) {
+			pmu->dropped++;
+			continue;
+		}
+		pmu->map[pmu->nmap++] =
+		    (struct plat_pmu_map){first, last, ctrs};
+	}
+	pmu->dropped += cut_row(p, len) ? 1 : 0;
+}
+
+/* riscv,event-to-mhpmevent: <event value_hi value_lo> rows. */
+static void parse_pmu_selectors(const fdt32_t *p, int len, struct plat_pmu *pmu)
+{
+	for (int i = 0; i + 3 <= len / 4; i += 3) {
+		uint32_t event = fdt32_to_cpu(p[i]);
+		uint64_t v = read_cells(&p[i + 1], 2);
+
+		if (!event || pmu->nsel == PLAT_PMU_MAX_MAP) {
+			pmu->dropped++;
+			continue;
+		}
+		pmu->sel[pmu->nsel++] = (struct plat_pmu_selector){event, v};
+	}
+	pmu->dropped += cut_row(p, len) ? 1 : 0;
+}
+
+/* A malformed or oversized node loses rows (counted), never the boot. */
+static void parse_pmu(const void *fdt, struct plat_info *pi)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,pmu");
+	const fdt32_t *p;
+	int len;
+
+	if (node < 0) {
+		return;
+	}
+	p = fdt_getprop(fdt, node, "riscv,event-to-mhpmcounters", &len);
+	if (p && len > 0) {
+		parse_pmu_map(p, len, &pi->pmu);
+	}
+	p = fdt_getprop(fdt, node, "riscv,event-to-mhpmevent", &len);
+	if (p && len > 0) {
+		parse_pmu_selectors(p, len, &pi->pmu);
+	}
+}
+
 int plat_parse(const void *fdt, struct plat_info *out, char *err, size_t errlen)
 {
 	static struct plat_info pi;
@@ -668,6 +743,7 @@ int plat_parse(const void *fdt, struct plat_info *out, char *err, size_t errlen)
 	}
 	parse_test_dev(fdt, &pi);
 	parse_initrd(fdt, &pi);
+	parse_pmu(fdt, &pi);
 	rc = parse_pool(fdt, &pi, err, errlen);
 	if (rc) {
 		return rc;

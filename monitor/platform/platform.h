@@ -28,6 +28,8 @@
 	(1U << 2) /* cache-block management: menvcfg.CBIE/CBCFE */
 #define PLAT_ISA_ZICBOZ (1U << 3) /* cache-block zero: menvcfg.CBZE */
 #define PLAT_ISA_SVPBMT (1U << 4) /* page-based memory types: menvcfg.PBMTE */
+#define PLAT_ISA_SSCOFPMF (1U << 5) /* counter overflow: LCOFI, mhpmevent.OF   \
+				     */
 
 struct plat_mem {
 	uint64_t base;
@@ -40,6 +42,28 @@ struct plat_hart {
 	uint64_t msip; /* this hart's MSIP register (CLINT / ACLINT MSWI) */
 	uint64_t mtimecmp; /* this hart's mtimecmp register */
 	unsigned int isa; /* PLAT_ISA_* */
+};
+
+/*
+ * The "riscv,pmu" node (OpenSBI's binding, which QEMU virt follows):
+ * which counters can count which events, and what to write to mhpmevent
+ * for an event (absent: the event_idx itself, as SBI §11.4 suggests).
+ */
+#define PLAT_PMU_MAX_MAP 16
+struct plat_pmu_map {
+	uint32_t first, last; /* event_idx range, inclusive */
+	uint32_t counters; /* bit i: counter i (0 mcycle, 2 minstret, 3..31) */
+};
+struct plat_pmu_selector {
+	uint32_t event;
+	uint64_t value; /* for mhpmevent */
+};
+struct plat_pmu {
+	struct plat_pmu_map map[PLAT_PMU_MAX_MAP];
+	unsigned int nmap;
+	struct plat_pmu_selector sel[PLAT_PMU_MAX_MAP];
+	unsigned int nsel;
+	unsigned int dropped; /* rows past PLAT_PMU_MAX_MAP or malformed */
 };
 
 struct plat_info {
@@ -70,6 +94,7 @@ struct plat_info {
 	 * /chosen/secmon,pool-size = <size> (1 or 2 cells); 0 if none:
 	 * plat_pool_default() then. */
 	uint64_t pool_base, pool_size;
+	struct plat_pmu pmu;
 };
 
 /* Errors from plat_parse / plat_fixup / plat_fdt_copy. */

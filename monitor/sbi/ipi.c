@@ -3,6 +3,7 @@
 #include "arch.h"
 #include "hart.h"
 #include "hsm.h"
+#include "pmu.h"
 #include "sbi_ext.h"
 
 struct sbi_ret sbi_ipi(struct sbi_call *c)
@@ -26,6 +27,7 @@ struct sbi_ret sbi_ipi(struct sbi_call *c)
 		} else if (hsm_running(h)) {
 			/* A stopped hart has no S-mode to interrupt. */
 			hart_post(h, HART_MSG_SSIP);
+			pmu_fw_count(c->hartid, SBI_PMU_FW_IPI_SENT);
 		}
 	}
 	return sbi_ok(0);

@@ -3,6 +3,7 @@
  * rules live in monitor/ptm. */
 #include "arch.h"
 #include "console.h"
+#include "pmu.h"
 #include "ptm.h"
 #include "sbi_ext.h"
 
@@ -145,12 +146,25 @@ static struct sbi_ret ptm_call(struct sbi_call *c)
 	return pair(rc, old);
 }
 
+/* The firmware events secmon adds to the PMU (docs/abi.md "PMU"). */
+static void ptm_count(unsigned long hartid, unsigned long fid, long error)
+{
+	pmu_fw_count(hartid, PMU_SLOT_PTM_ANY);
+	if (fid < 16) {
+		pmu_fw_count(hartid, PMU_SLOT_PTM_CALL(fid));
+	}
+	if (error) {
+		pmu_fw_count(hartid, PMU_SLOT_PTM_REFUSED);
+	}
+}
+
 #ifdef SECMON_PROFILE
 struct sbi_ret sbi_ptm(struct sbi_call *c)
 {
 	uint64_t t0 = arch_instret();
 	struct sbi_ret r = ptm_call(c);
 
+	ptm_count(c->hartid, c->fid, r.error);
 	if (c->fid < PROFILE_FIDS) {
 		__atomic_fetch_add(&fid_insns[c->fid], arch_instret() - t0,
 				   __ATOMIC_RELAXED);
@@ -160,6 +174,9 @@ struct sbi_ret sbi_ptm(struct sbi_call *c)
 #else
 struct sbi_ret sbi_ptm(struct sbi_call *c)
 {
-	return ptm_call(c);
+	struct sbi_ret r = ptm_call(c);
+
+	ptm_count(c->hartid, c->fid, r.error);
+	return r;
 }
 #endif

@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "hart.h"
 #include "hsm.h"
+#include "pmu.h"
 #include "sbi_ext.h"
 
 /* Beyond this many pages one full flush is cheaper than page by page. */
@@ -52,8 +53,10 @@ static void local_sfence(unsigned long start, unsigned long size, bool use_asid,
 	}
 }
 
-/* Post to every other running hart in set, then wait for all of them. */
-static void remote(unsigned long self, unsigned long set, unsigned long bits)
+/* Post to every other running hart in set, then wait for all of them;
+ * event is the firmware event counted per request sent. */
+static void remote(unsigned long self, unsigned long set, unsigned long bits,
+		   unsigned int event)
 {
 	unsigned long tickets[SECMON_MAX_HARTS];
 	unsigned long posted = 0;
@@ -65,6 +68,7 @@ static void remote(unsigned long self, unsigned long set, unsigned long bits)
 		if ((set >> h & 1) && h != self && hsm_running(h)) {
 			tickets[h] = hart_post(h, bits);
 			posted |= 1UL << h;
+			pmu_fw_count(self, event);
 		}
 	}
 	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
@@ -103,13 +107,18 @@ struct sbi_ret sbi_rfence(struct sbi_call *c)
 		if (set >> self & 1) {
 			arch_fence_i();
 		}
-		remote(self, set, HART_MSG_FENCE_I);
+		remote(self, set, HART_MSG_FENCE_I, SBI_PMU_FW_FENCE_I_SENT);
 		return sbi_ok(0);
 	}
 	if (set >> self & 1) {
 		local_sfence(c->a[2], c->a[3],
 			     c->fid == SBI_RFENCE_SFENCE_VMA_ASID, c->a[4]);
 	}
-	remote(self, set, HART_MSG_SFENCE_VMA);
+	/* The receiver flushes everything either way: it counts both kinds
+	 * as SFENCE_VMA_RECEIVED. */
+	remote(self, set, HART_MSG_SFENCE_VMA,
+	       c->fid == SBI_RFENCE_SFENCE_VMA_ASID
+		   ? SBI_PMU_FW_SFENCE_VMA_ASID_SENT
+		   : SBI_PMU_FW_SFENCE_VMA_SENT);
 	return sbi_ok(0);
 }

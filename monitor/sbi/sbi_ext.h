@@ -21,6 +21,7 @@
 	X(SBI_EXT_SRST, sbi_srst)                                              \
 	X(SBI_EXT_DBCN, sbi_dbcn)                                              \
 	X(SBI_EXT_SUSP, sbi_susp)                                              \
+	X(SBI_EXT_PMU, sbi_pmu)                                                \
 	X(SECMON_EXT_PTM, sbi_ptm)
 
 struct sbi_ret sbi_base(struct sbi_call *c);
@@ -32,6 +33,7 @@ struct sbi_ret sbi_hsm(struct sbi_call *c);
 struct sbi_ret sbi_srst(struct sbi_call *c);
 struct sbi_ret sbi_dbcn(struct sbi_call *c);
 struct sbi_ret sbi_susp(struct sbi_call *c);
+struct sbi_ret sbi_pmu(struct sbi_call *c);
 struct sbi_ret sbi_ptm(struct sbi_call *c);
 
 static inline struct sbi_ret sbi_err(long e)

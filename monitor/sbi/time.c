@@ -2,6 +2,7 @@
 /* TIME extension (SBI v2.0 §6). */
 #include "arch.h"
 #include "platform.h"
+#include "pmu.h"
 #include "sbi_ext.h"
 
 /*
@@ -29,5 +30,6 @@ struct sbi_ret sbi_time(struct sbi_call *c)
 		return sbi_err(SBI_ERR_NOT_SUPPORTED);
 	}
 	sbi_set_timer(c->hartid, c->a[0]);
+	pmu_fw_count(c->hartid, SBI_PMU_FW_SET_TIMER);
 	return sbi_ok(0);
 }

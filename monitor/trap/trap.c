@@ -8,6 +8,7 @@
 #include "console.h"
 #include "hart.h"
 #include "hsm.h"
+#include "pmu.h"
 #include "sbi.h"
 
 #define CAUSE_IRQ (1UL << 63)
@@ -92,6 +93,9 @@ void trap_handler(struct trap_frame *tf)
 {
 	unsigned long cause = rv_mcause();
 
+	if (cause == CAUSE_ILLEGAL_INSN && rv_trap_prev_mode() != PRV_M) {
+		pmu_fw_count(tf->hartid, SBI_PMU_FW_ILLEGAL_INSN);
+	}
 	if (cause & CAUSE_IRQ) {
 		trap_irq(tf, cause & ~CAUSE_IRQ);
 	} else if (cause == CAUSE_ILLEGAL_INSN &&

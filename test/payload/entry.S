@@ -209,6 +209,10 @@ pl_probe_store32:	/* a0 = address, a1 = value: a 32-bit store (MSIP) */
 pl_probe_csrr_mscratch:
 	csrr	a0, mscratch
 	ret
+	.globl pl_probe_csrr_hpm3
+pl_probe_csrr_hpm3:
+	csrr	a0, hpmcounter3
+	ret
 	.globl pl_probe_illegal_insn
 pl_probe_illegal_insn:	/* the bits QEMU reports in stval */
 	li	a0, 0x34002573	/* csrr a0, mscratch */

@@ -105,8 +105,7 @@ static void find_env(unsigned long hartid, const void *fdt)
 	}
 }
 
-/* Does /chosen/bootargs (QEMU -append) contain word? */
-static bool pl_bootargs_has(const char *word)
+bool pl_bootargs_has(const char *word)
 {
 	int chosen = fdt_path_offset(pl_env.fdt, "/chosen");
 	const char *args =
@@ -220,6 +219,7 @@ void pl_main(unsigned long hartid, const void *fdt)
 	suite_hsm();
 	suite_traps();
 	suite_srst_dbcn();
+	suite_pmu();
 	suite_suspend(); /* continues in pl_resumed(), ends in pl_finish() */
 }
 

@@ -61,6 +61,7 @@ static inline unsigned long link(unsigned long pa)
 #define SBI1(e, f, a) sbi_ecall((e), (f), (a), 0, 0, 0, 0, 0)
 #define SBI2(e, f, a, b) sbi_ecall((e), (f), (a), (b), 0, 0, 0, 0)
 #define SBI3(e, f, a, b, c) sbi_ecall((e), (f), (a), (b), (c), 0, 0, 0)
+#define SBI4(e, f, a, b, c, d) sbi_ecall((e), (f), (a), (b), (c), (d), 0, 0)
 #define SBI5(e, f, a, b, c, d, g)                                              \
 	sbi_ecall((e), (f), (a), (b), (c), (d), (g), 0)
 
@@ -91,6 +92,9 @@ unsigned long pl_probe_load(unsigned long addr);
 void pl_probe_store(unsigned long addr, unsigned long val);
 void pl_probe_store32(unsigned long addr, unsigned int val);
 unsigned long pl_probe_csrr_mscratch(void);
+unsigned long pl_probe_csrr_hpm3(void); /* csrr a0, hpmcounter3 */
+/* Does /chosen/bootargs (QEMU -append) contain word? */
+bool pl_bootargs_has(const char *word);
 unsigned long pl_probe_illegal_insn(void);
 void pl_secondary_entry(void);
 
@@ -136,6 +140,7 @@ void suite_time_ipi(void);
 void suite_rfence(void);
 void suite_hsm(void);
 void suite_srst_dbcn(void);
+void suite_pmu(void);
 void suite_traps(void);
 void pl_bench(void);
 void suite_suspend(void);

@@ -331,6 +331,10 @@ run_qemu_cases() {
 	case_payload 2 no-sstc -cpu rv64,sstc=off
 	MACHINE=virt,aclint=on case_payload 2 aclint-no-sstc -cpu rv64,sstc=off
 	case_payload 2 svpbmt -cpu rv64,svpbmt=on
+	# The PMU: exact instruction counts under icount, and Sscofpmf's
+	# overflow bits and interrupt delegation.
+	case_payload 1 pmu-exact -icount shift=0 -append secmon.pmu_exact
+	case_payload 2 sscofpmf -cpu rv64,sscofpmf=on
 	case_reboot
 	case_install
 	case_adversary

@@ -162,7 +162,7 @@ static void test_fixup_8hart_aclint(void)
 {
 	CHECK_EQ(copy_and_fix("virt-8hart"), PLAT_OK);
 	check_reservation();
-	check_isa("rv64imafdc_zicsr_zifencei_zihintpause", 8);
+	check_isa("rv64imafdc_zicsr_zifencei_zihintpause_sscofpmf", 8);
 	check_sane(8);
 	CHECK_EQ(copy_and_fix("virt-aclint"), PLAT_OK);
 	check_isa("rv64imafdc_zicsr_zifencei_zihintpause_sstc", 4);

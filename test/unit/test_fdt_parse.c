@@ -264,7 +264,7 @@ static void test_8hart(void)
 	CHECK_EQ(parse("virt-8hart"), PLAT_OK);
 	check_common(); /* the UART is found through the serial0 alias */
 	check_qemu_ram();
-	check_harts(8, PLAT_ISA_H);
+	check_harts(8, PLAT_ISA_H | PLAT_ISA_SSCOFPMF);
 	CHECK_EQ(pi.harts[7].msip, 0x200001c);
 	CHECK_EQ(pi.harts[7].mtimecmp, 0x2004038);
 }

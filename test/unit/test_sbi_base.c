@@ -11,7 +11,7 @@ static void boot(void)
 static void test_unknown_eid(void)
 {
 	static const unsigned long eids[] = {
-		0x12345678, SBI_EXT_PMU, 0x4E41434C /* NACL */, 0x0A000000,
+		0x12345678, 0x535441 /* STA */, 0x4E41434C /* NACL */, 0x0A000000,
 		0x10 + 1,
 		-1UL,
 	};
@@ -107,7 +107,7 @@ static void test_base_probe(void)
 	CHECK_EQ(probe(SBI_LEGACY_CONSOLE_PUTCHAR), 1);
 	CHECK_EQ(probe(SBI_LEGACY_CONSOLE_GETCHAR), 1);
 
-	CHECK_EQ(probe(SBI_EXT_PMU), 0);
+	CHECK_EQ(probe(SBI_EXT_PMU), 1);
 	CHECK_EQ(probe(0x4E41434C), 0); /* NACL: not implemented */
 	CHECK_EQ(probe(0x7a3c9b51), 0);
 	CHECK_EQ(probe(SBI_LEGACY_SET_TIMER), 0);

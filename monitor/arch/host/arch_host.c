@@ -524,6 +524,49 @@ unsigned long arch_mimpid(void)
 	return FAKE_MIMPID;
 }
 
+static bool hpm_exists(unsigned int i, bool event)
+{
+	return i < 32 && i != 1 && (!event || i >= 3);
+}
+
+uint64_t arch_hpm_read(unsigned int i)
+{
+	return hpm_exists(i, false) ? cur()->hpm[i] : 0;
+}
+
+void arch_hpm_write(unsigned int i, uint64_t value)
+{
+	if (!hpm_exists(i, false)) {
+		fake_die("arch_hpm_write(%u): no such counter", i);
+	}
+	cur()->hpm[i] = value;
+}
+
+uint64_t arch_hpm_event_read(unsigned int i)
+{
+	return hpm_exists(i, true) ? cur()->hpm_event[i] : 0;
+}
+
+void arch_hpm_event_write(unsigned int i, uint64_t value)
+{
+	if (!hpm_exists(i, true)) {
+		fake_die("arch_hpm_event_write(%u): no such event register", i);
+	}
+	cur()->hpm_event[i] = value;
+}
+
+void arch_count_inhibit(uint32_t mask, bool on)
+{
+	cur()->countinhibit =
+	    on ? cur()->countinhibit | mask : cur()->countinhibit & ~mask;
+}
+
+void arch_count_enable(uint32_t mask, bool on)
+{
+	cur()->counteren =
+	    on ? cur()->counteren | mask : cur()->counteren & ~mask;
+}
+
 void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
 {
 	if (i < 0 || i >= 16) {

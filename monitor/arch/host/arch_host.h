@@ -102,6 +102,13 @@ struct fake_hart_state {
 	unsigned long ptm_locks; /* ptm_hook_protect(on) calls */
 	unsigned long ptm_unlocks; /* ptm_hook_protect(!on) calls */
 	unsigned long wfi;
+	/* Performance counters: mcycle (0), minstret (2), mhpmcounter3-31;
+	 * mhpmevent3-31; mcountinhibit and mcounteren. The fake's counters
+	 * only move when a test writes them. */
+	uint64_t hpm[32];
+	uint64_t hpm_event[32];
+	uint32_t countinhibit;
+	uint32_t counteren;
 };
 
 struct fake_pmp_entry {

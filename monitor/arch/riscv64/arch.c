@@ -230,7 +230,10 @@ void rv_hart_setup(unsigned int isa)
 
 	csr_write(mtvec, (unsigned long)trap_entry);
 	csr_write(medeleg, MEDELEG_LINUX);
-	csr_write(mideleg, MIDELEG_LINUX);
+	/* Counter overflow (Sscofpmf) is S-mode's interrupt: its perf
+	 * driver samples on it. */
+	csr_write(mideleg, MIDELEG_LINUX |
+			       (isa & PLAT_ISA_SSCOFPMF ? 1UL << IRQ_LCOF : 0));
 	csr_write(mcounteren, MCOUNTEREN_CY_TM_IR);
 	/* U-mode rdtime (the vDSO's clock) must not trap; Linux narrows
 	 * scounteren itself when its perf driver wants to. */

@@ -30,6 +30,7 @@
 #define IRQ_M_TIMER 7
 #define IRQ_S_EXT 9
 #define IRQ_M_EXT 11
+#define IRQ_LCOF 13 /* local counter overflow (Sscofpmf) */
 #define MIP_SSIP (1UL << IRQ_S_SOFT)
 #define MIP_MSIP (1UL << IRQ_M_SOFT)
 #define MIP_STIP (1UL << IRQ_S_TIMER)
