@@ -12,6 +12,7 @@
 #include "arch_rv.h"
 #include "boot.h"
 #include "console.h"
+#include "fwft.h"
 #include "hart.h"
 #include "hsm.h"
 #include "lock.h"
@@ -256,7 +257,7 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 	}
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
 	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp pmu "
-		   "legacy, ptm 0x%lx\n",
+		   "fwft legacy, ptm 0x%lx\n",
 		   SECMON_EXT_PTM);
 	print_pmu();
 	con_printf(
@@ -341,6 +342,7 @@ static void setup_this_hart(unsigned long hartid)
 {
 	rv_hart_setup(plat.harts[hartid].isa);
 	pmu_hart_reset(hartid);
+	fwft_hart_reset(hartid);
 	apply_protection();
 }
 
@@ -638,6 +640,7 @@ void boot_stopped_loop(unsigned long hartid)
 	for (;;) {
 		if (hsm_take_start(hartid, &addr, &arg)) {
 			pmu_hart_reset(hartid);
+			fwft_hart_reset(hartid);
 			boot_enter_os(hartid, addr, arg);
 		}
 		arch_wfi();

@@ -7,7 +7,7 @@
 #ifndef SECMON_SBI_H
 #define SECMON_SBI_H
 
-/* SBI v2.0 §3.2 "Standard SBI Errors" */
+/* SBI v3.0 §3.2 "Standard SBI Errors" */
 #define SBI_SUCCESS 0
 #define SBI_ERR_FAILED (-1)
 #define SBI_ERR_NOT_SUPPORTED (-2)
@@ -18,6 +18,11 @@
 #define SBI_ERR_ALREADY_STARTED (-7)
 #define SBI_ERR_ALREADY_STOPPED (-8)
 #define SBI_ERR_NO_SHMEM (-9)
+#define SBI_ERR_INVALID_STATE (-10)
+#define SBI_ERR_BAD_RANGE (-11)
+#define SBI_ERR_TIMEOUT (-12)
+#define SBI_ERR_IO (-13)
+#define SBI_ERR_DENIED_LOCKED (-14)
 
 /* §4 Base extension */
 #define SBI_SPEC_VERSION_MAJOR 2
@@ -155,6 +160,18 @@
 #define SECMON_PMU_FW_PTM_CALL(fid) (0x100 + (fid)) /* fid 0..15 */
 #define SECMON_PMU_FW_PTM_ANY 0x110
 #define SECMON_PMU_FW_PTM_REFUSED 0x111
+
+/* §18 Firmware features */
+#define SBI_EXT_FWFT 0x46574654
+#define SBI_FWFT_SET 0
+#define SBI_FWFT_GET 1
+#define SBI_FWFT_MISALIGNED_EXC_DELEG 0
+#define SBI_FWFT_LANDING_PAD 1
+#define SBI_FWFT_SHADOW_STACK 2
+#define SBI_FWFT_DOUBLE_TRAP 3
+#define SBI_FWFT_PTE_AD_HW_UPDATING 4
+#define SBI_FWFT_POINTER_MASKING_PMLEN 5
+#define SBI_FWFT_SET_LOCK (1UL << 0)
 
 /* Implementation ID reported by BASE get_impl_id. Not in the spec's
  * registry; chosen to be recognisable ("5EC" = secmon). */

@@ -128,6 +128,7 @@ static unsigned int parse_isa(const void *fdt, int cpu)
 	f |= isa_has_ext(isa, "zicboz") ? PLAT_ISA_ZICBOZ : 0;
 	f |= isa_has_ext(isa, "svpbmt") ? PLAT_ISA_SVPBMT : 0;
 	f |= isa_has_ext(isa, "sscofpmf") ? PLAT_ISA_SSCOFPMF : 0;
+	f |= isa_has_ext(isa, "svadu") ? PLAT_ISA_SVADU : 0;
 	return f;
 }
 

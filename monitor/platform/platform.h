@@ -28,6 +28,7 @@
 	(1U << 2) /* cache-block management: menvcfg.CBIE/CBCFE */
 #define PLAT_ISA_ZICBOZ (1U << 3) /* cache-block zero: menvcfg.CBZE */
 #define PLAT_ISA_SVPBMT (1U << 4) /* page-based memory types: menvcfg.PBMTE */
+#define PLAT_ISA_SVADU (1U << 6) /* hardware A/D updates: menvcfg.ADUE */
 #define PLAT_ISA_SSCOFPMF (1U << 5) /* counter overflow: LCOFI, mhpmevent.OF   \
 				     */
 

@@ -22,6 +22,7 @@
 	X(SBI_EXT_DBCN, sbi_dbcn)                                              \
 	X(SBI_EXT_SUSP, sbi_susp)                                              \
 	X(SBI_EXT_PMU, sbi_pmu)                                                \
+	X(SBI_EXT_FWFT, sbi_fwft)                                              \
 	X(SECMON_EXT_PTM, sbi_ptm)
 
 struct sbi_ret sbi_base(struct sbi_call *c);
@@ -34,6 +35,7 @@ struct sbi_ret sbi_srst(struct sbi_call *c);
 struct sbi_ret sbi_dbcn(struct sbi_call *c);
 struct sbi_ret sbi_susp(struct sbi_call *c);
 struct sbi_ret sbi_pmu(struct sbi_call *c);
+struct sbi_ret sbi_fwft(struct sbi_call *c);
 struct sbi_ret sbi_ptm(struct sbi_call *c);
 
 static inline struct sbi_ret sbi_err(long e)

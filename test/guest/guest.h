@@ -112,6 +112,7 @@ int suite_suspend(void);
 int suite_trace(void);
 int suite_protected(void);
 int suite_gluebench(void);
+int suite_pmu(void);
 int suite_mmselftests(void);
 /* The protected suite's time limit: longer for secmon.tier=full. */
 unsigned protected_timeout_s(void);

@@ -309,6 +309,7 @@ static void __attribute__((noreturn)) init_main(void)
 		{ "trace", suite_trace, 120 },
 		{ "protected", suite_protected, 0 }, /* by tier, see below */
 		{ "gluebench", suite_gluebench, 200 },
+		{ "pmu", suite_pmu, 150 },
 		/* Linux's mm selftests under TCG: the caller sets QEMU's own
 		 * time limit to match. */
 		{ "mmselftests", suite_mmselftests, 3000 },

@@ -141,6 +141,7 @@ void suite_rfence(void);
 void suite_hsm(void);
 void suite_srst_dbcn(void);
 void suite_pmu(void);
+void suite_fwft(void);
 void suite_traps(void);
 void pl_bench(void);
 void suite_suspend(void);

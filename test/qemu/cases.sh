@@ -110,6 +110,21 @@ case_guest() {
 	report "$name" "$why" "$logf"
 }
 
+# Linux perf through the PMU extension: the glued defconfig kernel (its
+# perf driver is riscv_pmu_sbi) on one hart under icount, where a loop's
+# instruction count is exact (test/guest/suite_pmu.c).
+case_linux_pmu() {
+	local rc why="" logf="$LOGDIR/linux-pmu-icount.log"
+	MEM=512M boot "$logf" rc -smp 1 -icount shift=0 -bios "$BIOS" -kernel "$PDKERNEL" \
+		-initrd "$INITRD" -append "console=ttyS0 secmon.suite=pmu"
+	[ "$rc" = 0 ] || why="QEMU exit status $rc, expected 0"
+	[ -n "$why" ] || why=$(expect_lines "$logf" '^[0-9]+ passed, 0 failed' \
+		'SECMON-GUEST-DONE suite=pmu rc=0' 'riscv-pmu-sbi: .*firmware and [0-9]+ hardware counters' \
+		'^PMU-STAT instructions') || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'Oops|BUG:|WARNING:|Kernel panic|FATAL|^FAIL ') || true
+	report "qemu/linux-pmu-icount" "$why" "$logf"
+}
+
 # Suspend to RAM through SBI SUSP; the host types on the console to wake
 # the guest (the stock goldfish RTC driver is not a wake-up source).
 case_suspend() {
@@ -346,6 +361,7 @@ run_qemu_cases() {
 	case_guest hotplug 2 ""
 	case_guest hotplug 4 "secmon.hotplug_rounds=8"
 	case_suspend 2
+	case_linux_pmu
 	case_no_kernel
 	case_too_many_harts
 	case_no_uart

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fwft.h"
 #include "hart.h"
 #include "hsm.h"
 #include "memmap.h"
@@ -77,6 +78,7 @@ void test_boot(const char *dtb, unsigned long boot_hart)
 		if (plat.harts[h].present) {
 			fake_set_hart(h);
 			pmu_hart_reset(h);
+			fwft_hart_reset(h);
 		}
 	}
 	fake_set_hart((unsigned int)boot_hart);

@@ -83,7 +83,7 @@ static void test_1hart(void)
 	check_common();
 	check_qemu_ram();
 	check_harts(1, PLAT_ISA_H | PLAT_ISA_SSTC | PLAT_ISA_ZICBOM |
-			   PLAT_ISA_ZICBOZ);
+			   PLAT_ISA_ZICBOZ | PLAT_ISA_SVADU);
 }
 
 static void test_4hart(void)

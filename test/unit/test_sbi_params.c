@@ -428,6 +428,28 @@ static const struct fn_row rows[] = {
      3,
      1UL << 32,
      SBI_ERR_INVALID_PARAM},
+    /* FWFT (§18) */
+    {SBI_EXT_FWFT,
+     SBI_FWFT_SET,
+     "sbi_fwft_set(uint32_t feature, unsigned long value, unsigned long "
+     "flags)",
+     "virt-1hart",
+     {ARG_U32, UL, UL},
+     {SBI_FWFT_MISALIGNED_EXC_DELEG, 1, 1},
+     SBI_SUCCESS,
+     2,
+     1UL | 1UL << 32,
+     SBI_ERR_INVALID_PARAM},
+    {SBI_EXT_FWFT,
+     SBI_FWFT_GET,
+     "sbi_fwft_get(uint32_t feature)",
+     "virt-1hart",
+     {ARG_U32},
+     {SBI_FWFT_SHADOW_STACK},
+     SBI_ERR_NOT_SUPPORTED,
+     0,
+     0,
+     0},
     /* SUSP (§13) */
     {SBI_EXT_SUSP,
      0,
@@ -539,8 +561,9 @@ static void test_narrow_arguments(void)
 		}
 		free(clean.console);
 	}
-	/* suspend_type, reset_type, reset_reason, sleep_type, byte, ch */
-	CHECK_EQ(narrow, 6);
+	/* suspend_type, reset_type, reset_reason, sleep_type, byte, ch, and
+	 * FWFT's two features */
+	CHECK_EQ(narrow, 8);
 }
 
 static void test_wide_arguments(void)
