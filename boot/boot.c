@@ -22,6 +22,7 @@
 #include "pmu.h"
 #include "ptm.h"
 #include "sbi.h"
+#include "sse.h"
 
 extern char _monitor_start[], _bss_start[], _bss_end[], _image_end[];
 
@@ -257,7 +258,7 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 	}
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
 	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp pmu "
-		   "fwft legacy, ptm 0x%lx\n",
+		   "fwft sse\n           legacy, ptm 0x%lx\n",
 		   SECMON_EXT_PTM);
 	print_pmu();
 	con_printf(
@@ -343,6 +344,7 @@ static void setup_this_hart(unsigned long hartid)
 	rv_hart_setup(plat.harts[hartid].isa);
 	pmu_hart_reset(hartid);
 	fwft_hart_reset(hartid);
+	sse_hart_reset(hartid);
 	apply_protection();
 }
 
@@ -600,6 +602,7 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 	hart_table_init(&plat);
 	hsm_init(hartid);
 	pmu_init(&plat);
+	sse_init(hartid);
 	plan_pmp();
 	__atomic_store_n(&boot_stage, STAGE_READY, __ATOMIC_RELEASE);
 	setup_this_hart(hartid);
@@ -641,6 +644,7 @@ void boot_stopped_loop(unsigned long hartid)
 		if (hsm_take_start(hartid, &addr, &arg)) {
 			pmu_hart_reset(hartid);
 			fwft_hart_reset(hartid);
+			sse_hart_reset(hartid);
 			boot_enter_os(hartid, addr, arg);
 		}
 		arch_wfi();

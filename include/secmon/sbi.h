@@ -161,6 +161,9 @@
 #define SECMON_PMU_FW_PTM_ANY 0x110
 #define SECMON_PMU_FW_PTM_REFUSED 0x111
 
+/* §17 Supervisor software events */
+#define SBI_EXT_SSE 0x535345
+
 /* §18 Firmware features */
 #define SBI_EXT_FWFT 0x46574654
 #define SBI_FWFT_SET 0

@@ -70,6 +70,24 @@ void arch_hpm_event_write(unsigned int i, uint64_t value);
 void arch_count_inhibit(uint32_t mask, bool on);
 void arch_count_enable(uint32_t mask, bool on);
 
+/*
+ * The S/U context the current trap from S/U interrupted, which SSE
+ * changes to enter an S-mode event handler and to resume after it (SBI
+ * v3.0 §17.4, §17.5): the pc mret returns to (mepc), whether it returns
+ * to S-mode (mstatus.MPP), and S-mode's own sepc and sstatus.
+ */
+unsigned long arch_trap_pc(void);
+void arch_set_trap_pc(unsigned long pc);
+bool arch_trap_to_s(void);
+void arch_set_trap_to_s(bool s);
+unsigned long arch_read_sepc(void);
+void arch_write_sepc(unsigned long v);
+unsigned long arch_read_sstatus(void);
+void arch_write_sstatus(unsigned long v);
+#define ARCH_SSTATUS_SIE (1UL << 1)
+#define ARCH_SSTATUS_SPIE (1UL << 5)
+#define ARCH_SSTATUS_SPP (1UL << 8)
+
 /* Write PMP entry i (0..15): pmpaddr_i = addr, pmpcfg byte i = cfg. */
 void arch_pmp_write(int i, uint8_t cfg, unsigned long addr);
 

@@ -19,6 +19,7 @@
 					*/
 #define HART_MSG_WAKE (1UL << 3) /* re-check HSM state */
 #define HART_MSG_RESYNC (1UL << 4) /* re-apply PMP and TVM (after LOCK) */
+#define HART_MSG_SSE (1UL << 5) /* an SSE event may be due (sse_check) */
 
 /* Re-apply the monitor's per-hart protection; supplied by the boot code
  * (firmware) or the test fake. */

@@ -23,8 +23,8 @@
  *      OS buffer accesses, the writer is LOCK setting the roots; no holder
  *      waits for another hart or prints;
  *   4. the console lock (monitor/console/format.c): one line of output.
- * The PMP plan's lock (boot/boot.c) is a leaf: nothing else is taken
- * while it is held.
+ * The PMP plan's lock (boot/boot.c) and the SSE lock (monitor/sse, the
+ * global events) are leaves: nothing else is taken while one is held.
  * The inter-hart mailbox (monitor/hart/hart.c) is lock-free.
  */
 #ifndef SECMON_MEMMAP_H

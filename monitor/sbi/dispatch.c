@@ -13,19 +13,19 @@ struct sbi_ext {
 };
 
 /*
- * Dispatch is one multiply, one shift and one compare: the top four bits
+ * Dispatch is one multiply, one shift and one compare: the top five bits
  * of eid * K are distinct for every extension here and for the ones
- * likely to come (FWFT, PMU, STA). A collision between two entries below
- * is a compile error (-Werror=override-init).
+ * likely to come (DBTR, STA, NACL, MPXY). A collision between two entries
+ * below is a compile error (-Werror=override-init).
  */
-#define SBI_HASH_K 0xfa3f3e63e5cce8a6UL
-#define SBI_SLOT(eid) ((unsigned long)(eid)*SBI_HASH_K >> 60)
+#define SBI_HASH_K 0xf28c105d1fb17c23UL
+#define SBI_SLOT(eid) ((unsigned long)(eid)*SBI_HASH_K >> 59)
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic error "-Woverride-init"
 /* The only function-pointer table in the monitor; const, in .rodata. */
 #define SBI_EXT_ENTRY(eid, fn) [SBI_SLOT(eid)] = {eid, fn},
-static const struct sbi_ext sbi_exts[16] = {SBI_EXTENSIONS(SBI_EXT_ENTRY)};
+static const struct sbi_ext sbi_exts[32] = {SBI_EXTENSIONS(SBI_EXT_ENTRY)};
 #pragma GCC diagnostic pop
 
 static const struct sbi_ext *find_ext(unsigned long eid)

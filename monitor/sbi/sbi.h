@@ -23,6 +23,8 @@ enum sbi_action {
 	SBI_ACT_SUSPEND, /* retentive suspend: sleep, then return */
 	SBI_ACT_RESUME_AT, /* non-retentive/system suspend: sleep, then
 			    * enter S-mode at hsm_resume_point() */
+	SBI_ACT_RESUMED, /* SSE complete resumed an interrupted context:
+			  * a0 and a1 are its own, not results */
 };
 
 /*

@@ -23,6 +23,7 @@
 	X(SBI_EXT_SUSP, sbi_susp)                                              \
 	X(SBI_EXT_PMU, sbi_pmu)                                                \
 	X(SBI_EXT_FWFT, sbi_fwft)                                              \
+	X(SBI_EXT_SSE, sbi_sse)                                                \
 	X(SECMON_EXT_PTM, sbi_ptm)
 
 struct sbi_ret sbi_base(struct sbi_call *c);
@@ -36,6 +37,7 @@ struct sbi_ret sbi_dbcn(struct sbi_call *c);
 struct sbi_ret sbi_susp(struct sbi_call *c);
 struct sbi_ret sbi_pmu(struct sbi_call *c);
 struct sbi_ret sbi_fwft(struct sbi_call *c);
+struct sbi_ret sbi_sse(struct sbi_call *c);
 struct sbi_ret sbi_ptm(struct sbi_call *c);
 
 static inline struct sbi_ret sbi_err(long e)

@@ -9,6 +9,7 @@
 #include "hart.h"
 #include "hsm.h"
 #include "pmu.h"
+#include "sse.h"
 #include "sbi.h"
 
 #define CAUSE_IRQ (1UL << 63)
@@ -60,13 +61,14 @@ void trap_ecall(struct trap_frame *tf)
 	tf->ecalls++;
 	if (c->legacy) {
 		tf->x[10] = r.value;
-	} else {
+	} else if (act != SBI_ACT_RESUMED) {
 		tf->x[10] = (unsigned long)r.error;
 		tf->x[11] = r.value;
 	}
-	if (act != SBI_ACT_NONE) {
+	if (act != SBI_ACT_NONE && act != SBI_ACT_RESUMED) {
 		trap_ecall_action(tf, act);
 	}
+	sse_deliver(tf->hartid, &tf->x[16], &tf->x[17]);
 }
 
 static void trap_irq(struct trap_frame *tf, unsigned long irq)
@@ -98,10 +100,11 @@ void trap_handler(struct trap_frame *tf)
 	}
 	if (cause & CAUSE_IRQ) {
 		trap_irq(tf, cause & ~CAUSE_IRQ);
+		sse_deliver(tf->hartid, &tf->x[16], &tf->x[17]);
 	} else if (cause == CAUSE_ILLEGAL_INSN &&
 		   rv_trap_prev_mode() == PRV_S &&
 		   trap_emulate(tf, rv_mtval())) {
-		return;
+		sse_deliver(tf->hartid, &tf->x[16], &tf->x[17]);
 	} else if (rv_trap_prev_mode() != PRV_M) {
 		tf->redirects++;
 		rv_redirect_to_s(cause, rv_mtval());

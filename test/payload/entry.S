@@ -209,6 +209,27 @@ pl_probe_store32:	/* a0 = address, a1 = value: a 32-bit store (MSIP) */
 pl_probe_csrr_mscratch:
 	csrr	a0, mscratch
 	ret
+	/*
+	 * SSE handler (SBI v3.0 §17.4): a6 = hart id, a7 = ENTRY_ARG, the
+	 * address of a struct pl_sse_record. Counts the entry, notes a6 and
+	 * the interrupted sepc, and completes; only a0 is borrowed (saved in
+	 * the record), since complete restores a6 and a7 itself.
+	 */
+	.globl pl_sse_handler
+	.balign 4
+pl_sse_handler:
+	sd	a0, 24(a7)
+	ld	a0, 0(a7)
+	addi	a0, a0, 1
+	sd	a0, 0(a7)
+	sd	a6, 8(a7)
+	csrr	a0, sepc
+	sd	a0, 16(a7)
+	ld	a0, 24(a7)
+	li	a6, 6			/* sbi_sse_complete */
+	li	a7, 0x535345		/* "SSE" */
+	ecall
+1:	j	1b			/* complete does not return here */
 	.globl pl_probe_csrr_hpm3
 pl_probe_csrr_hpm3:
 	csrr	a0, hpmcounter3

@@ -221,6 +221,7 @@ void pl_main(unsigned long hartid, const void *fdt)
 	suite_srst_dbcn();
 	suite_pmu();
 	suite_fwft();
+	suite_sse();
 	suite_suspend(); /* continues in pl_resumed(), ends in pl_finish() */
 }
 

@@ -93,6 +93,14 @@ void pl_probe_store(unsigned long addr, unsigned long val);
 void pl_probe_store32(unsigned long addr, unsigned int val);
 unsigned long pl_probe_csrr_mscratch(void);
 unsigned long pl_probe_csrr_hpm3(void); /* csrr a0, hpmcounter3 */
+/* SSE: the handler in entry.S and what it records (its ENTRY_ARG). */
+struct pl_sse_record {
+	volatile unsigned long count;
+	volatile unsigned long hart; /* a6 at entry */
+	volatile unsigned long sepc; /* the interrupted pc */
+	unsigned long scratch;
+};
+void pl_sse_handler(void);
 /* Does /chosen/bootargs (QEMU -append) contain word? */
 bool pl_bootargs_has(const char *word);
 unsigned long pl_probe_illegal_insn(void);
@@ -142,6 +150,7 @@ void suite_hsm(void);
 void suite_srst_dbcn(void);
 void suite_pmu(void);
 void suite_fwft(void);
+void suite_sse(void);
 void suite_traps(void);
 void pl_bench(void);
 void suite_suspend(void);

@@ -10,6 +10,7 @@
 #include "hsm.h"
 #include "memmap.h"
 #include "pmu.h"
+#include "sse.h"
 #include "ptm_internal.h"
 
 #ifndef TEST_DTB_DIR
@@ -74,11 +75,13 @@ void test_boot(const char *dtb, unsigned long boot_hart)
 	hart_table_init(&plat);
 	hsm_init(boot_hart);
 	pmu_init(&plat);
+	sse_init(boot_hart);
 	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
 		if (plat.harts[h].present) {
 			fake_set_hart(h);
 			pmu_hart_reset(h);
 			fwft_hart_reset(h);
+			sse_hart_reset(h);
 		}
 	}
 	fake_set_hart((unsigned int)boot_hart);

@@ -44,6 +44,7 @@ struct fn_row {
 };
 
 #define OS TEST_OS_ADDR
+#define SSE_LOCAL 0xffff0000UL
 #define NA ARG_NONE
 #define UL ARG_UL
 
@@ -450,6 +451,112 @@ static const struct fn_row rows[] = {
      0,
      0,
      0},
+    /* SSE (§17) */
+    {SBI_EXT_SSE,
+     0,
+     "sbi_sse_read_attrs(uint32_t event_id, uint32_t base_attr_id, "
+     "uint32_t attr_count, unsigned long output_phys_lo, unsigned long "
+     "output_phys_hi)",
+     "virt-4hart",
+     {ARG_U32, ARG_U32, ARG_U32, UL, UL},
+     {SSE_LOCAL, 0, 1, OS, 0},
+     SBI_SUCCESS,
+     5,
+     1,
+     SBI_ERR_INVALID_ADDRESS},
+    {SBI_EXT_SSE,
+     1,
+     "sbi_sse_write_attrs(uint32_t event_id, uint32_t base_attr_id, "
+     "uint32_t attr_count, unsigned long input_phys_lo, unsigned long "
+     "input_phys_hi)",
+     "virt-4hart",
+     {ARG_U32, ARG_U32, ARG_U32, UL, UL},
+     {SSE_LOCAL, 1, 1, OS, 0},
+     SBI_SUCCESS,
+     4,
+     OS | 1UL << 48,
+     SBI_ERR_INVALID_ADDRESS},
+    {SBI_EXT_SSE,
+     2,
+     "sbi_sse_register(uint32_t event_id, unsigned long handler_entry_pc, "
+     "unsigned long handler_entry_arg)",
+     "virt-4hart",
+     {ARG_U32, UL, UL},
+     {SSE_LOCAL, OS, 0},
+     SBI_SUCCESS,
+     2,
+     OS | 1UL << 48,
+     SBI_ERR_INVALID_PARAM},
+    {SBI_EXT_SSE,
+     3,
+     "sbi_sse_unregister(uint32_t event_id)",
+     "virt-4hart",
+     {ARG_U32},
+     {SSE_LOCAL},
+     SBI_ERR_INVALID_STATE,
+     0,
+     0,
+     0},
+    {SBI_EXT_SSE,
+     4,
+     "sbi_sse_enable(uint32_t event_id)",
+     "virt-4hart",
+     {ARG_U32},
+     {SSE_LOCAL},
+     SBI_ERR_INVALID_STATE,
+     0,
+     0,
+     0},
+    {SBI_EXT_SSE,
+     5,
+     "sbi_sse_disable(uint32_t event_id)",
+     "virt-4hart",
+     {ARG_U32},
+     {SSE_LOCAL},
+     SBI_ERR_INVALID_STATE,
+     0,
+     0,
+     0},
+    {SBI_EXT_SSE,
+     6,
+     "sbi_sse_complete(void)",
+     "virt-4hart",
+     {NA},
+     {0},
+     SBI_SUCCESS,
+     0,
+     0,
+     0},
+    {SBI_EXT_SSE,
+     7,
+     "sbi_sse_inject(uint32_t event_id, unsigned long hart_id)",
+     "virt-4hart",
+     {ARG_U32, UL},
+     {SSE_LOCAL, 1},
+     SBI_SUCCESS,
+     2,
+     1UL | 1UL << 32,
+     SBI_ERR_INVALID_PARAM},
+    {SBI_EXT_SSE,
+     8,
+     "sbi_sse_hart_unmask(void)",
+     "virt-4hart",
+     {NA},
+     {0},
+     SBI_SUCCESS,
+     0,
+     0,
+     0},
+    {SBI_EXT_SSE,
+     9,
+     "sbi_sse_hart_mask(void)",
+     "virt-4hart",
+     {NA},
+     {0},
+     SBI_ERR_ALREADY_STOPPED,
+     0,
+     0,
+     0},
     /* SUSP (§13) */
     {SBI_EXT_SUSP,
      0,
@@ -561,9 +668,9 @@ static void test_narrow_arguments(void)
 		}
 		free(clean.console);
 	}
-	/* suspend_type, reset_type, reset_reason, sleep_type, byte, ch, and
-	 * FWFT's two features */
-	CHECK_EQ(narrow, 8);
+	/* suspend_type, reset_type, reset_reason, sleep_type, byte, ch,
+	 * FWFT's two features and SSE's eleven event and attribute IDs */
+	CHECK_EQ(narrow, 19);
 }
 
 static void test_wide_arguments(void)

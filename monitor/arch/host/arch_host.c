@@ -567,6 +567,46 @@ void arch_count_enable(uint32_t mask, bool on)
 	    on ? cur()->counteren | mask : cur()->counteren & ~mask;
 }
 
+unsigned long arch_trap_pc(void)
+{
+	return cur()->mepc;
+}
+
+void arch_set_trap_pc(unsigned long pc)
+{
+	cur()->mepc = pc;
+}
+
+bool arch_trap_to_s(void)
+{
+	return cur()->mpp_s;
+}
+
+void arch_set_trap_to_s(bool s)
+{
+	cur()->mpp_s = s;
+}
+
+unsigned long arch_read_sepc(void)
+{
+	return cur()->sepc;
+}
+
+void arch_write_sepc(unsigned long v)
+{
+	cur()->sepc = v;
+}
+
+unsigned long arch_read_sstatus(void)
+{
+	return cur()->sstatus;
+}
+
+void arch_write_sstatus(unsigned long v)
+{
+	cur()->sstatus = v;
+}
+
 void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
 {
 	if (i < 0 || i >= 16) {

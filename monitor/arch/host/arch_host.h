@@ -109,6 +109,12 @@ struct fake_hart_state {
 	uint64_t hpm_event[32];
 	uint32_t countinhibit;
 	uint32_t counteren;
+	/* The interrupted context a trap returns to (SSE): mepc, MPP == S,
+	 * and S-mode's sepc and sstatus. */
+	unsigned long mepc;
+	bool mpp_s;
+	unsigned long sepc;
+	unsigned long sstatus;
 };
 
 struct fake_pmp_entry {

@@ -272,6 +272,52 @@ void rv_set_mepc(unsigned long v)
 	csr_write(mepc, v);
 }
 
+static_assert(ARCH_SSTATUS_SIE == MSTATUS_SIE &&
+		  ARCH_SSTATUS_SPIE == MSTATUS_SPIE &&
+		  ARCH_SSTATUS_SPP == MSTATUS_SPP,
+	      "priv spec §4.1.1: sstatus shows mstatus's S bits in place");
+
+unsigned long arch_trap_pc(void)
+{
+	return csr_read(mepc);
+}
+
+void arch_set_trap_pc(unsigned long pc)
+{
+	csr_write(mepc, pc);
+}
+
+bool arch_trap_to_s(void)
+{
+	return rv_trap_prev_mode() == PRV_S;
+}
+
+void arch_set_trap_to_s(bool s)
+{
+	csr_clear(mstatus, MSTATUS_MPP);
+	csr_set(mstatus, (s ? PRV_S : PRV_U) << MSTATUS_MPP_SHIFT);
+}
+
+unsigned long arch_read_sepc(void)
+{
+	return csr_read(sepc);
+}
+
+void arch_write_sepc(unsigned long v)
+{
+	csr_write(sepc, v);
+}
+
+unsigned long arch_read_sstatus(void)
+{
+	return csr_read(sstatus);
+}
+
+void arch_write_sstatus(unsigned long v)
+{
+	csr_write(sstatus, v);
+}
+
 unsigned long rv_mstatus(void)
 {
 	return csr_read(mstatus);

@@ -7,7 +7,7 @@
 #define CSR_STIMECMP 0x14D
 #define CSR_MENVCFG 0x30A
 
-/* mstatus, §3.1.6 */
+/* mstatus, §3.1.6 (sstatus shows the same S bits, §4.1.1) */
 #define MSTATUS_SIE (1UL << 1)
 #define MSTATUS_MIE (1UL << 3)
 #define MSTATUS_SPIE (1UL << 5)

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Supervisor software events (sse.h): the event records, their state
+ * machine (UNUSED -> REGISTERED -> ENABLED -> RUNNING, §17.2) and the
+ * entry into and return from an S-mode handler.
+ */
+#include <string.h>
+
+#include <secmon/sbi.h>
+
+#include "arch.h"
+#include "hart.h"
+#include "lock.h"
+#include "memmap.h"
+#include "sse.h"
+
+enum sse_state {
+	SSE_UNUSED = 0, /* no handler */
+	SSE_REGISTERED = 1, /* handler known, not accepting */
+	SSE_ENABLED = 2, /* delivered when pending and the hart unmasked */
+	SSE_RUNNING = 3, /* its handler runs (or was preempted) */
+};
+
+/* Attributes (§17.3, Table "SSE Event Attributes") */
+enum {
+	ATTR_STATUS,
+	ATTR_PRIORITY,
+	ATTR_CONFIG,
+	ATTR_PREFERRED_HART,
+	ATTR_ENTRY_PC,
+	ATTR_ENTRY_ARG,
+	ATTR_INTERRUPTED_SEPC,
+	ATTR_INTERRUPTED_FLAGS,
+	ATTR_INTERRUPTED_A6,
+	ATTR_INTERRUPTED_A7,
+	ATTR_COUNT,
+};
+_Static_assert(ATTR_INTERRUPTED_A7 == 9, "SBI v3.0 §17.3: attr_id 0..9");
+
+#define STATUS_PENDING (1UL << 2)
+#define STATUS_INJECTABLE (1UL << 3)
+#define CONFIG_ONESHOT 1UL
+/* INTERRUPTED_FLAGS: SPP and SPIE; SPV, SPVP, SPELP and SDT need H,
+ * Zicfilp or Ssdbltrp, which S-mode does not have here (§17.3). */
+#define FLAGS_SPP 1UL
+#define FLAGS_SPIE 2UL
+
+struct sse_event {
+	uint32_t id;
+	uint8_t state; /* enum sse_state */
+	uint8_t pending; /* set atomically by any hart */
+	uint32_t priority;
+	unsigned long config;
+	unsigned long hart; /* preferred (global) or own (local) hart */
+	unsigned long entry_pc, entry_arg;
+	unsigned long i_sepc, i_flags, i_a6, i_a7;
+};
+
+static struct sse_event local_sw[SECMON_MAX_HARTS];
+static struct sse_event global_sw;
+static struct lock sse_lock = LOCK_INIT;
+static bool unmasked[SECMON_MAX_HARTS];
+uint8_t sse_check[SECMON_MAX_HARTS];
+
+void sse_init(unsigned long boot_hartid)
+{
+	memset(&global_sw, 0, sizeof(global_sw));
+	global_sw.id = SSE_EVENT_GLOBAL_SW;
+	global_sw.hart = boot_hartid; /* PREFERRED_HART's reset value */
+}
+
+void sse_hart_reset(unsigned long hartid)
+{
+	local_sw[hartid] =
+	    (struct sse_event){.id = SSE_EVENT_LOCAL_SW, .hart = hartid};
+	unmasked[hartid] = false;
+	__atomic_store_n(&sse_check[hartid], 0, __ATOMIC_RELEASE);
+}
+
+/* Ask hart h to look for a due event on its next way back to S/U, and
+ * interrupt it if it is another hart. */
+static void poke(unsigned long self, unsigned long h)
+{
+	__atomic_store_n(&sse_check[h], 1, __ATOMIC_RELEASE);
+	if (h != self) {
+		hart_post(h, HART_MSG_SSE);
+	}
+}
+
+/*
+ * The event an ID names, for hart self: SBI_SUCCESS and *e, or the error
+ * for an ID that is valid but not supported here (NOT_SUPPORTED) or not
+ * valid at all (INVALID_PARAM). event_id[15] = global, [14] = platform.
+ */
+static long find(unsigned long self, uint32_t id, struct sse_event **e)
+{
+	if (id == SSE_EVENT_LOCAL_SW) {
+		*e = &local_sw[self];
+		return SBI_SUCCESS;
+	}
+	if (id == SSE_EVENT_GLOBAL_SW) {
+		*e = &global_sw;
+		return SBI_SUCCESS;
+	}
+	switch (id) {
+	case 0x00000000: /* local high-priority RAS */
+	case 0x00000001: /* local double trap */
+	case 0x00008000: /* global high-priority RAS */
+	case SSE_EVENT_PMU_OVERFLOW:
+	case 0x00100000: /* local low-priority RAS */
+	case 0x00108000: /* global low-priority RAS */
+		return SBI_ERR_NOT_SUPPORTED;
+	default:
+		return SBI_ERR_INVALID_PARAM;
+	}
+}
+
+static bool is_global(const struct sse_event *e)
+{
+	return e->id >> 15 & 1;
+}
+
+/* Global events are shared: their fields change under the SSE lock. */
+static void take(const struct sse_event *e)
+{
+	if (is_global(e)) {
+		lock_acquire(&sse_lock);
+	}
+}
+
+static void give(const struct sse_event *e)
+{
+	if (is_global(e)) {
+		lock_release(&sse_lock);
+	}
+}
+
+static unsigned long attr_value(const struct sse_event *e, unsigned int a)
+{
+	switch (a) {
+	case ATTR_STATUS:
+		return e->state |
+		       (__atomic_load_n(&e->pending, __ATOMIC_RELAXED)
+			    ? STATUS_PENDING
+			    : 0) |
+		       STATUS_INJECTABLE;
+	case ATTR_PRIORITY:
+		return e->priority;
+	case ATTR_CONFIG:
+		return e->config;
+	case ATTR_PREFERRED_HART:
+		return e->hart;
+	case ATTR_ENTRY_PC:
+		return e->entry_pc;
+	case ATTR_ENTRY_ARG:
+		return e->entry_arg;
+	case ATTR_INTERRUPTED_SEPC:
+		return e->i_sepc;
+	case ATTR_INTERRUPTED_FLAGS:
+		return e->i_flags;
+	case ATTR_INTERRUPTED_A6:
+		return e->i_a6;
+	default:
+		return e->i_a7;
+	}
+}
+
+/* base and count name attributes 0..9 only; count 0 is INVALID_PARAM. */
+static long attr_range(uint32_t base, uint32_t count)
+{
+	if (!count) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	if ((uint64_t)base + count > ATTR_COUNT) {
+		return SBI_ERR_BAD_RANGE;
+	}
+	return SBI_SUCCESS;
+}
+
+/* The checks read_attrs and write_attrs share, in the spec's order:
+ * the event, the attribute range, then the buffer (§3.3, memmap). */
+static long attr_call(unsigned long hartid, uint32_t id, uint32_t base,
+		      uint32_t count, unsigned long lo, unsigned long hi,
+		      struct sse_event **e)
+{
+	long rc = find(hartid, id, e);
+
+	rc = rc ? rc : attr_range(base, count);
+	if (!rc && (hi || !memmap_os_buffer_ok(lo, 8UL * count, 8))) {
+		rc = SBI_ERR_INVALID_ADDRESS;
+	}
+	return rc;
+}
+
+long sse_read_attrs(unsigned long hartid, uint32_t id, uint32_t base,
+		    uint32_t count, unsigned long lo, unsigned long hi)
+{
+	unsigned long v[ATTR_COUNT];
+	struct sse_event *e;
+	long rc = attr_call(hartid, id, base, count, lo, hi, &e);
+
+	if (rc) {
+		return rc;
+	}
+	take(e);
+	for (uint32_t i = 0; i < count; i++) {
+		v[i] = attr_value(e, base + i);
+	}
+	give(e);
+	/* Checked again under the memmap lock as it copies. */
+	return memmap_copy_to_os(lo, v, 8UL * count, 8)
+		   ? SBI_ERR_INVALID_ADDRESS
+		   : SBI_SUCCESS;
+}
+
+/* May S-mode write attribute a of e with v now (§17.3 access rules)?
+ * Called under take(e). */
+static long check_write(const struct sse_event *e, unsigned long self,
+			unsigned int a, unsigned long v)
+{
+	bool quiet = e->state == SSE_UNUSED || e->state == SSE_REGISTERED;
+	bool mine = e->state == SSE_RUNNING && e->hart == self;
+
+	switch (a) {
+	case ATTR_PRIORITY:
+		return !quiet	 ? SBI_ERR_INVALID_STATE
+		       : v >> 32 ? SBI_ERR_INVALID_PARAM
+				 : SBI_SUCCESS;
+	case ATTR_CONFIG:
+		return !quiet		     ? SBI_ERR_INVALID_STATE
+		       : v & ~CONFIG_ONESHOT ? SBI_ERR_INVALID_PARAM
+					     : SBI_SUCCESS;
+	case ATTR_PREFERRED_HART:
+		return !is_global(e)	 ? SBI_ERR_DENIED
+		       : !quiet		 ? SBI_ERR_INVALID_STATE
+		       : !hart_exists(v) ? SBI_ERR_INVALID_PARAM
+					 : SBI_SUCCESS;
+	case ATTR_INTERRUPTED_FLAGS:
+		return !mine			       ? SBI_ERR_INVALID_STATE
+		       : v & ~(FLAGS_SPP | FLAGS_SPIE) ? SBI_ERR_INVALID_PARAM
+						       : SBI_SUCCESS;
+	case ATTR_INTERRUPTED_SEPC:
+	case ATTR_INTERRUPTED_A6:
+	case ATTR_INTERRUPTED_A7:
+		return mine ? SBI_SUCCESS : SBI_ERR_INVALID_STATE;
+	default: /* STATUS, ENTRY_PC, ENTRY_ARG */
+		return SBI_ERR_DENIED;
+	}
+}
+
+static void set_attr(struct sse_event *e, unsigned int a, unsigned long v)
+{
+	switch (a) {
+	case ATTR_PRIORITY:
+		e->priority = (uint32_t)v;
+		break;
+	case ATTR_CONFIG:
+		e->config = v;
+		break;
+	case ATTR_PREFERRED_HART:
+		e->hart = v;
+		break;
+	case ATTR_INTERRUPTED_SEPC:
+		e->i_sepc = v;
+		break;
+	case ATTR_INTERRUPTED_FLAGS:
+		e->i_flags = v;
+		break;
+	case ATTR_INTERRUPTED_A6:
+		e->i_a6 = v;
+		break;
+	default:
+		e->i_a7 = v;
+		break;
+	}
+}
+
+long sse_write_attrs(unsigned long hartid, uint32_t id, uint32_t base,
+		     uint32_t count, unsigned long lo, unsigned long hi)
+{
+	unsigned long v[ATTR_COUNT];
+	struct sse_event *e;
+	long rc = attr_call(hartid, id, base, count, lo, hi, &e);
+
+	if (rc) {
+		return rc;
+	}
+	/* Read once, then checked and applied from the monitor's copy. */
+	if (memmap_copy_from_os(v, lo, 8UL * count, 8)) {
+		return SBI_ERR_INVALID_ADDRESS;
+	}
+	take(e);
+	for (uint32_t i = 0; !rc && i < count; i++) {
+		rc = check_write(e, hartid, base + i, v[i]);
+	}
+	for (uint32_t i = 0; !rc && i < count; i++) {
+		set_attr(e, base + i, v[i]);
+	}
+	give(e);
+	return rc;
+}
+
+/* An entry point S-mode runs bare is a physical address: it must be OS
+ * RAM. With paging on it is a virtual one, which PMP governs. */
+static bool entry_ok(unsigned long pc)
+{
+	if (pc & 1) {
+		return false;
+	}
+	return arch_read_satp() >> 60 || memmap_os_buffer_ok(pc, 2, 2);
+}
+
+long sse_register(unsigned long hartid, uint32_t id, unsigned long pc,
+		  unsigned long arg)
+{
+	struct sse_event *e;
+	long rc = find(hartid, id, &e);
+
+	if (rc) {
+		return rc;
+	}
+	if (!entry_ok(pc)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	take(e);
+	if (e->state != SSE_UNUSED) {
+		rc = SBI_ERR_INVALID_STATE;
+	} else {
+		e->entry_pc = pc;
+		e->entry_arg = arg;
+		e->state = SSE_REGISTERED;
+	}
+	give(e);
+	return rc;
+}
+
+/* One state change from -> to, the only change these calls make. */
+static long transition(unsigned long hartid, uint32_t id, uint8_t from,
+		       uint8_t to)
+{
+	struct sse_event *e;
+	unsigned long target;
+	long rc = find(hartid, id, &e);
+
+	if (rc) {
+		return rc;
+	}
+	take(e);
+	if (e->state != from) {
+		rc = SBI_ERR_INVALID_STATE;
+	} else {
+		e->state = to;
+	}
+	target = e->hart;
+	give(e);
+	if (!rc && to == SSE_ENABLED) {
+		poke(hartid, target); /* it may be pending already */
+	}
+	return rc;
+}
+
+long sse_unregister(unsigned long hartid, uint32_t id)
+{
+	return transition(hartid, id, SSE_REGISTERED, SSE_UNUSED);
+}
+
+long sse_enable(unsigned long hartid, uint32_t id)
+{
+	return transition(hartid, id, SSE_REGISTERED, SSE_ENABLED);
+}
+
+long sse_disable(unsigned long hartid, uint32_t id)
+{
+	return transition(hartid, id, SSE_ENABLED, SSE_REGISTERED);
+}
+
+long sse_inject(unsigned long hartid, uint32_t id, unsigned long target)
+{
+	struct sse_event *e;
+	long rc;
+
+	if (id == SSE_EVENT_LOCAL_SW && !hart_exists(target)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	rc = find(id == SSE_EVENT_LOCAL_SW ? target : hartid, id, &e);
+	if (rc) {
+		return rc;
+	}
+	take(e);
+	__atomic_store_n(&e->pending, 1, __ATOMIC_RELEASE);
+	target = e->hart;
+	give(e);
+	poke(hartid, target);
+	return SBI_SUCCESS;
+}
+
+long sse_hart_unmask(unsigned long hartid)
+{
+	if (unmasked[hartid]) {
+		return SBI_ERR_ALREADY_STARTED;
+	}
+	unmasked[hartid] = true;
+	__atomic_store_n(&sse_check[hartid], 1, __ATOMIC_RELEASE);
+	return SBI_SUCCESS;
+}
+
+long sse_hart_mask(unsigned long hartid)
+{
+	if (!unmasked[hartid]) {
+		return SBI_ERR_ALREADY_STOPPED;
+	}
+	unmasked[hartid] = false;
+	return SBI_SUCCESS;
+}
+
+/* Does a outrank b (§17.2: lower priority value, then lower ID)? */
+static bool outranks(const struct sse_event *a, const struct sse_event *b)
+{
+	return !b || a->priority < b->priority ||
+	       (a->priority == b->priority && a->id < b->id);
+}
+
+/* The events hart h can take or is running: its local one and the
+ * global one when h is its hart. Called under the SSE lock. */
+static unsigned int hart_events(unsigned long h, struct sse_event *ev[2])
+{
+	unsigned int n = 0;
+
+	ev[n++] = &local_sw[h];
+	if (global_sw.hart == h && global_sw.state != SSE_UNUSED) {
+		ev[n++] = &global_sw;
+	}
+	return n;
+}
+
+/* The highest-priority event in state st (and pending, if asked). */
+static struct sse_event *best(unsigned long h, uint8_t st, bool pending)
+{
+	struct sse_event *ev[2], *b = NULL;
+	unsigned int n = hart_events(h, ev);
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (ev[i]->state == st &&
+		    (!pending ||
+		     __atomic_load_n(&ev[i]->pending, __ATOMIC_ACQUIRE)) &&
+		    outranks(ev[i], b)) {
+			b = ev[i];
+		}
+	}
+	return b;
+}
+
+/* §17.4: save the interrupted context in e, then enter its handler. */
+static void enter(struct sse_event *e, unsigned long h, unsigned long *a6,
+		  unsigned long *a7)
+{
+	unsigned long st = arch_read_sstatus();
+	bool sie = st & ARCH_SSTATUS_SIE;
+
+	e->i_sepc = arch_read_sepc();
+	e->i_flags = (st & ARCH_SSTATUS_SPP ? FLAGS_SPP : 0) |
+		     (st & ARCH_SSTATUS_SPIE ? FLAGS_SPIE : 0);
+	e->i_a6 = *a6;
+	e->i_a7 = *a7;
+	*a6 = h;
+	*a7 = e->entry_arg;
+	arch_write_sepc(arch_trap_pc());
+	st &= ~(ARCH_SSTATUS_SPP | ARCH_SSTATUS_SPIE | ARCH_SSTATUS_SIE);
+	st |= arch_trap_to_s() ? ARCH_SSTATUS_SPP : 0;
+	st |= sie ? ARCH_SSTATUS_SPIE : 0;
+	arch_write_sstatus(st);
+	arch_set_trap_pc(e->entry_pc);
+	arch_set_trap_to_s(true);
+	__atomic_store_n(&e->pending, 0, __ATOMIC_RELAXED);
+	e->state = SSE_RUNNING;
+}
+
+void sse_enter_due(unsigned long hartid, unsigned long *a6, unsigned long *a7)
+{
+	struct sse_event *due, *running;
+
+	__atomic_store_n(&sse_check[hartid], 0, __ATOMIC_RELAXED);
+	if (!unmasked[hartid]) {
+		return; /* unmask sets the flag again */
+	}
+	lock_acquire(&sse_lock);
+	due = best(hartid, SSE_ENABLED, true);
+	running = best(hartid, SSE_RUNNING, false);
+	if (due && outranks(due, running)) {
+		enter(due, hartid, a6, a7);
+	}
+	lock_release(&sse_lock);
+}
+
+/* §17.5: resume what the event interrupted. */
+static void resume(struct sse_event *e, unsigned long *a6, unsigned long *a7)
+{
+	unsigned long st = arch_read_sstatus();
+	unsigned long pc = arch_read_sepc();
+	bool to_s = st & ARCH_SSTATUS_SPP;
+	bool spie = st & ARCH_SSTATUS_SPIE;
+
+	st &= ~(ARCH_SSTATUS_SIE | ARCH_SSTATUS_SPIE | ARCH_SSTATUS_SPP);
+	st |= spie ? ARCH_SSTATUS_SIE : 0;
+	st |= e->i_flags & FLAGS_SPIE ? ARCH_SSTATUS_SPIE : 0;
+	st |= e->i_flags & FLAGS_SPP ? ARCH_SSTATUS_SPP : 0;
+	arch_write_sstatus(st);
+	*a7 = e->i_a7;
+	*a6 = e->i_a6;
+	arch_write_sepc(e->i_sepc);
+	arch_set_trap_pc(pc);
+	arch_set_trap_to_s(to_s);
+	e->state = e->config & CONFIG_ONESHOT ? SSE_REGISTERED : SSE_ENABLED;
+}
+
+bool sse_complete(unsigned long hartid, unsigned long *a6, unsigned long *a7)
+{
+	struct sse_event *e;
+
+	lock_acquire(&sse_lock);
+	e = best(hartid, SSE_RUNNING, false);
+	if (e) {
+		resume(e, a6, a7);
+	}
+	lock_release(&sse_lock);
+	if (e) {
+		/* A preempted event, or this one pending again, may be due. */
+		__atomic_store_n(&sse_check[hartid], 1, __ATOMIC_RELEASE);
+	}
+	return e != NULL;
+}

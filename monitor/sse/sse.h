@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Supervisor software events (SBI v3.0 §17).
+ *
+ * Events: the software-injected local (0xffff0000) and global (0xffff8000)
+ * ones. The other standard events are valid but NOT_SUPPORTED (RAS: no
+ * error sources; double trap: no Ssdbltrp; PMU overflow: not yet routed);
+ * reserved and platform-specific IDs are INVALID_PARAM.
+ *
+ * A local event's record belongs to its hart: only that hart changes it,
+ * except for the pending flag, which any hart may set (atomically). The
+ * global events' records are guarded by the SSE lock, a leaf (memmap.h
+ * lists the monitor's lock order). A global event runs on its preferred
+ * hart only.
+ *
+ * Delivery happens on the way back to S/U from an ecall, an interrupt or
+ * an emulated instruction: sse_deliver() enters the highest-priority
+ * enabled, pending event if it outranks what the hart is running. The
+ * monitor never reads or writes S-mode memory for it: ENTRY_PC and
+ * ENTRY_ARG are only handed over, and PMP governs what S-mode reaches.
+ */
+#ifndef SECMON_SSE_H
+#define SECMON_SSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SSE_EVENT_LOCAL_SW 0xffff0000U
+#define SSE_EVENT_GLOBAL_SW 0xffff8000U
+#define SSE_EVENT_PMU_OVERFLOW 0x00010000U
+
+/* Boot hart, once; then each hart at cold boot and at HSM start: its
+ * local events UNUSED, its events masked. */
+void sse_init(unsigned long boot_hartid);
+void sse_hart_reset(unsigned long hartid);
+
+/* Quick test for the trap exit path: is there anything to look at? */
+extern uint8_t sse_check[];
+static inline bool sse_maybe_pending(unsigned long hartid)
+{
+	return __atomic_load_n(&sse_check[hartid], __ATOMIC_ACQUIRE);
+}
+
+/* On the way back to S/U: enter an event handler if one is due. a6 and
+ * a7 are the interrupted context's registers (in the trap frame). */
+void sse_enter_due(unsigned long hartid, unsigned long *a6, unsigned long *a7);
+static inline void sse_deliver(unsigned long hartid, unsigned long *a6,
+			       unsigned long *a7)
+{
+	if (sse_maybe_pending(hartid)) {
+		sse_enter_due(hartid, a6, a7);
+	}
+}
+
+/* The SBI calls; each checks all of its input first. */
+long sse_read_attrs(unsigned long hartid, uint32_t id, uint32_t base,
+		    uint32_t count, unsigned long lo, unsigned long hi);
+long sse_write_attrs(unsigned long hartid, uint32_t id, uint32_t base,
+		     uint32_t count, unsigned long lo, unsigned long hi);
+long sse_register(unsigned long hartid, uint32_t id, unsigned long pc,
+		  unsigned long arg);
+long sse_unregister(unsigned long hartid, uint32_t id);
+long sse_enable(unsigned long hartid, uint32_t id);
+long sse_disable(unsigned long hartid, uint32_t id);
+/* Returns true if it resumed an interrupted context: the caller must then
+ * leave a0 and a1 as they were (they are the interrupted context's). */
+bool sse_complete(unsigned long hartid, unsigned long *a6, unsigned long *a7);
+long sse_inject(unsigned long hartid, uint32_t id, unsigned long target);
+long sse_hart_unmask(unsigned long hartid);
+long sse_hart_mask(unsigned long hartid);
+
+#endif
