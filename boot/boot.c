@@ -12,6 +12,7 @@
 #include "arch_rv.h"
 #include "boot.h"
 #include "console.h"
+#include "dbtr.h"
 #include "fwft.h"
 #include "hart.h"
 #include "hsm.h"
@@ -257,9 +258,10 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		    "NC or IO\n");
 	}
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
-	con_printf("  sbi      base time ipi rfence hsm srst dbcn susp pmu "
-		   "fwft sse\n           legacy, ptm 0x%lx\n",
-		   SECMON_EXT_PTM);
+	con_printf(
+	    "  sbi      base time ipi rfence hsm srst dbcn susp pmu "
+	    "fwft sse\n           dbtr (%u triggers) legacy, ptm 0x%lx\n",
+	    dbtr_count(boot_hartid), SECMON_EXT_PTM);
 	print_pmu();
 	con_printf(
 	    "  isa      'h' hidden from the OS (no hypervisor support)\n");
@@ -345,6 +347,7 @@ static void setup_this_hart(unsigned long hartid)
 	pmu_hart_reset(hartid);
 	fwft_hart_reset(hartid);
 	sse_hart_reset(hartid);
+	dbtr_hart_reset(hartid);
 	apply_protection();
 }
 
@@ -645,6 +648,7 @@ void boot_stopped_loop(unsigned long hartid)
 			pmu_hart_reset(hartid);
 			fwft_hart_reset(hartid);
 			sse_hart_reset(hartid);
+			dbtr_hart_reset(hartid);
 			boot_enter_os(hartid, addr, arg);
 		}
 		arch_wfi();

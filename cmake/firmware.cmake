@@ -73,6 +73,7 @@ add_executable(payload.elf
   test/payload/pmu_cases.c
   test/payload/fwft_cases.c
   test/payload/sse_cases.c
+  test/payload/dbtr_cases.c
   test/payload/adversary.c
   monitor/console/format.c
   monitor/lib/string.c

@@ -164,6 +164,9 @@
 /* §17 Supervisor software events */
 #define SBI_EXT_SSE 0x535345
 
+/* §19 Debug triggers */
+#define SBI_EXT_DBTR 0x44425452
+
 /* §18 Firmware features */
 #define SBI_EXT_FWFT 0x46574654
 #define SBI_FWFT_SET 0

@@ -88,6 +88,18 @@ void arch_write_sstatus(unsigned long v);
 #define ARCH_SSTATUS_SPIE (1UL << 5)
 #define ARCH_SSTATUS_SPP (1UL << 8)
 
+/*
+ * The calling hart's debug triggers (Sdtrig, RISC-V Debug Specification
+ * 1.0 §5): how many there are (0 without Sdtrig; probed safely, a hart
+ * without the CSRs does not trap into the monitor), a trigger's tinfo (0
+ * if the CSR is absent), and its tdata1-3 through tselect.
+ */
+unsigned int arch_trig_count(void);
+unsigned long arch_trig_info(unsigned int i);
+void arch_trig_write(unsigned int i, unsigned long t1, unsigned long t2,
+		     unsigned long t3);
+unsigned long arch_trig_read(unsigned int i, unsigned int which); /* 1-3 */
+
 /* Write PMP entry i (0..15): pmpaddr_i = addr, pmpcfg byte i = cfg. */
 void arch_pmp_write(int i, uint8_t cfg, unsigned long addr);
 

@@ -24,6 +24,7 @@
 	X(SBI_EXT_PMU, sbi_pmu)                                                \
 	X(SBI_EXT_FWFT, sbi_fwft)                                              \
 	X(SBI_EXT_SSE, sbi_sse)                                                \
+	X(SBI_EXT_DBTR, sbi_dbtr)                                              \
 	X(SECMON_EXT_PTM, sbi_ptm)
 
 struct sbi_ret sbi_base(struct sbi_call *c);
@@ -38,6 +39,7 @@ struct sbi_ret sbi_susp(struct sbi_call *c);
 struct sbi_ret sbi_pmu(struct sbi_call *c);
 struct sbi_ret sbi_fwft(struct sbi_call *c);
 struct sbi_ret sbi_sse(struct sbi_call *c);
+struct sbi_ret sbi_dbtr(struct sbi_call *c);
 struct sbi_ret sbi_ptm(struct sbi_call *c);
 
 static inline struct sbi_ret sbi_err(long e)

@@ -32,7 +32,7 @@ void suite_base(void)
 	static const unsigned long present[] = {
 	    SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI,  SBI_EXT_RFENCE,
 	    SBI_EXT_HSM,  SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_SUSP,
-	    SBI_EXT_PMU,  SBI_EXT_FWFT, SBI_EXT_SSE,
+	    SBI_EXT_PMU,  SBI_EXT_FWFT, SBI_EXT_SSE,  SBI_EXT_DBTR,
 	};
 
 	r = SBI0(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION);

@@ -230,6 +230,16 @@ pl_sse_handler:
 	li	a7, 0x535345		/* "SSE" */
 	ecall
 1:	j	1b			/* complete does not return here */
+	/* A breakpoint target for DBTR: 4-byte instructions, so the trap
+	 * handler's sepc + 4 lands on the next one. */
+	.globl pl_dbtr_target
+	.option push
+	.option norvc
+pl_dbtr_target:
+	addi	a0, zero, 1
+	addi	a0, a0, 1
+	ret
+	.option pop
 	.globl pl_probe_csrr_hpm3
 pl_probe_csrr_hpm3:
 	csrr	a0, hpmcounter3

@@ -222,6 +222,7 @@ void pl_main(unsigned long hartid, const void *fdt)
 	suite_pmu();
 	suite_fwft();
 	suite_sse();
+	suite_dbtr();
 	suite_suspend(); /* continues in pl_resumed(), ends in pl_finish() */
 }
 

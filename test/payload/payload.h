@@ -101,6 +101,7 @@ struct pl_sse_record {
 	unsigned long scratch;
 };
 void pl_sse_handler(void);
+unsigned long pl_dbtr_target(void); /* returns 2 */
 /* Does /chosen/bootargs (QEMU -append) contain word? */
 bool pl_bootargs_has(const char *word);
 unsigned long pl_probe_illegal_insn(void);
@@ -151,6 +152,7 @@ void suite_srst_dbcn(void);
 void suite_pmu(void);
 void suite_fwft(void);
 void suite_sse(void);
+void suite_dbtr(void);
 void suite_traps(void);
 void pl_bench(void);
 void suite_suspend(void);

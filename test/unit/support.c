@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbtr.h"
 #include "fwft.h"
 #include "hart.h"
 #include "hsm.h"
@@ -82,6 +83,7 @@ void test_boot(const char *dtb, unsigned long boot_hart)
 			pmu_hart_reset(h);
 			fwft_hart_reset(h);
 			sse_hart_reset(h);
+			dbtr_hart_reset(h);
 		}
 	}
 	fake_set_hart((unsigned int)boot_hart);

@@ -607,6 +607,38 @@ void arch_write_sstatus(unsigned long v)
 	cur()->sstatus = v;
 }
 
+unsigned int arch_trig_count(void)
+{
+	return FAKE_TRIGGERS;
+}
+
+unsigned long arch_trig_info(unsigned int i)
+{
+	return i < FAKE_TRIGGERS ? FAKE_TINFO : 0;
+}
+
+void arch_trig_write(unsigned int i, unsigned long t1, unsigned long t2,
+		     unsigned long t3)
+{
+	unsigned long type = t1 >> 60;
+
+	if (i >= FAKE_TRIGGERS) {
+		fake_die("arch_trig_write(%u): no such trigger", i);
+	}
+	(void)t3;
+	cur()->tdata[i][0] = type == 2 || type == 6 ? t1 : 0;
+	cur()->tdata[i][1] = t2;
+	cur()->tdata[i][2] = 0;
+}
+
+unsigned long arch_trig_read(unsigned int i, unsigned int which)
+{
+	if (i >= FAKE_TRIGGERS || which < 1 || which > 3) {
+		fake_die("arch_trig_read(%u, %u): no such register", i, which);
+	}
+	return cur()->tdata[i][which - 1];
+}
+
 void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
 {
 	if (i < 0 || i >= 16) {

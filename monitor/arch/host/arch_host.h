@@ -115,7 +115,13 @@ struct fake_hart_state {
 	bool mpp_s;
 	unsigned long sepc;
 	unsigned long sstatus;
+	/* FAKE_TRIGGERS debug triggers of types 2 and 6 (tinfo); tdata1
+	 * keeps what is written if its type is 2 or 6 (else 0); tdata3 is
+	 * not implemented and reads 0. */
+	unsigned long tdata[4][3];
 };
+#define FAKE_TRIGGERS 2
+#define FAKE_TINFO ((1UL << 2) | (1UL << 6))
 
 struct fake_pmp_entry {
 	uint8_t cfg;

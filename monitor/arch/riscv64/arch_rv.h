@@ -59,6 +59,10 @@ void rv_write_satp(unsigned long v);
 /* Disable one M interrupt source (mie bit). */
 void rv_mie_clear(unsigned long bit);
 
+/* Sdtrig probes (trap_entry.S): safe on a hart without the CSRs. */
+unsigned long rv_trig_probe(void);
+unsigned long rv_trig_tinfo(unsigned long i);
+
 /* Leave M-mode for S-mode at addr with a0, a1 (satp = 0, SIE = 0). */
 __attribute__((noreturn)) void
 rv_enter_smode(unsigned long addr, unsigned long a0, unsigned long a1);

@@ -125,6 +125,51 @@ rv_enter_smode:
 	mv	a1, a2
 	mret
 
+	/*
+	 * unsigned long rv_trig_probe(void): triggers on this hart, counted
+	 * through tselect until it does not take the index or tdata1's type
+	 * says "none" (0) or "not available" (15). A hart without Sdtrig
+	 * traps on the first tselect access; mtvec points below meanwhile,
+	 * so that trap returns 0 instead of reaching trap_entry.
+	 */
+	.globl rv_trig_probe
+rv_trig_probe:
+	csrr	t0, mtvec
+	la	t1, 3f
+	csrw	mtvec, t1
+	li	a0, 0
+	li	t3, 15
+1:	csrw	tselect, a0
+	csrr	t2, tselect
+	bne	t2, a0, 2f
+	csrr	t2, tdata1
+	srli	t2, t2, 60
+	beqz	t2, 2f
+	beq	t2, t3, 2f
+	addi	a0, a0, 1
+	li	t2, 64
+	bltu	a0, t2, 1b
+2:	csrw	mtvec, t0
+	ret
+	.balign 4
+3:	li	a0, 0
+	j	2b
+
+	/* unsigned long rv_trig_tinfo(i): tinfo of trigger i, 0 if absent. */
+	.globl rv_trig_tinfo
+rv_trig_tinfo:
+	csrr	t0, mtvec
+	la	t1, 3f
+	csrw	mtvec, t1
+	csrw	tselect, a0
+	li	a0, 0
+	csrr	a0, tinfo
+2:	csrw	mtvec, t0
+	ret
+	.balign 4
+3:	li	a0, 0
+	j	2b
+
 	/* rv_park(hartid): fresh stack, then boot_stopped_loop(hartid). */
 	.globl rv_park
 rv_park:
