@@ -157,6 +157,25 @@ static unsigned long *entries(const struct dbtr_hart *d, unsigned long n)
 	return memmap_os_begin(d->shmem, n * ENTRY_BYTES, 8);
 }
 
+/* install and update: the first n entries copied into cfg once (S-mode
+ * may rewrite its page meanwhile), the memmap lock held on success. */
+static long open_entries(const struct dbtr_hart *d, unsigned long n,
+			 unsigned long *cfg, unsigned long **e)
+{
+	if (d->shmem == NO_SHMEM) {
+		return SBI_ERR_NO_SHMEM;
+	}
+	if (n > d->count) {
+		return SBI_ERR_BAD_RANGE;
+	}
+	*e = entries(d, n);
+	if (!*e) {
+		return SBI_ERR_NO_SHMEM;
+	}
+	memcpy(cfg, *e, n * ENTRY_BYTES);
+	return SBI_SUCCESS;
+}
+
 long dbtr_read(unsigned long hartid, unsigned long base, unsigned long count)
 {
 	struct dbtr_hart *d = &dbtr_harts[hartid];
@@ -286,18 +305,10 @@ long dbtr_install(unsigned long hartid, unsigned long count,
 	long rc;
 
 	*failed = 0;
-	if (d->shmem == NO_SHMEM) {
-		return SBI_ERR_NO_SHMEM;
+	rc = open_entries(d, count, cfg, &e);
+	if (rc) {
+		return rc;
 	}
-	if (count > d->count) {
-		return SBI_ERR_BAD_RANGE;
-	}
-	e = entries(d, count);
-	if (!e) {
-		return SBI_ERR_NO_SHMEM;
-	}
-	/* Read once: S-mode may rewrite its page while this runs. */
-	memcpy(cfg, e, count * ENTRY_BYTES);
 	rc = plan_install(d, cfg, count, hw, failed);
 	for (unsigned long i = 0; !rc && i < count; i++) {
 		rc = program(hw[i], cfg[4 * i + 1], cfg[4 * i + 2], 0);
@@ -346,17 +357,10 @@ long dbtr_update(unsigned long hartid, unsigned long count,
 	long rc = SBI_SUCCESS;
 
 	*failed = 0;
-	if (d->shmem == NO_SHMEM) {
-		return SBI_ERR_NO_SHMEM;
+	rc = open_entries(d, count, cfg, &e);
+	if (rc) {
+		return rc;
 	}
-	if (count > d->count) {
-		return SBI_ERR_BAD_RANGE;
-	}
-	e = entries(d, count);
-	if (!e) {
-		return SBI_ERR_NO_SHMEM;
-	}
-	memcpy(cfg, e, count * ENTRY_BYTES);
 	memmap_os_end();
 	for (unsigned long i = 0; !rc && i < count; i++) {
 		rc = check_update(d, &cfg[4 * i]);
