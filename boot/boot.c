@@ -85,6 +85,8 @@ static bool tvm_on; /* set by LOCK (and cleared by a refused one) */
  * the LOCK hart after that hart's acknowledgement. */
 static unsigned long resync_satp[SECMON_MAX_HARTS];
 static struct plat_reserve pool, records;
+static unsigned int aia_sources; /* delegated by plat_aia_setup */
+static uint64_t aia_aplic;
 static void plan_pmp(void);
 
 #define NEXT_STAGE_MIN_SIZE (2UL << 20)
@@ -256,6 +258,12 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		con_printf(
 		    "  svpbmt   on every hart: user leaves may carry PBMT "
 		    "NC or IO\n");
+	}
+	if (aia_sources) {
+		con_printf("  aia      APLIC 0x%lx: %u sources delegated to "
+			   "S-mode; M-level APLIC and IMSIC hidden from the "
+			   "OS\n",
+			   (unsigned long)aia_aplic, aia_sources);
 	}
 	con_printf("  reset    %s\n", plat.test_base ? "sifive,test" : "none");
 	con_printf(
@@ -591,6 +599,7 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 		boot_fail("device tree", err);
 	}
 	con_init(&plat.uart);
+	aia_sources = plat_aia_setup(handoff_fdt(), &aia_aplic);
 	fill_memmap();
 	if (boot_check_info(fi, err, sizeof(err))) {
 		boot_fail("fw_dynamic_info", err);

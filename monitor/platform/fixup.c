@@ -211,6 +211,30 @@ int plat_fixup_pool(void *fdt, const struct plat_reserve *pool,
 	return PLAT_OK;
 }
 
+/* The OS gets S-mode's interrupt controllers only: an M-level IMSIC or
+ * APLIC in its tree would be probed (and fail) as its own. */
+static int hide_m_irqchips(void *fdt)
+{
+	static const char *const compat[] = {"riscv,imsics", "riscv,aplic"};
+
+	for (unsigned int c = 0; c < 2; c++) {
+		int node = -1;
+
+		while ((node = fdt_node_offset_by_compatible(fdt, node,
+							     compat[c])) >= 0) {
+			int rc = plat_m_irqchip(fdt, node)
+				     ? fdt_setprop_string(fdt, node, "status",
+							  "disabled")
+				     : 0;
+
+			if (rc) {
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
 int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 	       size_t errlen)
 {
@@ -224,6 +248,11 @@ int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 	if (rc) {
 		return fixup_fail(err, errlen, "removing 'h' from riscv,isa",
 				  rc);
+	}
+	rc = hide_m_irqchips(fdt);
+	if (rc) {
+		return fixup_fail(err, errlen,
+				  "disabling the M-level AIA controllers", rc);
 	}
 	/* The OS reserves totalsize bytes; hand it no slack. */
 	rc = fdt_pack(fdt);

@@ -348,11 +348,65 @@ static void parse_clints(const void *fdt, struct plat_info *pi)
 	}
 }
 
-static int check_timers(const struct plat_info *pi, char *err, size_t errlen)
+/* Wired to the harts' M external interrupt (11)? */
+static bool m_level_irqs(const void *fdt, int node)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts-extended", &len);
+
+	return p && len >= 8 && fdt32_to_cpu(p[1]) == 11;
+}
+
+bool plat_m_irqchip(const void *fdt, int node)
+{
+	int len;
+	const fdt32_t *msi = fdt_getprop(fdt, node, "msi-parent", &len);
+
+	if (fdt_node_check_compatible(fdt, node, "riscv,imsics") == 0) {
+		return m_level_irqs(fdt, node);
+	}
+	if (fdt_node_check_compatible(fdt, node, "riscv,aplic")) {
+		return false;
+	}
+	if (msi && len == 4) {
+		int parent =
+		    fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(msi[0]));
+
+		return parent >= 0 && plat_m_irqchip(fdt, parent);
+	}
+	return m_level_irqs(fdt, node);
+}
+
+/* Is there an M-level IMSIC? QEMU's virt with aia=aplic-imsic and
+ * aclint=on gives one and no MSWI. */
+static bool has_m_imsic(const void *fdt)
+{
+	int node = -1;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node,
+						     "riscv,imsics")) >= 0) {
+		if (plat_m_irqchip(fdt, node)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int check_timers(const void *fdt, const struct plat_info *pi, char *err,
+			size_t errlen)
 {
 	for (int i = 0; i < SECMON_MAX_HARTS; i++) {
 		const struct plat_hart *h = &pi->harts[i];
 
+		if (h->present && !h->msip && has_m_imsic(fdt)) {
+			return fail(
+			    err, errlen, PLAT_ERR_TIMER,
+			    "hart %d has no ACLINT MSWI: its M-mode IPIs "
+			    "would go through the IMSIC, which this monitor "
+			    "does not drive (QEMU: use aia=aplic-imsic "
+			    "without aclint=on)",
+			    i);
+		}
 		if (h->present && (!h->msip || !h->mtimecmp)) {
 			return fail(
 			    err, errlen, PLAT_ERR_TIMER,
@@ -610,6 +664,9 @@ static bool no_device_memory(const void *fdt, int node)
 	if (t && (!strcmp(t, "memory") || !strcmp(t, "cpu"))) {
 		return true;
 	}
+	if (plat_m_irqchip(fdt, node)) {
+		return true; /* M-mode's, hidden from the OS (plat_fixup) */
+	}
 	for (int n = node; n > 0; n = fdt_parent_offset(fdt, n)) {
 		const char *name = fdt_get_name(fdt, n, NULL);
 
@@ -737,7 +794,7 @@ int plat_parse(const void *fdt, struct plat_info *out, char *err, size_t errlen)
 	if (!rc) {
 		parse_clints(fdt, &pi);
 		parse_mmio(fdt, &pi);
-		rc = check_timers(&pi, err, errlen);
+		rc = check_timers(fdt, &pi, err, errlen);
 	}
 	if (rc) {
 		return rc;

@@ -29,8 +29,9 @@
 #define PLAT_ISA_ZICBOZ (1U << 3) /* cache-block zero: menvcfg.CBZE */
 #define PLAT_ISA_SVPBMT (1U << 4) /* page-based memory types: menvcfg.PBMTE */
 #define PLAT_ISA_SVADU (1U << 6) /* hardware A/D updates: menvcfg.ADUE */
-#define PLAT_ISA_SSCOFPMF (1U << 5) /* counter overflow: LCOFI, mhpmevent.OF   \
-				     */
+#define PLAT_ISA_SSCOFPMF                                                      \
+	(1U << 5) /* counter overflow: LCOFI, mhpmevent.OF                     \
+		   */
 
 struct plat_mem {
 	uint64_t base;
@@ -106,6 +107,16 @@ struct plat_info {
 #define PLAT_ERR_UART (-4) /* no console UART */
 #define PLAT_ERR_TIMER (-5) /* no CLINT / ACLINT for some hart */
 #define PLAT_ERR_SPACE (-6) /* tree does not fit the buffer */
+
+/* An AIA interrupt controller for M-mode: an IMSIC wired to the M
+ * external interrupt, or an APLIC domain that delivers to one (or, wired,
+ * to M external). plat_fixup disables them for the OS. */
+bool plat_m_irqchip(const void *fdt, int node);
+
+/* Program the M-level APLIC (aia.c): its sources delegated to S-mode and
+ * the IMSIC addresses. Returns the sources delegated (0: no AIA) and the
+ * APLIC's base. Boot hart, before the OS runs. */
+unsigned int plat_aia_setup(const void *fdt, uint64_t *aplic_base);
 
 /* Copy (and unpack) the tree at src into dst, leaving room to grow. */
 int plat_fdt_copy(const void *src, void *dst, size_t dst_size, char *err,
