@@ -84,6 +84,15 @@ unsigned long arch_read_sepc(void);
 void arch_write_sepc(unsigned long v);
 unsigned long arch_read_sstatus(void);
 void arch_write_sstatus(unsigned long v);
+/*
+ * The local counter overflow interrupt (Sscofpmf, 13): delegated to
+ * S-mode (to_m false) or taken by the monitor, which turns it into the
+ * SSE PMU overflow event. While the monitor takes it, S-mode's own enable
+ * bit (sie.LCOFIE, an alias of mie's) is kept aside: the call returns it,
+ * and the call back to S-mode restores s_enable.
+ */
+bool arch_lcofi_route(bool to_m, bool s_enable);
+void arch_lcofi_ack(void); /* clear mip.LCOFIP */
 #define ARCH_SSTATUS_SIE (1UL << 1)
 #define ARCH_SSTATUS_SPIE (1UL << 5)
 #define ARCH_SSTATUS_SPP (1UL << 8)

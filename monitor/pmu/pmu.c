@@ -143,6 +143,11 @@ void pmu_hart_reset(unsigned long hartid)
 	p->shmem = NO_SHMEM;
 }
 
+bool pmu_has_overflow(void)
+{
+	return cfg.overflow;
+}
+
 uint32_t pmu_hw_mask(void)
 {
 	return cfg.hw;
@@ -274,15 +279,15 @@ static uint64_t selector(unsigned long ev)
 	return ev;
 }
 
-/* mhpmevent's mode bits for the filter flags. M-mode is always
- * inhibited: the monitor's work is not S-mode's to measure. */
+/* mhpmevent's mode bits for the filter flags (Sscofpmf only; pmu.h). */
 static uint64_t mode_filter(unsigned long flags)
 {
-	uint64_t v = MHPMEVENT_MINH;
+	uint64_t v = 0;
 
 	if (!cfg.overflow) {
 		return 0;
 	}
+	v |= flags & SBI_PMU_CFG_SET_MINH ? MHPMEVENT_MINH : 0;
 	v |= flags & SBI_PMU_CFG_SET_SINH ? MHPMEVENT_SINH : 0;
 	v |= flags & SBI_PMU_CFG_SET_UINH ? MHPMEVENT_UINH : 0;
 	v |= flags & SBI_PMU_CFG_SET_VSINH ? MHPMEVENT_VSINH : 0;
@@ -332,14 +337,16 @@ static void start_one(struct pmu_hart *p, unsigned long hartid, unsigned int i,
 	unsigned int f = i - cfg.nhw;
 
 	if (i < cfg.nhw) {
-		if (set) {
-			arch_hpm_write(i, value);
-		}
 		if (i >= 3 && cfg.overflow) {
 			arch_hpm_event_write(i, arch_hpm_event_read(i) &
 						    ~MHPMEVENT_OF);
 		}
+		/* Running first: QEMU 7.2 arms its overflow timer when a
+		 * counting counter is written, not when it is uninhibited. */
 		arch_count_inhibit(1U << i, false);
+		if (set) {
+			arch_hpm_write(i, value);
+		}
 	} else {
 		p->fw_value[f] = set ? value : p->fw_value[f];
 		p->fw_base[f] = pmu_fw_events[hartid][p->slot[f]];

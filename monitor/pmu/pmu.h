@@ -10,9 +10,10 @@
  * under the memmap lock like every OS buffer.
  *
  * What S-mode may see (docs/threat-model.md): mcounteren has CY, TM and IR
- * always and an hpmcounter's bit only while the counter is configured;
- * with Sscofpmf every hpm event is inhibited in M-mode, so a counter never
- * measures the monitor's own work.
+ * always and an hpmcounter's bit only while the counter is configured.
+ * The mode filters (Sscofpmf's inhibit bits) are set as S-mode asks, M's
+ * included: QEMU 7.2 signals no overflow for an event with MINH set, so
+ * forcing it would end sampling there.
  */
 #ifndef SECMON_PMU_H
 #define SECMON_PMU_H
@@ -71,6 +72,9 @@ long pmu_event_info(unsigned long lo, unsigned long hi, unsigned long n,
 
 /* The most entries one event_get_info call may name (docs/abi.md). */
 #define PMU_INFO_MAX_ENTRIES 4096UL
+
+/* Sscofpmf on every hart: counter overflow interrupts (LCOFI) exist. */
+bool pmu_has_overflow(void);
 
 /* For the banner: hardware counters offered, and the first firmware one. */
 uint32_t pmu_hw_mask(void);

@@ -12,6 +12,7 @@
 #include "hart.h"
 #include "lock.h"
 #include "memmap.h"
+#include "pmu.h"
 #include "sse.h"
 
 enum sse_state {
@@ -57,6 +58,11 @@ struct sse_event {
 };
 
 static struct sse_event local_sw[SECMON_MAX_HARTS];
+static struct sse_event local_pmu[SECMON_MAX_HARTS];
+/* Whether the monitor takes the hart's LCOFI, and S-mode's enable kept
+ * meanwhile. */
+static bool lcofi_routed[SECMON_MAX_HARTS];
+static bool lcofie_saved[SECMON_MAX_HARTS];
 static struct sse_event global_sw;
 static struct lock sse_lock = LOCK_INIT;
 static bool unmasked[SECMON_MAX_HARTS];
@@ -69,8 +75,31 @@ void sse_init(unsigned long boot_hartid)
 	global_sw.hart = boot_hartid; /* PREFERRED_HART's reset value */
 }
 
+/* LCOFI goes to the monitor exactly while the hart's PMU overflow event
+ * is ENABLED or RUNNING. Called by that hart after each change. */
+static void route_overflow(unsigned long h)
+{
+	bool want = local_pmu[h].state == SSE_ENABLED ||
+		    local_pmu[h].state == SSE_RUNNING;
+
+	if (!pmu_has_overflow() || want == lcofi_routed[h]) {
+		return;
+	}
+	if (want) {
+		lcofie_saved[h] = arch_lcofi_route(true, false);
+	} else {
+		arch_lcofi_route(false, lcofie_saved[h]);
+	}
+	lcofi_routed[h] = want;
+}
+
 void sse_hart_reset(unsigned long hartid)
 {
+	local_pmu[hartid] =
+	    (struct sse_event){.id = SSE_EVENT_PMU_OVERFLOW, .hart = hartid};
+	/* A reset hart's S-mode starts without the interrupt enabled. */
+	lcofie_saved[hartid] = false;
+	route_overflow(hartid);
 	local_sw[hartid] =
 	    (struct sse_event){.id = SSE_EVENT_LOCAL_SW, .hart = hartid};
 	unmasked[hartid] = false;
@@ -100,6 +129,10 @@ static long find(unsigned long self, uint32_t id, struct sse_event **e)
 	}
 	if (id == SSE_EVENT_GLOBAL_SW) {
 		*e = &global_sw;
+		return SBI_SUCCESS;
+	}
+	if (id == SSE_EVENT_PMU_OVERFLOW && pmu_has_overflow()) {
+		*e = &local_pmu[self];
 		return SBI_SUCCESS;
 	}
 	switch (id) {
@@ -143,7 +176,8 @@ static unsigned long attr_value(const struct sse_event *e, unsigned int a)
 		       (__atomic_load_n(&e->pending, __ATOMIC_RELAXED)
 			    ? STATUS_PENDING
 			    : 0) |
-		       STATUS_INJECTABLE;
+		       (e->id == SSE_EVENT_PMU_OVERFLOW ? 0
+							: STATUS_INJECTABLE);
 	case ATTR_PRIORITY:
 		return e->priority;
 	case ATTR_CONFIG:
@@ -353,6 +387,9 @@ static long transition(unsigned long hartid, uint32_t id, uint8_t from,
 	}
 	target = e->hart;
 	give(e);
+	if (e == &local_pmu[hartid]) {
+		route_overflow(hartid);
+	}
 	if (!rc && to == SSE_ENABLED) {
 		poke(hartid, target); /* it may be pending already */
 	}
@@ -385,6 +422,9 @@ long sse_inject(unsigned long hartid, uint32_t id, unsigned long target)
 	rc = find(id == SSE_EVENT_LOCAL_SW ? target : hartid, id, &e);
 	if (rc) {
 		return rc;
+	}
+	if (e->id == SSE_EVENT_PMU_OVERFLOW) {
+		return SBI_ERR_INVALID_PARAM; /* STATUS: not injectable */
 	}
 	take(e);
 	__atomic_store_n(&e->pending, 1, __ATOMIC_RELEASE);
@@ -422,11 +462,12 @@ static bool outranks(const struct sse_event *a, const struct sse_event *b)
 
 /* The events hart h can take or is running: its local one and the
  * global one when h is its hart. Called under the SSE lock. */
-static unsigned int hart_events(unsigned long h, struct sse_event *ev[2])
+static unsigned int hart_events(unsigned long h, struct sse_event *ev[3])
 {
 	unsigned int n = 0;
 
 	ev[n++] = &local_sw[h];
+	ev[n++] = &local_pmu[h];
 	if (global_sw.hart == h && global_sw.state != SSE_UNUSED) {
 		ev[n++] = &global_sw;
 	}
@@ -436,7 +477,7 @@ static unsigned int hart_events(unsigned long h, struct sse_event *ev[2])
 /* The highest-priority event in state st (and pending, if asked). */
 static struct sse_event *best(unsigned long h, uint8_t st, bool pending)
 {
-	struct sse_event *ev[2], *b = NULL;
+	struct sse_event *ev[3], *b = NULL;
 	unsigned int n = hart_events(h, ev);
 
 	for (unsigned int i = 0; i < n; i++) {
@@ -526,6 +567,13 @@ bool sse_complete(unsigned long hartid, unsigned long *a6, unsigned long *a7)
 	if (e) {
 		/* A preempted event, or this one pending again, may be due. */
 		__atomic_store_n(&sse_check[hartid], 1, __ATOMIC_RELEASE);
+		route_overflow(hartid); /* a one-shot overflow event ended */
 	}
 	return e != NULL;
+}
+
+void sse_pmu_overflow(unsigned long hartid)
+{
+	__atomic_store_n(&local_pmu[hartid].pending, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&sse_check[hartid], 1, __ATOMIC_RELEASE);
 }

@@ -3,9 +3,11 @@
  * Supervisor software events (SBI v3.0 §17).
  *
  * Events: the software-injected local (0xffff0000) and global (0xffff8000)
- * ones. The other standard events are valid but NOT_SUPPORTED (RAS: no
- * error sources; double trap: no Ssdbltrp; PMU overflow: not yet routed);
- * reserved and platform-specific IDs are INVALID_PARAM.
+ * ones, and the local PMU overflow event (0x00010000) where every hart has
+ * Sscofpmf: while it is enabled on a hart, that hart's LCOFI comes to the
+ * monitor instead of S-mode and becomes this event. The other standard
+ * events are valid but NOT_SUPPORTED (RAS: no error sources; double trap:
+ * no Ssdbltrp); reserved and platform-specific IDs are INVALID_PARAM.
  *
  * A local event's record belongs to its hart: only that hart changes it,
  * except for the pending flag, which any hart may set (atomically). The
@@ -67,6 +69,8 @@ long sse_disable(unsigned long hartid, uint32_t id);
 bool sse_complete(unsigned long hartid, unsigned long *a6, unsigned long *a7);
 long sse_inject(unsigned long hartid, uint32_t id, unsigned long target);
 long sse_hart_unmask(unsigned long hartid);
+/* The monitor took a counter overflow interrupt on this hart. */
+void sse_pmu_overflow(unsigned long hartid);
 long sse_hart_mask(unsigned long hartid);
 
 #endif

@@ -15,6 +15,7 @@
 #define CAUSE_IRQ (1UL << 63)
 #define IRQ_M_SOFT 3
 #define IRQ_M_TIMER 7
+#define IRQ_LCOF 13 /* Sscofpmf local counter overflow */
 #define PRV_M 3
 #define PRV_S 1
 #define CAUSE_ILLEGAL_INSN 2
@@ -76,6 +77,11 @@ static void trap_irq(struct trap_frame *tf, unsigned long irq)
 	switch (irq) {
 	case IRQ_M_SOFT:
 		hart_serve(tf->hartid);
+		break;
+	case IRQ_LCOF:
+		/* Routed here only while the SSE PMU overflow event is on. */
+		arch_lcofi_ack();
+		sse_pmu_overflow(tf->hartid);
 		break;
 	case IRQ_M_TIMER:
 		/* Only used without Sstc: hand the deadline to S-mode. */

@@ -378,7 +378,7 @@ run_qemu_cases() {
 	# The PMU: exact instruction counts under icount, and Sscofpmf's
 	# overflow bits and interrupt delegation.
 	case_payload 1 pmu-exact -icount shift=0 -append secmon.pmu_exact
-	case_payload 2 sscofpmf -cpu rv64,sscofpmf=on
+	case_payload 2 sscofpmf -cpu rv64,sscofpmf=on -append secmon.sscofpmf
 	MACHINE=virt,aia=aplic-imsic case_payload 2 aia
 	case_reboot
 	case_install

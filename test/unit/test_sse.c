@@ -157,11 +157,39 @@ static void test_write_all_or_nothing(void)
 	CHECK_EQ(sse(3, GLOBAL_SW | 1UL << 32, 0, 0).error, 0);
 }
 
+/* The PMU overflow event takes the hart's LCOFI while it is enabled, and
+ * gives it back (with S-mode's enable bit) when it is not. */
+static void test_pmu_overflow_routing(void)
+{
+	unsigned long a6 = 0, a7 = 0;
+
+	test_boot("virt-4hart", 0); /* no Sscofpmf */
+	CHECK_EQ(sse(2, SSE_EVENT_PMU_OVERFLOW, HANDLER, 0).error,
+		 SBI_ERR_NOT_SUPPORTED);
+	test_boot("virt-8hart", 0); /* Sscofpmf on every hart */
+	cpu()->lcofie = true; /* S-mode enabled LCOFI itself */
+	ready(SSE_EVENT_PMU_OVERFLOW, 0x50);
+	CHECK(cpu()->lcofi_to_m);
+	CHECK_EQ(sse(7, SSE_EVENT_PMU_OVERFLOW, 0, 0).error,
+		 SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(sse(8, 0, 0, 0).error, 0);
+	sse_pmu_overflow(0);
+	cpu()->mepc = 0x1000;
+	sse_deliver(0, &a6, &a7);
+	CHECK_EQ(a7, 0x50);
+	CHECK(sse_complete(0, &a6, &a7));
+	CHECK(cpu()->lcofi_to_m); /* still enabled */
+	CHECK_EQ(sse(5, SSE_EVENT_PMU_OVERFLOW, 0, 0).error, 0);
+	CHECK(!cpu()->lcofi_to_m);
+	CHECK(cpu()->lcofie);
+}
+
 int main(void)
 {
 	RUN(test_enter_and_resume);
 	RUN(test_priority_preemption);
 	RUN(test_inject_other_hart);
 	RUN(test_write_all_or_nothing);
+	RUN(test_pmu_overflow_routing);
 	return test_finish();
 }

@@ -567,6 +567,20 @@ void arch_count_enable(uint32_t mask, bool on)
 	    on ? cur()->counteren | mask : cur()->counteren & ~mask;
 }
 
+bool arch_lcofi_route(bool to_m, bool s_enable)
+{
+	bool was = cur()->lcofie;
+
+	cur()->lcofi_to_m = to_m;
+	cur()->lcofie = to_m ? true : s_enable;
+	return was;
+}
+
+void arch_lcofi_ack(void)
+{
+	cur()->lcofip = false;
+}
+
 unsigned long arch_trap_pc(void)
 {
 	return cur()->mepc;

@@ -119,6 +119,11 @@ struct fake_hart_state {
 	 * keeps what is written if its type is 2 or 6 (else 0); tdata3 is
 	 * not implemented and reads 0. */
 	unsigned long tdata[4][3];
+	/* LCOFI: delegated to S (false) or taken by the monitor; S-mode's
+	 * enable bit; pending. */
+	bool lcofi_to_m;
+	bool lcofie;
+	bool lcofip;
 };
 #define FAKE_TRIGGERS 2
 #define FAKE_TINFO ((1UL << 2) | (1UL << 6))

@@ -277,6 +277,30 @@ static_assert(ARCH_SSTATUS_SIE == MSTATUS_SIE &&
 		  ARCH_SSTATUS_SPP == MSTATUS_SPP,
 	      "priv spec §4.1.1: sstatus shows mstatus's S bits in place");
 
+bool arch_lcofi_route(bool to_m, bool s_enable)
+{
+	unsigned long bit = 1UL << IRQ_LCOF;
+	bool was = csr_read(mie) & bit;
+
+	if (to_m) {
+		csr_clear(mideleg, bit);
+		csr_set(mie, bit);
+	} else {
+		csr_set(mideleg, bit);
+		if (s_enable) {
+			csr_set(mie, bit);
+		} else {
+			csr_clear(mie, bit);
+		}
+	}
+	return was;
+}
+
+void arch_lcofi_ack(void)
+{
+	csr_clear(mip, 1UL << IRQ_LCOF);
+}
+
 unsigned long arch_trap_pc(void)
 {
 	return csr_read(mepc);
