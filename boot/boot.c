@@ -196,6 +196,26 @@ static void print_pmu(void)
 	}
 }
 
+/* Harts the tree has and the build cannot hold: never started, and
+ * disabled in the OS's tree. */
+static void print_skipped(void)
+{
+	if (!plat.nskipped) {
+		return;
+	}
+	con_printf("  harts    %u more in the device tree not started "
+		   "(hartid",
+		   plat.nskipped);
+	for (unsigned int i = 0; i < plat.nskipped && i < PLAT_MAX_SKIPPED;
+	     i++) {
+		con_printf(" %lu", (unsigned long)plat.skipped[i]);
+	}
+	con_printf("%s): beyond this build's %d (SECMON_MAX_HARTS); "
+		   "disabled in the OS's tree\n",
+		   plat.nskipped > PLAT_MAX_SKIPPED ? " ..." : "",
+		   SECMON_MAX_HARTS);
+}
+
 static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 {
 	const struct plat_hart *bh = &plat.harts[boot_hartid];
@@ -207,6 +227,7 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 		   SBI_SPEC_VERSION_MINOR);
 	con_printf("  harts    %u (boot hart %lu, build max %d)\n", plat.nharts,
 		   boot_hartid, SECMON_MAX_HARTS);
+	print_skipped();
 	for (unsigned int i = 0; i < plat.nmem; i++) {
 		con_printf(
 		    "  memory   0x%lx-0x%lx (%lu MiB)\n",

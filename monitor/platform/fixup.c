@@ -211,6 +211,30 @@ int plat_fixup_pool(void *fdt, const struct plat_reserve *pool,
 	return PLAT_OK;
 }
 
+/* A cpu node whose hartid the build cannot hold was never started: the
+ * OS must not wait for it (Linux skips a cpu node that is not okay). */
+static int hide_skipped_harts(void *fdt)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int cpu;
+
+	fdt_for_each_subnode (cpu, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, cpu, "device_type", NULL);
+		const fdt32_t *reg = fdt_getprop(fdt, cpu, "reg", NULL);
+		int rc;
+
+		if (!type || strcmp(type, "cpu") || !reg ||
+		    fdt32_to_cpu(*reg) < SECMON_MAX_HARTS) {
+			continue;
+		}
+		rc = fdt_setprop_string(fdt, cpu, "status", "disabled");
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
 /* The OS gets S-mode's interrupt controllers only: an M-level IMSIC or
  * APLIC in its tree would be probed (and fail) as its own. */
 static int hide_m_irqchips(void *fdt)
@@ -247,6 +271,12 @@ int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 	rc = hide_hypervisor(fdt);
 	if (rc) {
 		return fixup_fail(err, errlen, "removing 'h' from riscv,isa",
+				  rc);
+	}
+	rc = hide_skipped_harts(fdt);
+	if (rc) {
+		return fixup_fail(err, errlen,
+				  "disabling harts beyond the build's limit",
 				  rc);
 	}
 	rc = hide_m_irqchips(fdt);

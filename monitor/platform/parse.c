@@ -144,10 +144,13 @@ static int parse_one_cpu(const void *fdt, int cpu, struct plat_info *pi,
 			    fdt_get_name(fdt, cpu, NULL));
 	}
 	if (hartid >= SECMON_MAX_HARTS) {
-		return fail(err, errlen, PLAT_ERR_HARTS,
-			    "hartid %lu is beyond this build's limit of %d "
-			    "(SECMON_MAX_HARTS)",
-			    (unsigned long)hartid, SECMON_MAX_HARTS);
+		/* Not the monitor's to run: noted for the banner, parked at
+		 * reset (entry.S), disabled in the OS's tree (plat_fixup). */
+		if (pi->nskipped < PLAT_MAX_SKIPPED) {
+			pi->skipped[pi->nskipped] = hartid;
+		}
+		pi->nskipped++;
+		return PLAT_OK;
 	}
 	if (pi->harts[hartid].present) {
 		return fail(err, errlen, PLAT_ERR_HARTS,
@@ -171,7 +174,7 @@ static int parse_cpus(const void *fdt, struct plat_info *pi, char *err,
 		      size_t errlen)
 {
 	int cpus = fdt_path_offset(fdt, "/cpus");
-	int cpu, len, found = 0;
+	int cpu, len;
 	const fdt32_t *tb;
 
 	if (cpus < 0) {
@@ -183,13 +186,6 @@ static int parse_cpus(const void *fdt, struct plat_info *pi, char *err,
 
 		if (!type || strcmp(type, "cpu") || !node_enabled(fdt, cpu)) {
 			continue;
-		}
-		if (++found > SECMON_MAX_HARTS) {
-			return fail(
-			    err, errlen, PLAT_ERR_HARTS,
-			    "device tree has more than %d harts; this "
-			    "build supports at most %d (SECMON_MAX_HARTS)",
-			    SECMON_MAX_HARTS, SECMON_MAX_HARTS);
 		}
 		rc = parse_one_cpu(fdt, cpu, pi, err, errlen);
 		if (rc) {

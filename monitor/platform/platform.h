@@ -20,6 +20,7 @@
 #define PLAT_MAX_MEM 8
 #define PLAT_MAX_MDEV 4
 #define PLAT_MAX_MMIO 16
+#define PLAT_MAX_SKIPPED 8
 
 /* ISA features the monitor acts on, per hart. */
 #define PLAT_ISA_H (1U << 0) /* hypervisor: hidden from the OS */
@@ -75,6 +76,10 @@ struct plat_info {
 	 */
 	struct plat_hart harts[SECMON_MAX_HARTS];
 	unsigned int nharts;
+	/* Enabled cpu nodes with a hartid the build cannot hold: the first
+	 * PLAT_MAX_SKIPPED of them, and how many. */
+	uint64_t skipped[PLAT_MAX_SKIPPED];
+	unsigned int nskipped;
 	uint64_t timebase_hz;
 	uint64_t mtime; /* address of the mtime register */
 	/* CLINT and ACLINT MSWI register blocks as "reg" gives them: only

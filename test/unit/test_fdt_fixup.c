@@ -169,6 +169,23 @@ static void test_fixup_8hart_aclint(void)
 	check_sane(4);
 }
 
+/* A hart the build cannot hold is disabled for the OS; the others not. */
+static void test_fixup_skipped_hart(void)
+{
+	int cpu8, cpu7;
+	const char *st;
+
+	CHECK_EQ(copy_and_fix("virt-9hart"), PLAT_OK);
+	cpu8 = fdt_path_offset(buf, "/cpus/cpu@8");
+	cpu7 = fdt_path_offset(buf, "/cpus/cpu@7");
+	CHECK(cpu8 >= 0 && cpu7 >= 0);
+	st = fdt_getprop(buf, cpu8, "status", NULL);
+	CHECK(st != NULL);
+	CHECK_STR(st ? st : "", SECMON_MAX_HARTS > 8 ? "okay" : "disabled");
+	st = fdt_getprop(buf, cpu7, "status", NULL);
+	CHECK(!st || !strcmp(st, "okay"));
+}
+
 static void test_fixup_no_room(void)
 {
 	size_t size;
@@ -301,6 +318,7 @@ int main(void)
 	RUN(test_fixup_1hart);
 	RUN(test_fixup_existing_reserved_memory);
 	RUN(test_fixup_8hart_aclint);
+	RUN(test_fixup_skipped_hart);
 	RUN(test_fixup_no_room);
 	RUN(test_fixup_high_monitor);
 	RUN(test_fixup_pool_and_records);
