@@ -126,6 +126,10 @@ static int child_imsic(const void *fdt, int aplic)
 		   : -1;
 }
 
+/* The registers written: sourcecfg[1..1023] and the four MSI address
+ * registers, all below this offset (AIA §4.5). */
+#define APLIC_WRITTEN_BYTES 0x2000UL
+
 unsigned int plat_aia_setup(const void *fdt, uint64_t *aplic_base)
 {
 	int node = -1;
@@ -138,7 +142,12 @@ unsigned int plat_aia_setup(const void *fdt, uint64_t *aplic_base)
 		uint64_t base = reg_base(fdt, node);
 		int len, m, s;
 
-		if (!plat_m_irqchip(fdt, node) || !base) {
+		/* A node that puts its registers in RAM is not an APLIC
+		 * the monitor will write to (it could be the monitor). */
+		if (!plat_m_irqchip(fdt, node) || !base ||
+		    base + APLIC_WRITTEN_BYTES < base ||
+		    plat_in_ram(&plat, base, APLIC_WRITTEN_BYTES) ||
+		    plat_in_ram(&plat, base + APLIC_WRITTEN_BYTES - 1, 1)) {
 			continue;
 		}
 		msi = fdt_getprop(fdt, node, "msi-parent", &len);

@@ -83,6 +83,27 @@ static void test_not_user_mappable(void)
 	CHECK(has_mmio(0x28000000));
 }
 
+/* An APLIC whose registers the tree puts in RAM: never written. */
+static void test_aplic_in_ram_ignored(void)
+{
+	void *fdt = test_dtb("virt-aia", NULL);
+	void *big = calloc(1, 64 * 1024);
+	int node;
+	uint64_t aplic;
+
+	CHECK(big != NULL);
+	CHECK_EQ(fdt_open_into(fdt, big, 64 * 1024), 0);
+	node = fdt_path_offset(big, "/soc/aplic@c000000");
+	CHECK(node >= 0);
+	CHECK_EQ(fdt_setprop_u64(big, node, "reg", 0x80001000ULL), 0);
+	test_boot("virt-aia", 0); /* plat: RAM at 0x80000000 */
+	fake_mmio_clear_log();
+	CHECK_EQ(plat_aia_setup(big, &aplic), 0);
+	CHECK_EQ(fake_mmio_count(), 0);
+	free(big);
+	free(fdt);
+}
+
 /* Trees without an AIA: nothing programmed. */
 static void test_no_aia(void)
 {
@@ -100,6 +121,7 @@ int main(void)
 	RUN(test_delegation);
 	RUN(test_os_tree);
 	RUN(test_not_user_mappable);
+	RUN(test_aplic_in_ram_ignored);
 	RUN(test_no_aia);
 	return test_finish();
 }
