@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * SBI constants from the RISC-V Supervisor Binary Interface spec v2.0
+ * SBI constants from the RISC-V Supervisor Binary Interface spec v3.0
  * (riscv-non-isa/riscv-sbi-doc). Shared by the monitor, the S-mode test
  * payload and the Linux glue, so it depends on nothing but the compiler.
  */
@@ -25,7 +25,7 @@
 #define SBI_ERR_DENIED_LOCKED (-14)
 
 /* §4 Base extension */
-#define SBI_SPEC_VERSION_MAJOR 2
+#define SBI_SPEC_VERSION_MAJOR 3
 #define SBI_SPEC_VERSION_MINOR 0
 #define SBI_EXT_BASE 0x10
 #define SBI_BASE_GET_SPEC_VERSION 0

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * SBI conformance cases: every call's success path and each error the SBI
- * v2.0 spec lists for it, checked against what the monitor returns.
+ * v3.0 spec lists for it, checked against what the monitor returns.
  */
 #include "payload.h"
 
@@ -37,7 +37,7 @@ void suite_base(void)
 
 	r = SBI0(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION);
 	CHECK_EQ(r.error, 0, "base/spec-version/error");
-	CHECK_EQ(r.value, 0x02000000, "base/spec-version/2.0");
+	CHECK_EQ(r.value, 0x03000000, "base/spec-version/3.0");
 	r = SBI0(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID);
 	CHECK_EQ(r.value, SBI_IMPL_ID_SECMON, "base/impl-id");
 	r = SBI0(SBI_EXT_BASE, SBI_BASE_GET_IMPL_VERSION);

@@ -81,7 +81,7 @@ case_linux_smp() {
 	fi
 	[ -n "$why" ] || why=$(expect_lines "$logf" \
 		"^  harts +$n \\(boot hart 0" \
-		'SBI specification v2\.0 detected' \
+		'SBI specification v3\.0 detected' \
 		'SBI implementation ID=0x5ec' \
 		'SBI HSM extension detected' \
 		'SBI SRST extension detected' \

@@ -66,7 +66,7 @@ static void test_base_versions(void)
 	boot();
 	r = ecall(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0, 0, 0);
 	CHECK_EQ(r.error, SBI_SUCCESS);
-	CHECK_EQ(r.value, 0x02000000);
+	CHECK_EQ(r.value, 0x03000000);
 	r = ecall(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID, 0, 0, 0, 0, 0);
 	CHECK_EQ(r.error, SBI_SUCCESS);
 	CHECK_EQ(r.value, 0x5EC);
