@@ -282,7 +282,7 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 	}
 	if (aia_sources) {
 		con_printf("  aia      APLIC 0x%lx: %u sources delegated to "
-			   "S-mode; M-level APLIC and IMSIC hidden from the "
+			   "S-mode; the M-level controllers hidden from the "
 			   "OS\n",
 			   (unsigned long)aia_aplic, aia_sources);
 	}

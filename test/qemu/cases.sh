@@ -404,6 +404,8 @@ run_qemu_cases() {
 	case_no_kernel
 	case_too_many_harts
 	case_linux_aia
+	# The AIA's wired mode (APLIC without IMSIC): the whole basic suite.
+	MACHINE=virt,aia=aplic case_linux_smp 4 aia-aplic-wired
 	case_aia_aclint
 	case_no_uart
 	run_protected_cases
