@@ -34,14 +34,12 @@ struct hart_stack {
 __attribute__((
     section(".stacks"))) struct hart_stack hart_stacks[SECMON_MAX_HARTS];
 
-#ifdef SECMON_PROFILE
 /* The trap frame at the top of hart h's stack (trap_entry.S). */
-static struct trap_frame *hart_frame(unsigned long h)
+struct trap_frame *rv_hart_frame(unsigned long h)
 {
 	return (struct trap_frame *)(hart_stacks[h].bytes + HART_STACK_SIZE -
 				     TRAP_FRAME_SIZE);
 }
-#endif
 
 bool arch_profile(uint64_t *entries, uint64_t *insns)
 {
@@ -50,10 +48,10 @@ bool arch_profile(uint64_t *entries, uint64_t *insns)
 	*insns = 0;
 	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
 		/* Another hart's running totals: a torn sum at worst. */
-		*entries +=
-		    __atomic_load_n(&hart_frame(h)->entries, __ATOMIC_RELAXED);
-		*insns +=
-		    __atomic_load_n(&hart_frame(h)->minsns, __ATOMIC_RELAXED);
+		*entries += __atomic_load_n(&rv_hart_frame(h)->entries,
+					    __ATOMIC_RELAXED);
+		*insns += __atomic_load_n(&rv_hart_frame(h)->minsns,
+					  __ATOMIC_RELAXED);
 	}
 	return true;
 #else

@@ -93,6 +93,9 @@ void arch_write_sstatus(unsigned long v);
  */
 bool arch_lcofi_route(bool to_m, bool s_enable);
 void arch_lcofi_ack(void); /* clear mip.LCOFIP */
+/* Hart h's "an SSE event may be due" word, which the trap exit path of
+ * that hart tests (riscv64: a slot of its trap frame). */
+unsigned long *arch_sse_flag(unsigned long h);
 #define ARCH_SSTATUS_SIE (1UL << 1)
 #define ARCH_SSTATUS_SPIE (1UL << 5)
 #define ARCH_SSTATUS_SPP (1UL << 8)

@@ -15,11 +15,12 @@
 
 #define HART_MSG_SSIP (1UL << 0) /* raise the S software interrupt */
 #define HART_MSG_FENCE_I (1UL << 1) /* fence.i */
-#define HART_MSG_SFENCE_VMA (1UL << 2) /* sfence.vma, all addresses and ASIDs  \
-					*/
+#define HART_MSG_SFENCE_VMA                                                    \
+	(1UL << 2) /* sfence.vma, all addresses and ASIDs                      \
+		    */
 #define HART_MSG_WAKE (1UL << 3) /* re-check HSM state */
 #define HART_MSG_RESYNC (1UL << 4) /* re-apply PMP and TVM (after LOCK) */
-#define HART_MSG_SSE (1UL << 5) /* an SSE event may be due (sse_check) */
+#define HART_MSG_SSE (1UL << 5) /* an SSE event may be due (arch_sse_flag) */
 
 /* Re-apply the monitor's per-hart protection; supplied by the boot code
  * (firmware) or the test fake. */

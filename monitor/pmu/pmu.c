@@ -295,6 +295,21 @@ static uint64_t mode_filter(unsigned long flags)
 	return v;
 }
 
+/* A firmware event's count on a hart. "Any page-table call" is the sum
+ * of the per-function counts: the call path increments one word. */
+static uint64_t event_count(unsigned long hartid, unsigned int slot)
+{
+	uint64_t n = 0;
+
+	if (slot != PMU_SLOT_PTM_ANY) {
+		return pmu_fw_events[hartid][slot];
+	}
+	for (unsigned int f = 0; f < 16; f++) {
+		n += pmu_fw_events[hartid][PMU_SLOT_PTM_CALL(f)];
+	}
+	return n + pmu_fw_events[hartid][PMU_SLOT_PTM_OTHER];
+}
+
 static uint64_t counter_value(const struct pmu_hart *p, unsigned long hartid,
 			      unsigned int i)
 {
@@ -306,8 +321,7 @@ static uint64_t counter_value(const struct pmu_hart *p, unsigned long hartid,
 	if (!(p->started >> i & 1)) {
 		return p->fw_value[f];
 	}
-	return p->fw_value[f] + pmu_fw_events[hartid][p->slot[f]] -
-	       p->fw_base[f];
+	return p->fw_value[f] + event_count(hartid, p->slot[f]) - p->fw_base[f];
 }
 
 static void configure(struct pmu_hart *p, unsigned int i, unsigned long ev,
@@ -349,7 +363,7 @@ static void start_one(struct pmu_hart *p, unsigned long hartid, unsigned int i,
 		}
 	} else {
 		p->fw_value[f] = set ? value : p->fw_value[f];
-		p->fw_base[f] = pmu_fw_events[hartid][p->slot[f]];
+		p->fw_base[f] = event_count(hartid, p->slot[f]);
 	}
 	p->started |= 1ULL << i;
 }

@@ -34,9 +34,10 @@
  */
 #define PMU_FW_STD_SLOTS 22
 #define PMU_SLOT_PTM_CALL(fid) (PMU_FW_STD_SLOTS + (fid)) /* fid < 16 */
-#define PMU_SLOT_PTM_ANY (PMU_FW_STD_SLOTS + 16)
+#define PMU_SLOT_PTM_ANY (PMU_FW_STD_SLOTS + 16) /* the sum; never counted */
 #define PMU_SLOT_PTM_REFUSED (PMU_FW_STD_SLOTS + 17)
-#define PMU_FW_SLOTS (PMU_FW_STD_SLOTS + 18)
+#define PMU_SLOT_PTM_OTHER (PMU_FW_STD_SLOTS + 18) /* FIDs 16 and up */
+#define PMU_FW_SLOTS (PMU_FW_STD_SLOTS + 19)
 
 extern uint64_t pmu_fw_events[SECMON_MAX_HARTS][PMU_FW_SLOTS];
 

@@ -5,6 +5,7 @@
 
 #include "console.h"
 #include "hart.h"
+#include "pmu.h"
 #include "sbi_ext.h"
 
 struct sbi_ext {
@@ -48,6 +49,9 @@ struct sbi_ret sbi_call(struct sbi_call *c)
 	e = find_ext(c->eid);
 	r = e ? e->handler(c) : sbi_err(SBI_ERR_NOT_SUPPORTED);
 	if (r.error) {
+		if (c->eid == SECMON_EXT_PTM) {
+			pmu_fw_count(c->hartid, PMU_SLOT_PTM_REFUSED);
+		}
 		con_debug("hart %lu: eid 0x%lx fid %lu (0x%lx, 0x%lx, 0x%lx) "
 			  "-> %ld\n",
 			  c->hartid, c->eid, c->fid, c->a[0], c->a[1], c->a[2],

@@ -128,12 +128,17 @@ static __attribute__((noinline)) struct sbi_ret ptm_warm(struct sbi_call *c)
 	}
 }
 
+/* PTE_SET first; every other call goes through ptm_warm. One PMU event
+ * per call (refusals are counted by sbi_call, on its error path), where
+ * it costs the hot path least. */
 static struct sbi_ret ptm_call(struct sbi_call *c)
 {
 	uint64_t old = 0;
 	long rc;
 
 	if (c->fid != SECMON_PTM_PTE_SET) {
+		pmu_fw_count(c->hartid, c->fid < 16 ? PMU_SLOT_PTM_CALL(c->fid)
+						    : PMU_SLOT_PTM_OTHER);
 		return ptm_warm(c);
 	}
 	rc = ptm_pte_set(c->hartid, c->a[0], c->a[1], c->a[2], &old);
@@ -143,19 +148,8 @@ static struct sbi_ret ptm_call(struct sbi_call *c)
 	if (!rc && c->a[3]) {
 		arch_sfence_vma_va(c->a[3]);
 	}
+	pmu_fw_count(c->hartid, PMU_SLOT_PTM_CALL(SECMON_PTM_PTE_SET));
 	return pair(rc, old);
-}
-
-/* The firmware events secmon adds to the PMU (docs/abi.md "PMU"). */
-static void ptm_count(unsigned long hartid, unsigned long fid, long error)
-{
-	pmu_fw_count(hartid, PMU_SLOT_PTM_ANY);
-	if (fid < 16) {
-		pmu_fw_count(hartid, PMU_SLOT_PTM_CALL(fid));
-	}
-	if (error) {
-		pmu_fw_count(hartid, PMU_SLOT_PTM_REFUSED);
-	}
 }
 
 #ifdef SECMON_PROFILE
@@ -164,7 +158,6 @@ struct sbi_ret sbi_ptm(struct sbi_call *c)
 	uint64_t t0 = arch_instret();
 	struct sbi_ret r = ptm_call(c);
 
-	ptm_count(c->hartid, c->fid, r.error);
 	if (c->fid < PROFILE_FIDS) {
 		__atomic_fetch_add(&fid_insns[c->fid], arch_instret() - t0,
 				   __ATOMIC_RELAXED);
@@ -174,9 +167,6 @@ struct sbi_ret sbi_ptm(struct sbi_call *c)
 #else
 struct sbi_ret sbi_ptm(struct sbi_call *c)
 {
-	struct sbi_ret r = ptm_call(c);
-
-	ptm_count(c->hartid, c->fid, r.error);
-	return r;
+	return ptm_call(c);
 }
 #endif

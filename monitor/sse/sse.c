@@ -66,7 +66,11 @@ static bool lcofie_saved[SECMON_MAX_HARTS];
 static struct sse_event global_sw;
 static struct lock sse_lock = LOCK_INIT;
 static bool unmasked[SECMON_MAX_HARTS];
-uint8_t sse_check[SECMON_MAX_HARTS];
+
+bool sse_maybe_pending(unsigned long hartid)
+{
+	return __atomic_load_n(arch_sse_flag(hartid), __ATOMIC_ACQUIRE);
+}
 
 void sse_init(unsigned long boot_hartid)
 {
@@ -103,14 +107,14 @@ void sse_hart_reset(unsigned long hartid)
 	local_sw[hartid] =
 	    (struct sse_event){.id = SSE_EVENT_LOCAL_SW, .hart = hartid};
 	unmasked[hartid] = false;
-	__atomic_store_n(&sse_check[hartid], 0, __ATOMIC_RELEASE);
+	__atomic_store_n(arch_sse_flag(hartid), 0, __ATOMIC_RELEASE);
 }
 
 /* Ask hart h to look for a due event on its next way back to S/U, and
  * interrupt it if it is another hart. */
 static void poke(unsigned long self, unsigned long h)
 {
-	__atomic_store_n(&sse_check[h], 1, __ATOMIC_RELEASE);
+	__atomic_store_n(arch_sse_flag(h), 1, __ATOMIC_RELEASE);
 	if (h != self) {
 		hart_post(h, HART_MSG_SSE);
 	}
@@ -440,7 +444,7 @@ long sse_hart_unmask(unsigned long hartid)
 		return SBI_ERR_ALREADY_STARTED;
 	}
 	unmasked[hartid] = true;
-	__atomic_store_n(&sse_check[hartid], 1, __ATOMIC_RELEASE);
+	__atomic_store_n(arch_sse_flag(hartid), 1, __ATOMIC_RELEASE);
 	return SBI_SUCCESS;
 }
 
@@ -520,7 +524,7 @@ void sse_enter_due(unsigned long hartid, unsigned long *a6, unsigned long *a7)
 {
 	struct sse_event *due, *running;
 
-	__atomic_store_n(&sse_check[hartid], 0, __ATOMIC_RELAXED);
+	__atomic_store_n(arch_sse_flag(hartid), 0, __ATOMIC_RELAXED);
 	if (!unmasked[hartid]) {
 		return; /* unmask sets the flag again */
 	}
@@ -566,7 +570,7 @@ bool sse_complete(unsigned long hartid, unsigned long *a6, unsigned long *a7)
 	lock_release(&sse_lock);
 	if (e) {
 		/* A preempted event, or this one pending again, may be due. */
-		__atomic_store_n(&sse_check[hartid], 1, __ATOMIC_RELEASE);
+		__atomic_store_n(arch_sse_flag(hartid), 1, __ATOMIC_RELEASE);
 		route_overflow(hartid); /* a one-shot overflow event ended */
 	}
 	return e != NULL;
@@ -575,5 +579,5 @@ bool sse_complete(unsigned long hartid, unsigned long *a6, unsigned long *a7)
 void sse_pmu_overflow(unsigned long hartid)
 {
 	__atomic_store_n(&local_pmu[hartid].pending, 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&sse_check[hartid], 1, __ATOMIC_RELEASE);
+	__atomic_store_n(arch_sse_flag(hartid), 1, __ATOMIC_RELEASE);
 }

@@ -36,12 +36,9 @@
 void sse_init(unsigned long boot_hartid);
 void sse_hart_reset(unsigned long hartid);
 
-/* Quick test for the trap exit path: is there anything to look at? */
-extern uint8_t sse_check[];
-static inline bool sse_maybe_pending(unsigned long hartid)
-{
-	return __atomic_load_n(&sse_check[hartid], __ATOMIC_ACQUIRE);
-}
+/* Quick test for the trap exit path: is there anything to look at?
+ * (arch_sse_flag; trap_entry.S tests the same word.) */
+bool sse_maybe_pending(unsigned long hartid);
 
 /* On the way back to S/U: enter an event handler if one is due. a6 and
  * a7 are the interrupted context's registers (in the trap frame). */

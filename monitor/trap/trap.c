@@ -69,7 +69,12 @@ void trap_ecall(struct trap_frame *tf)
 	if (act != SBI_ACT_NONE && act != SBI_ACT_RESUMED) {
 		trap_ecall_action(tf, act);
 	}
-	sse_deliver(tf->hartid, &tf->x[16], &tf->x[17]);
+}
+
+/* trap_entry.S, on the way back to S/U when the frame's sse_due is set. */
+void trap_sse_exit(struct trap_frame *tf)
+{
+	sse_enter_due(tf->hartid, &tf->x[16], &tf->x[17]);
 }
 
 static void trap_irq(struct trap_frame *tf, unsigned long irq)
@@ -106,11 +111,10 @@ void trap_handler(struct trap_frame *tf)
 	}
 	if (cause & CAUSE_IRQ) {
 		trap_irq(tf, cause & ~CAUSE_IRQ);
-		sse_deliver(tf->hartid, &tf->x[16], &tf->x[17]);
 	} else if (cause == CAUSE_ILLEGAL_INSN &&
 		   rv_trap_prev_mode() == PRV_S &&
 		   trap_emulate(tf, rv_mtval())) {
-		sse_deliver(tf->hartid, &tf->x[16], &tf->x[17]);
+		return;
 	} else if (rv_trap_prev_mode() != PRV_M) {
 		tf->redirects++;
 		rv_redirect_to_s(cause, rv_mtval());

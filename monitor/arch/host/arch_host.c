@@ -581,6 +581,16 @@ void arch_lcofi_ack(void)
 	cur()->lcofip = false;
 }
 
+unsigned long *arch_sse_flag(unsigned long h)
+{
+	static unsigned long flags[FAKE_HARTS];
+
+	if (h >= FAKE_HARTS) {
+		fake_die("arch_sse_flag(%lu): no such hart", h);
+	}
+	return &flags[h];
+}
+
 unsigned long arch_trap_pc(void)
 {
 	return cur()->mepc;

@@ -301,6 +301,11 @@ void arch_lcofi_ack(void)
 	csr_clear(mip, 1UL << IRQ_LCOF);
 }
 
+unsigned long *arch_sse_flag(unsigned long h)
+{
+	return &rv_hart_frame(h)->sse_due;
+}
+
 unsigned long arch_trap_pc(void)
 {
 	return csr_read(mepc);

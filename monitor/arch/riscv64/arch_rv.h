@@ -21,13 +21,17 @@ struct trap_frame {
 	 * -icount). */
 	unsigned long entries;
 	unsigned long minsns;
-	unsigned long pad;
+	/* Non-zero: look for a due SSE event on the way out (arch_sse_flag,
+	 * any hart may set it). */
+	unsigned long sse_due;
 };
 static_assert(offsetof(struct trap_frame, hartid) == TF_HARTID,
 	      "trap_entry.S reads hartid at TF_HARTID");
 static_assert(offsetof(struct trap_frame, entries) == TF_ENTRIES &&
 		  offsetof(struct trap_frame, minsns) == TF_MINSNS,
 	      "trap_entry.S counts at TF_ENTRIES and TF_MINSNS");
+static_assert(offsetof(struct trap_frame, sse_due) == TF_SSE_DUE,
+	      "trap_entry.S tests sse_due at TF_SSE_DUE");
 static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE,
 	      "trap_entry.S reserves TRAP_FRAME_SIZE");
 static_assert(TRAP_FRAME_SIZE % 16 == 0, "RISC-V psABI: sp is 16-aligned");
@@ -59,6 +63,9 @@ void rv_write_satp(unsigned long v);
 /* Disable one M interrupt source (mie bit). */
 void rv_mie_clear(unsigned long bit);
 
+/* Hart h's trap frame, at the top of its stack (boot.c). */
+struct trap_frame *rv_hart_frame(unsigned long h);
+
 /* Sdtrig probes (trap_entry.S): safe on a hart without the CSRs. */
 unsigned long rv_trig_probe(void);
 unsigned long rv_trig_tinfo(unsigned long i);
@@ -74,6 +81,7 @@ __attribute__((noreturn)) void rv_halt(void);
 /* Entry points called from assembly. */
 void trap_handler(struct trap_frame *tf);
 void trap_ecall(struct trap_frame *tf);
+void trap_sse_exit(struct trap_frame *tf);
 /* TVM emulation (emulate.c): true if insn was handled. */
 bool trap_emulate(struct trap_frame *tf, unsigned long insn);
 __attribute__((noreturn)) void trap_fatal(struct trap_frame *tf);

@@ -9,12 +9,13 @@
 #define FDT_HANDOFF_SIZE 0x10000 /* 64 KiB */
 
 #define HART_STACK_SIZE 8192
-/* struct trap_frame: x0..x31, hartid, four counters, padding to 16 bytes.
+/* struct trap_frame: x0..x31, hartid, four counters, the SSE flag.
  * x0's slot holds minstret at entry in the profile build. */
 #define TRAP_FRAME_SIZE 304
 #define TF_HARTID 256
 #define TF_ENTRIES 280
 #define TF_MINSNS 288
+#define TF_SSE_DUE 296
 #define TF_REG(n) ((n)*8)
 
 #endif

@@ -39,7 +39,7 @@ trap_entry:
 	csrw	mepc, t0
 	mv	a0, sp
 	call	trap_ecall
-	j	trap_restore_caller_saved
+	j	trap_exit_check
 
 trap_slow:
 	/* Everything else gets the full frame (redirects, fault reports and
@@ -52,6 +52,12 @@ trap_slow:
 	LOAD(3, 3); LOAD(4, 4); LOAD(8, 8); LOAD(9, 9)
 	LOAD(18, 18); LOAD(19, 19); LOAD(20, 20); LOAD(21, 21); LOAD(22, 22)
 	LOAD(23, 23); LOAD(24, 24); LOAD(25, 25); LOAD(26, 26); LOAD(27, 27)
+
+trap_exit_check:
+	/* An SSE event may be due on the way back (monitor/sse): a word in
+	 * this hart's frame says whether to look. C below keeps s0-s11. */
+	ld	t1, TF_SSE_DUE(sp)
+	bnez	t1, trap_sse
 
 trap_restore_caller_saved:
 	/* sp is the frame again (callee-saved). */
@@ -75,6 +81,11 @@ trap_restore_caller_saved:
 	LOAD(28, 28); LOAD(29, 29); LOAD(30, 30); LOAD(31, 31)
 	LOAD(2, 2)
 	mret
+
+trap_sse:
+	mv	a0, sp
+	call	trap_sse_exit
+	j	trap_restore_caller_saved
 
 trap_from_monitor:
 	/* Undo the swap (sp back, mscratch 0) and report on this stack. */
