@@ -3,9 +3,14 @@
 
 LTO leaves some of the monitor's static arrays (hsm, harts, nharts) in the
 DWARF as "optimized out" although they exist in memory; the ELF symbol
-table still has their address and size.
+table still has their address and size. LTO may also rename a static
+("memmap_state.lto_priv.0"): such a symbol is found by its source name
+too, unless two share it.
 """
+import re
 import struct
+
+_LTO_SUFFIX = re.compile(r"\.lto_priv\.[0-9]+$")
 
 SHT_SYMTAB = 2
 STT_OBJECT = 1
@@ -33,4 +38,17 @@ def data_symbols(path):
                 continue
             end = elf.index(b"\0", stroff + name)
             out[elf[stroff + name:end].decode()] = (value, size)
-    return out
+    return _with_source_names(out)
+
+
+def _with_source_names(syms):
+    """Add "x" for a lone "x.lto_priv.N" (no "x" of its own)."""
+    renamed = {}
+    for name in syms:
+        base = _LTO_SUFFIX.sub("", name)
+        if base != name and base not in syms:
+            renamed.setdefault(base, []).append(name)
+    for base, names in renamed.items():
+        if len(names) == 1:
+            syms[base] = syms[names[0]]
+    return syms
