@@ -11,9 +11,8 @@ static void boot(void)
 static void test_unknown_eid(void)
 {
 	static const unsigned long eids[] = {
-		0x12345678, 0x535441 /* STA */, 0x4E41434C /* NACL */, 0x0A000000,
-		0x10 + 1,
-		-1UL,
+	    0x12345678, 0x535441 /* STA */, 0x4E41434C /* NACL */,
+	    0x0A000000, 0x10 + 1,	    -1UL,
 	};
 	struct sbi_ret r;
 
@@ -34,15 +33,9 @@ static void test_unknown_fid(void)
 	static const struct {
 		unsigned long eid, fid;
 	} calls[] = {
-		{ SBI_EXT_BASE, 7 },
-		{ SBI_EXT_TIME, 1 },
-		{ SBI_EXT_IPI, 1 },
-		{ SBI_EXT_RFENCE, 7 },
-		{ SBI_EXT_HSM, 4 },
-		{ SBI_EXT_SUSP, 1 },
-		{ SBI_EXT_SRST, 1 },
-		{ SBI_EXT_DBCN, 3 },
-		{ SBI_EXT_BASE, -1UL },
+	    {SBI_EXT_BASE, 7},	 {SBI_EXT_TIME, 1}, {SBI_EXT_IPI, 1},
+	    {SBI_EXT_RFENCE, 7}, {SBI_EXT_HSM, 4},  {SBI_EXT_SUSP, 1},
+	    {SBI_EXT_SRST, 1},	 {SBI_EXT_DBCN, 3}, {SBI_EXT_BASE, -1UL},
 	};
 	struct sbi_ret r;
 
@@ -86,8 +79,8 @@ static void test_base_versions(void)
 
 static unsigned long probe(unsigned long eid)
 {
-	struct sbi_ret r = ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, eid, 0, 0,
-				 0, 0);
+	struct sbi_ret r =
+	    ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, eid, 0, 0, 0, 0);
 
 	CHECK_EQ(r.error, SBI_SUCCESS);
 	return r.value;
@@ -150,9 +143,9 @@ static void test_legacy_getchar(void)
 
 static void test_legacy_unsupported(void)
 {
-	static const unsigned long eids[] = { SBI_LEGACY_SET_TIMER, 0x03, 0x04,
-					      0x05, 0x06, 0x07, 0x08, 0x09,
-					      SBI_LEGACY_LAST };
+	static const unsigned long eids[] = {
+	    SBI_LEGACY_SET_TIMER, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
+	    SBI_LEGACY_LAST};
 	struct sbi_ret r;
 
 	boot();
