@@ -15,9 +15,10 @@
  * lists the monitor's lock order). A global event runs on its preferred
  * hart only.
  *
- * Delivery happens on the way back to S/U from an ecall, an interrupt or
- * an emulated instruction: sse_deliver() enters the highest-priority
- * enabled, pending event if it outranks what the hart is running. The
+ * Delivery happens on every way back to S/U: trap_entry.S tests the
+ * hart's arch_sse_flag word and, when set, sse_enter_due() enters the
+ * highest-priority enabled, pending event if it outranks what the hart is
+ * running. The
  * monitor never reads or writes S-mode memory for it: ENTRY_PC and
  * ENTRY_ARG are only handed over, and PMP governs what S-mode reaches.
  */
