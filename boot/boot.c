@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Cold boot. Every hart arrives in boot_main() on its own stack. One hart
- * (the fw_dynamic_info choice, else the first to win a lottery) clears
- * .bss, reads and fixes up the device tree, prints the banner, programs
- * PMP and enters the OS. The others wait for the platform to be ready, set
- * themselves up and sit in STOPPED until HSM hart_start.
+ * Cold boot. Harts arrive in entry.S with no stack. One at a time they ask
+ * boot_claim() on the single boot stack whether they are the boot hart
+ * (the fw_dynamic_info choice if the tree has it, else the first to ask).
+ * The boot hart clears .bss, reads and fixes up the device tree, sizes and
+ * places the per-hart region (stacks and records for as many harts as the
+ * tree has), prints the banner, programs PMP and enters the OS. The others
+ * sleep in wfi until the boot hart publishes the hart table (boot_harts)
+ * and rings their MSIP; each then finds its own stack by its hartid, sets
+ * itself up and sits in STOPPED until HSM hart_start.
  */
 #include <libfdt.h>
 #include <string.h>
@@ -27,17 +31,48 @@
 
 extern char _monitor_start[], _bss_start[], _bss_end[], _image_end[];
 
-/* One stack per hartid, outside .bss (see entry.S). */
+/*
+ * Stacks. Each is HART_STACK_SIZE bytes aligned to its size, with the
+ * trap frame on top: trap_entry.S finds the frame from sp alone. The boot
+ * hart keeps the one boot stack in the monitor window (outside .bss,
+ * which it clears while on it); every other hart's is in the per-hart
+ * region, found through boot_harts.
+ */
 struct hart_stack {
 	unsigned char bytes[HART_STACK_SIZE];
-} __attribute__((aligned(16)));
-__attribute__((
-    section(".stacks"))) struct hart_stack hart_stacks[SECMON_MAX_HARTS];
+} __attribute__((aligned(HART_STACK_SIZE)));
+__attribute__((section(".stacks"))) struct hart_stack boot_stack;
+
+/* What entry.S reads, stackless, to find its stack: written by the boot
+ * hart, then ready published with a release store. In .data: .bss is
+ * cleared under the waiting harts' feet. */
+struct boot_harts {
+	uint64_t ready;
+	uint64_t n;
+	const struct plat_hart *table; /* plat.harts: ascending hartid */
+	struct hart_stack *stacks; /* [n], hart i's at stacks[i] */
+};
+static_assert(offsetof(struct boot_harts, ready) == BOOT_HARTS_READY &&
+		  offsetof(struct boot_harts, n) == BOOT_HARTS_N &&
+		  offsetof(struct boot_harts, table) == BOOT_HARTS_TABLE &&
+		  offsetof(struct boot_harts, stacks) == BOOT_HARTS_STACKS &&
+		  sizeof(struct plat_hart) == BOOT_HART_SIZE,
+	      "entry.S reads boot_harts by the offsets in layout.h");
+__attribute__((section(".data"))) struct boot_harts boot_harts;
+/* entry.S's claim: one hart on the boot stack at a time, and whether the
+ * boot hart has been chosen. */
+__attribute__((section(".data"))) uint32_t boot_stack_lock;
+__attribute__((section(".data"))) uint32_t boot_claimed;
+
+static unsigned long boot_hart; /* its index; its stack is boot_stack */
 
 /* The trap frame at the top of hart h's stack (trap_entry.S). */
 struct trap_frame *rv_hart_frame(unsigned long h)
 {
-	return (struct trap_frame *)(hart_stacks[h].bytes + HART_STACK_SIZE -
+	struct hart_stack *st =
+	    h == boot_hart ? &boot_stack : &boot_harts.stacks[h];
+
+	return (struct trap_frame *)(st->bytes + HART_STACK_SIZE -
 				     TRAP_FRAME_SIZE);
 }
 
@@ -46,7 +81,7 @@ bool arch_profile(uint64_t *entries, uint64_t *insns)
 #ifdef SECMON_PROFILE
 	*entries = 0;
 	*insns = 0;
-	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
+	for (unsigned long h = 0; h < hart_count(); h++) {
 		/* Another hart's running totals: a torn sum at worst. */
 		*entries += __atomic_load_n(&rv_hart_frame(h)->entries,
 					    __ATOMIC_RELAXED);
@@ -61,13 +96,6 @@ bool arch_profile(uint64_t *entries, uint64_t *insns)
 #endif
 }
 
-/* Boot progress, in .data so that clearing .bss cannot reset it. */
-#define STAGE_RESET 0
-#define STAGE_BSS_CLEAR 1
-#define STAGE_READY 2
-__attribute__((section(".data"))) static int boot_stage = STAGE_RESET;
-__attribute__((section(".data"))) static int boot_lottery = 0;
-
 /* The PMP plan every hart applies, and the regions it encodes (banner).
  * LOCK rewrites it while other harts may be applying it: plan_lock. */
 /* monitor, records, pool, two kernel roots, the devices, everything else */
@@ -77,12 +105,18 @@ static struct pmp_region pmp_regions[PMP_REGIONS_MAX];
 static const char *pmp_what[PMP_REGIONS_MAX];
 static int pmp_nregions;
 static struct lock plan_lock = LOCK_INIT;
-static unsigned long boot_hartid;
 static bool tvm_on; /* set by LOCK (and cleared by a refused one) */
 /* The satp each hart saw when it last acted on a RESYNC request; read by
- * the LOCK hart after that hart's acknowledgement. */
-static unsigned long resync_satp[SECMON_MAX_HARTS];
+ * the LOCK hart after that hart's acknowledgement. [hart_count()], in the
+ * per-hart region. */
+static unsigned long *resync_satp;
 static struct plat_reserve pool, records;
+/* The records region: the page-table manager's records, then the
+ * per-hart region (stacks, hart table, every component's per-hart
+ * arrays, resync_satp). */
+static uint64_t records_ptm; /* bytes of it ptm_records_size() wants */
+static uint64_t harts_bytes; /* bytes of it the per-hart region takes */
+static size_t handoff_size; /* the OS's FDT copy after the window */
 static unsigned int aia_sources; /* delegated by plat_aia_setup */
 static uint64_t aia_aplic;
 static void plan_pmp(void);
@@ -96,28 +130,6 @@ static void plan_pmp(void);
 #ifndef SECMON_EARLY_TEST_BASE
 #define SECMON_EARLY_TEST_BASE 0
 #endif
-
-static bool pick_boot_hart(unsigned long hartid, uintptr_t info)
-{
-	const struct fw_dynamic_info *fi = NULL;
-	long want;
-
-	if (boot_info_plausible(info)) {
-		fi = (const struct fw_dynamic_info *)info;
-	}
-	want = boot_preferred_hart(fi, SECMON_MAX_HARTS);
-	if (want >= 0) {
-		return (unsigned long)want == hartid;
-	}
-	return __atomic_exchange_n(&boot_lottery, 1, __ATOMIC_ACQ_REL) == 0;
-}
-
-static void wait_stage(int stage)
-{
-	while (__atomic_load_n(&boot_stage, __ATOMIC_ACQUIRE) < stage) {
-		arch_relax();
-	}
-}
 
 __attribute__((noreturn)) static void boot_fail(const char *what,
 						const char *detail)
@@ -148,8 +160,8 @@ static const char *perm_str(uint8_t perm)
 /* Every present hart has the ISA feature (and rv_hart_setup enables it). */
 static bool all_harts_have(unsigned int isa)
 {
-	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
-		if (plat.harts[h].present && !(plat.harts[h].isa & isa)) {
+	for (unsigned int h = 0; h < plat.nharts; h++) {
+		if (!(plat.harts[h].isa & isa)) {
 			return false;
 		}
 	}
@@ -208,23 +220,27 @@ static void print_skipped(void)
 	     i++) {
 		con_printf(" %lu", (unsigned long)plat.skipped[i]);
 	}
-	con_printf("%s): beyond this build's %d (SECMON_MAX_HARTS); "
+	con_printf("%s): past the first %d (SECMON_HART_CAP); "
 		   "disabled in the OS's tree\n",
 		   plat.nskipped > PLAT_MAX_SKIPPED ? " ..." : "",
-		   SECMON_MAX_HARTS);
+		   SECMON_HART_CAP);
 }
 
 static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 {
-	const struct plat_hart *bh = &plat.harts[boot_hartid];
+	const struct plat_hart *bh = &plat.harts[boot_hart];
 
 	con_printf("\nsecmon %lu.%lu.%lu: RISC-V M-mode security monitor, SBI "
 		   "v%d.%d\n",
 		   SECMON_IMPL_VERSION >> 16, (SECMON_IMPL_VERSION >> 8) & 0xff,
 		   SECMON_IMPL_VERSION & 0xff, SBI_SPEC_VERSION_MAJOR,
 		   SBI_SPEC_VERSION_MINOR);
-	con_printf("  harts    %u (boot hart %lu, build max %d)\n", plat.nharts,
-		   boot_hartid, SECMON_MAX_HARTS);
+	con_printf("  harts    %u, hartids %lu-%lu (boot hart %lu); stacks "
+		   "and per-hart state %lu KiB\n",
+		   plat.nharts, (unsigned long)plat.harts[0].hartid,
+		   (unsigned long)plat.harts[plat.nharts - 1].hartid,
+		   (unsigned long)bh->hartid,
+		   (unsigned long)(harts_bytes >> 10));
 	print_skipped();
 	for (unsigned int i = 0; i < plat.nmem; i++) {
 		con_printf(
@@ -267,8 +283,8 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 	    (unsigned long)pool.base,
 	    (unsigned long)(pool.base + pool.size - 1),
 	    (unsigned long)(pool.size >> 20), (unsigned long)(pool.size >> 12));
-	con_printf("  records  0x%lx-0x%lx (%lu KiB, %u spaces max), S/U: "
-		   "no access\n",
+	con_printf("  records  0x%lx-0x%lx (%lu KiB, %u spaces max, per-hart "
+		   "state), S/U: none\n",
 		   (unsigned long)records.base,
 		   (unsigned long)(records.base + records.size - 1),
 		   (unsigned long)(records.size >> 10), ptm_max_spaces());
@@ -288,7 +304,7 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 	con_printf(
 	    "  sbi      base time ipi rfence hsm srst dbcn susp pmu "
 	    "fwft sse\n           dbtr (%u triggers) legacy, ptm 0x%lx\n",
-	    dbtr_count(boot_hartid), SECMON_EXT_PTM);
+	    dbtr_count(boot_hart), SECMON_EXT_PTM);
 	print_pmu();
 	con_printf(
 	    "  isa      'h' hidden from the OS (no hypervisor support)\n");
@@ -316,23 +332,23 @@ static void check_layout(const struct fw_dynamic_info *fi)
 	uint64_t fdt = mon.base + mon.size;
 	char msg[128];
 
-	if (!plat_in_ram(&plat, mon.base, mon.size + FDT_HANDOFF_SIZE)) {
+	if (!plat_in_ram(&plat, mon.base, mon.size + handoff_size)) {
 		boot_fail("memory map", "the monitor and its FDT window are "
 					"not inside /memory");
 	}
 	if (!plat_in_ram(&plat, fi->next_addr, 4) ||
-	    overlaps(fi->next_addr, 1, mon.base, mon.size + FDT_HANDOFF_SIZE)) {
+	    overlaps(fi->next_addr, 1, mon.base, mon.size + handoff_size)) {
 		con_snprintf(
 		    msg, sizeof(msg),
 		    "next stage address 0x%lx is outside RAM or inside "
-		    "the monitor (0x%lx + 0x%x)",
+		    "the monitor (0x%lx + 0x%lx)",
 		    fi->next_addr, (unsigned long)mon.base,
-		    MONITOR_WINDOW_SIZE + FDT_HANDOFF_SIZE);
+		    (unsigned long)(MONITOR_WINDOW_SIZE + handoff_size));
 		boot_fail("fw_dynamic_info", msg);
 	}
 	if (plat.initrd_end > plat.initrd_start &&
 	    overlaps(plat.initrd_start, plat.initrd_end - plat.initrd_start,
-		     fdt, FDT_HANDOFF_SIZE)) {
+		     fdt, handoff_size)) {
 		boot_fail("memory map", "the initrd overlaps the FDT window "
 					"after the monitor");
 	}
@@ -368,41 +384,40 @@ void hart_resync_hook(unsigned long self)
 	resync_satp[self] = satp;
 }
 
-static void setup_this_hart(unsigned long hartid)
+static void setup_this_hart(unsigned long hart)
 {
-	rv_hart_setup(plat.harts[hartid].isa);
-	pmu_hart_reset(hartid);
-	fwft_hart_reset(hartid);
-	sse_hart_reset(hartid);
-	dbtr_hart_reset(hartid);
+	rv_hart_frame(hart)->hart = hart;
+	rv_hart_setup(plat.harts[hart].isa);
+	pmu_hart_reset(hart);
+	fwft_hart_reset(hart);
+	sse_hart_reset(hart);
+	dbtr_hart_reset(hart);
 	apply_protection();
 }
 
 /* Ask every other running hart to act on bits, and wait for those asked;
- * returns the set asked. A hart that starts meanwhile is not waited for:
- * it applies the protection itself on its way into S-mode. */
-static unsigned long all_other_harts(unsigned long self, unsigned long bits)
+ * with asked, note in it (1) which harts were asked. A hart that starts
+ * meanwhile is not waited for: it applies the protection itself on its
+ * way into S-mode. */
+static void all_other_harts(unsigned long self, unsigned long bits,
+			    uint64_t *asked)
 {
-	unsigned long ticket[SECMON_MAX_HARTS] = {0};
-	unsigned long asked = 0;
+	struct hart_batch b = {0};
 
-	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
+	for (unsigned long h = 0; h < hart_count(); h++) {
 		if (h != self && hsm_running(h)) {
-			ticket[h] = hart_post(h, bits);
-			asked |= 1UL << h;
+			hart_batch_post(self, &b, h, bits);
+			if (asked) {
+				asked[h] = 1;
+			}
 		}
 	}
-	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
-		if (asked & (1UL << h)) {
-			hart_wait(self, h, ticket[h]);
-		}
-	}
-	return asked;
+	hart_batch_wait(self, &b);
 }
 
 void ptm_hook_flush_all_harts(unsigned long self)
 {
-	all_other_harts(self, HART_MSG_SFENCE_VMA);
+	all_other_harts(self, HART_MSG_SFENCE_VMA, NULL);
 	arch_sfence_vma_all();
 }
 
@@ -414,25 +429,24 @@ void ptm_hook_flush_all_harts(unsigned long self)
  * a RESYNC, or it sees LOCK's outcome once the lock is free. The full
  * fence keeps the store of tvm_on before the loads of the states.
  */
-void ptm_hook_protect(unsigned long self, bool on,
-		      uint64_t satp[SECMON_MAX_HARTS])
+void ptm_hook_protect(unsigned long self, bool on, uint64_t *satp)
 {
-	unsigned long asked;
-
 	plan_pmp();
 	__atomic_store_n(&tvm_on, on, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	asked = all_other_harts(self, HART_MSG_RESYNC);
+	/* satp[h] = 1 marks the harts asked; their reports replace it. */
+	memset(satp, 0, hart_count() * sizeof(*satp));
+	all_other_harts(self, HART_MSG_RESYNC, satp);
 	apply_protection();
-	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
-		satp[h] = asked & (1UL << h) ? resync_satp[h] : 0;
+	for (unsigned long h = 0; h < hart_count(); h++) {
+		satp[h] = satp[h] ? resync_satp[h] : 0;
 	}
 	satp[self] = arch_read_satp();
 	if (on) {
 		con_printf("secmon: hart %lu locking page tables: swapper "
 			   "0x%lx, trampoline 0x%lx; PMP and TVM on for every "
 			   "hart\n",
-			   self, (unsigned long)memmap_kernel_root(0),
+			   hart_id(self), (unsigned long)memmap_kernel_root(0),
 			   (unsigned long)memmap_kernel_root(1));
 	} else {
 		con_printf("secmon: LOCK refused (a hart's satp or a root's "
@@ -461,7 +475,7 @@ static bool room_for(uint64_t base, uint64_t size,
 	struct memmap_range mon = memmap_monitor();
 
 	return base + size > base && plat_in_ram(&plat, base, size) &&
-	       !overlaps(base, size, mon.base, mon.size + FDT_HANDOFF_SIZE) &&
+	       !overlaps(base, size, mon.base, mon.size + handoff_size) &&
 	       !overlaps(base, size, fi->next_addr,
 			 next_stage_size(fi->next_addr)) &&
 	       !(plat.initrd_end > plat.initrd_start &&
@@ -497,33 +511,66 @@ static void place_pool(const struct fw_dynamic_info *fi)
 	pool = (struct plat_reserve){base, size};
 }
 
-/*
- * The pool's records (page records, address-space slots, the checker's
- * tallies; ptm_records_size()), a power of two aligned to its size (one
- * NAPOT PMP entry): right below the pool, else right above it.
- */
-static void place_records(const struct fw_dynamic_info *fi)
-{
-	uint64_t size = ptm_records_size(pool.size, NULL);
-	uint64_t below = (pool.base - size) & ~(size - 1);
-	uint64_t above = (pool.base + pool.size + size - 1) & ~(size - 1);
-	char msg[160];
+/* Where the per-hart region's parts sit, as offsets in the records
+ * region (which is aligned to its size, so stacks keep their alignment). */
+struct hart_region {
+	uint64_t stacks, table, area, resync, end;
+};
 
-	if (size && pool.base >= size && room_for(below, size, fi)) {
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static void hart_region_layout(uint64_t start, unsigned int n,
+			       struct hart_region *r)
+{
+	r->stacks = align_up(start, HART_STACK_SIZE);
+	r->table = r->stacks + (uint64_t)n * HART_STACK_SIZE;
+	r->area = align_up(r->table + n * sizeof(struct plat_hart), 64);
+	r->resync = align_up(r->area + hart_area_layout(NULL, n), 64);
+	r->end = r->resync + n * sizeof(*resync_satp);
+}
+
+/*
+ * The records region: the pool's records (page records, address-space
+ * slots, the checker's tallies; ptm_records_size()) and after them the
+ * per-hart region, sized for the harts the tree has. A power of two
+ * aligned to its size (one NAPOT PMP entry): right below the pool, else
+ * right above it.
+ */
+static void place_records(const struct fw_dynamic_info *fi,
+			  struct hart_region *hr)
+{
+	uint64_t size = PTM_PAGE_SIZE;
+	uint64_t below, above;
+	char msg[200];
+
+	records_ptm = ptm_records_size(pool.size, NULL);
+	hart_region_layout(records_ptm, plat.nharts, hr);
+	harts_bytes = hr->end - hr->stacks;
+	while (records_ptm && size < hr->end) {
+		size <<= 1;
+	}
+	below = (pool.base - size) & ~(size - 1);
+	above = (pool.base + pool.size + size - 1) & ~(size - 1);
+	if (records_ptm && pool.base >= size && room_for(below, size, fi)) {
 		records = (struct plat_reserve){below, size};
-	} else if (size && room_for(above, size, fi)) {
+	} else if (records_ptm && room_for(above, size, fi)) {
 		records = (struct plat_reserve){above, size};
 	}
 	if (!records.size ||
 	    ptm_init(pool.base, pool.size, records.base, records.size)) {
 		con_snprintf(msg, sizeof(msg),
 			     "no room for the monitor's 0x%lx bytes of page "
-			     "records next to the 0x%lx-byte pool at 0x%lx",
-			     (unsigned long)size, (unsigned long)pool.size,
+			     "records and per-hart state (%u harts) next to "
+			     "the 0x%lx-byte pool at 0x%lx; give QEMU more "
+			     "memory (-m)",
+			     (unsigned long)size, plat.nharts,
+			     (unsigned long)pool.size,
 			     (unsigned long)pool.base);
 		boot_fail("page-table pool", msg);
 	}
-	ptm_set_pbmt(all_harts_have(PLAT_ISA_SVPBMT));
 }
 
 /* The memory map's guarded ranges in its priority order (first match
@@ -571,14 +618,12 @@ static void fill_memmap(void)
 		ok = ok && !memmap_add_device(plat.mdev[i].base,
 					      plat.mdev[i].size, "clint");
 	}
-	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
+	for (unsigned int h = 0; h < plat.nharts; h++) {
 		const struct plat_hart *ph = &plat.harts[h];
 
-		if (ph->present) {
-			ok = ok && !memmap_add_device(ph->msip, 4, "mswi");
-			ok = ok &&
-			     !memmap_add_device(ph->mtimecmp, 8, "mtimecmp");
-		}
+		/* Inside a CLINT / MSWI block above: merged, no new range. */
+		ok = ok && !memmap_add_device(ph->msip, 4, "mswi");
+		ok = ok && !memmap_add_device(ph->mtimecmp, 8, "mtimecmp");
 	}
 	ok = ok && !memmap_add_device(plat.mtime, 8, "mtime");
 	for (unsigned int i = 0; i < plat.nmmio; i++) {
@@ -598,6 +643,48 @@ static void fill_memmap(void)
 	}
 }
 
+/* The OS's copy of the tree: room for the tree as given and the
+ * fix-ups (reserved-memory nodes, disabled cpus), at least 64 KiB. */
+static size_t handoff_size_for(const void *fdt_in)
+{
+	size_t n = fdt_check_header(fdt_in) ? 0 : fdt_totalsize(fdt_in);
+
+	n = (n + 0x4000 + 0xfff) & ~(size_t)0xfff;
+	return n > FDT_HANDOFF_MIN ? n : FDT_HANDOFF_MIN;
+}
+
+/* Lay out the per-hart region, fill the hart table and bring up every
+ * component's per-hart state. */
+static void setup_harts(const struct hart_region *hr)
+{
+	uint8_t *r = arch_phys_ptr(records.base, records.size);
+	char err[160];
+
+	if (plat_parse_harts(handoff_fdt(), &plat,
+			     (struct plat_hart *)(r + hr->table), err,
+			     sizeof(err))) {
+		boot_fail("device tree", err);
+	}
+	hart_area_layout(r + hr->area, plat.nharts);
+	resync_satp = (unsigned long *)(r + hr->resync);
+	hart_table_init(&plat);
+	boot_harts.n = plat.nharts;
+	boot_harts.table = plat.harts;
+	boot_harts.stacks = (struct hart_stack *)(r + hr->stacks);
+}
+
+/* Publish the hart table and ring every other hart: each leaves its wfi
+ * in entry.S, finds its stack and comes to boot_secondary(). */
+static void release_harts(void)
+{
+	__atomic_store_n(&boot_harts.ready, 1, __ATOMIC_RELEASE);
+	for (unsigned long h = 0; h < plat.nharts; h++) {
+		if (h != boot_hart) {
+			arch_mmio_write32((uintptr_t)plat.harts[h].msip, 1);
+		}
+	}
+}
+
 __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 						void *fdt_in, uintptr_t info)
 {
@@ -605,38 +692,46 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 	    boot_info_plausible(info) ? (void *)info : NULL;
 	struct plat_reserve mon = {(uintptr_t)_monitor_start,
 				   MONITOR_WINDOW_SIZE};
+	struct hart_region hr;
 	char err[160];
+	long self;
 
 	memset(_bss_start, 0, (size_t)(_bss_end - _bss_start));
-	__atomic_store_n(&boot_stage, STAGE_BSS_CLEAR, __ATOMIC_RELEASE);
-	boot_hartid = hartid;
 	memmap_reset();
 	memmap_set_monitor(mon.base, mon.size);
-	if (plat_fdt_copy(fdt_in, handoff_fdt(), FDT_HANDOFF_SIZE, err,
+	handoff_size = handoff_size_for(fdt_in);
+	if (plat_fdt_copy(fdt_in, handoff_fdt(), handoff_size, err,
 			  sizeof(err)) ||
 	    plat_parse(handoff_fdt(), &plat, err, sizeof(err))) {
 		boot_fail("device tree", err);
 	}
 	con_init(&plat.uart);
-	aia_sources = plat_aia_setup(handoff_fdt(), &aia_aplic);
-	fill_memmap();
 	if (boot_check_info(fi, err, sizeof(err))) {
 		boot_fail("fw_dynamic_info", err);
 	}
 	check_layout(fi);
 	place_pool(fi);
-	place_records(fi);
+	place_records(fi, &hr);
+	setup_harts(&hr);
+	self = hart_index(hartid);
+	if (self < 0) {
+		boot_fail("device tree", "the boot hart's hartid is not among "
+					 "the harts the tree lists");
+	}
+	boot_hart = (unsigned long)self;
+	ptm_set_pbmt(all_harts_have(PLAT_ISA_SVPBMT));
+	aia_sources = plat_aia_setup(handoff_fdt(), &aia_aplic);
+	fill_memmap();
 	if (plat_fixup_pool(handoff_fdt(), &pool, &records, err, sizeof(err)) ||
 	    plat_fixup(handoff_fdt(), &mon, err, sizeof(err))) {
 		boot_fail("device tree fix-up", err);
 	}
-	hart_table_init(&plat);
-	hsm_init(hartid);
+	hsm_init(boot_hart);
 	pmu_init(&plat);
-	sse_init(hartid);
+	sse_init(boot_hart);
 	plan_pmp();
-	__atomic_store_n(&boot_stage, STAGE_READY, __ATOMIC_RELEASE);
-	setup_this_hart(hartid);
+	release_harts();
+	setup_this_hart(boot_hart);
 	print_banner(handoff_fdt(), fi);
 	rv_enter_smode(fi->next_addr, hartid, (uintptr_t)handoff_fdt());
 }
@@ -649,18 +744,18 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
  * protection applied next is the one that holds. The hart starts bare
  * (satp = 0); after LOCK, TSR gates its first sret to U-mode.
  */
-void boot_enter_os(unsigned long hartid, unsigned long addr, unsigned long arg)
+void boot_enter_os(unsigned long hart, unsigned long addr, unsigned long arg)
 {
 	bool locked;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	locked = ptm_hart_entering(hartid);
+	locked = ptm_hart_entering(hart);
 	apply_protection();
 	rv_set_tsr(locked);
-	rv_enter_smode(addr, hartid, arg);
+	rv_enter_smode(addr, hart_id(hart), arg);
 }
 
-void boot_stopped_loop(unsigned long hartid)
+void boot_stopped_loop(unsigned long hart)
 {
 	unsigned long addr, arg;
 
@@ -668,32 +763,44 @@ void boot_stopped_loop(unsigned long hartid)
 	 * on. STOPPED is published first: the OS polls for it, and the PTM
 	 * lock may be busy. */
 	rv_write_satp(0);
-	hsm_stopped(hartid);
-	ptm_satp_note(hartid, 0);
+	hsm_stopped(hart);
+	ptm_satp_note(hart, 0);
 	arch_mtimer_irq(false);
 	for (;;) {
-		if (hsm_take_start(hartid, &addr, &arg)) {
-			pmu_hart_reset(hartid);
-			fwft_hart_reset(hartid);
-			sse_hart_reset(hartid);
-			dbtr_hart_reset(hartid);
-			boot_enter_os(hartid, addr, arg);
+		if (hsm_take_start(hart, &addr, &arg)) {
+			pmu_hart_reset(hart);
+			fwft_hart_reset(hart);
+			sse_hart_reset(hart);
+			dbtr_hart_reset(hart);
+			boot_enter_os(hart, addr, arg);
 		}
 		arch_wfi();
-		hart_serve(hartid);
+		hart_serve(hart);
 	}
 }
 
-void boot_main(unsigned long hartid, void *fdt, void *info)
+/*
+ * entry.S, on the boot stack, one hart at a time until a boot hart is
+ * chosen: the one fw_dynamic_info prefers if the tree lists it, else the
+ * first to ask. Returns only to a hart that is not chosen.
+ */
+void boot_claim(unsigned long hartid, void *fdt, void *info)
 {
-	if (pick_boot_hart(hartid, (uintptr_t)info)) {
-		boot_cold(hartid, fdt, (uintptr_t)info);
+	const struct fw_dynamic_info *fi =
+	    boot_info_plausible((uintptr_t)info) ? info : NULL;
+	long want = boot_preferred_hart(fi, -1UL);
+
+	if (want >= 0 && (unsigned long)want != hartid &&
+	    plat_tree_has_hart(fdt, (unsigned long)want)) {
+		return;
 	}
-	wait_stage(STAGE_READY);
-	if (!hart_exists(hartid)) {
-		/* Running but not described by the device tree: stay out. */
-		rv_halt();
-	}
-	setup_this_hart(hartid);
-	boot_stopped_loop(hartid);
+	__atomic_store_n(&boot_claimed, 1, __ATOMIC_RELEASE);
+	boot_cold(hartid, fdt, (uintptr_t)info);
+}
+
+/* entry.S, on the hart's own stack, once boot_harts is published. */
+void boot_secondary(unsigned long hart)
+{
+	setup_this_hart(hart);
+	boot_stopped_loop(hart);
 }

@@ -10,7 +10,7 @@ set(FW_FLAGS
   -ffreestanding -fno-builtin -fno-common -fno-stack-protector
   -fno-pie -ffunction-sections -fdata-sections -flto -fno-strict-aliasing
   -O2 -g -Wall -Wextra -Wno-unused-parameter
-  -DSECMON_MAX_HARTS=${SECMON_MAX_HARTS}
+  -DSECMON_HART_CAP=${SECMON_HART_CAP}
   -DSECMON_EARLYCON_BASE=${SECMON_EARLYCON_BASE}
   -DSECMON_EARLY_TEST_BASE=${SECMON_EARLY_TEST_BASE}
   $<$<BOOL:${SECMON_DEBUG}>:-DSECMON_DEBUG>)

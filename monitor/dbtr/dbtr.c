@@ -49,11 +49,22 @@ struct dbtr_hart {
 	unsigned long state[DBTR_MAX];
 };
 
-static struct dbtr_hart dbtr_harts[SECMON_MAX_HARTS];
+/* hart_count() entries, in the per-hart region (hart_area_layout). */
+static struct dbtr_hart *dbtr_harts;
 
-void dbtr_hart_reset(unsigned long hartid)
+size_t dbtr_hart_bytes(void)
 {
-	struct dbtr_hart *d = &dbtr_harts[hartid];
+	return sizeof(struct dbtr_hart);
+}
+
+void dbtr_attach(void *mem)
+{
+	dbtr_harts = mem;
+}
+
+void dbtr_hart_reset(unsigned long hart)
+{
+	struct dbtr_hart *d = &dbtr_harts[hart];
 	unsigned int n = arch_trig_count();
 
 	memset(d, 0, sizeof(*d));
@@ -64,9 +75,9 @@ void dbtr_hart_reset(unsigned long hartid)
 	}
 }
 
-unsigned int dbtr_count(unsigned long hartid)
+unsigned int dbtr_count(unsigned long hart)
 {
-	return dbtr_harts[hartid].count;
+	return dbtr_harts[hart].count;
 }
 
 static unsigned long type_of(unsigned long t1)
@@ -111,9 +122,9 @@ static bool offers(unsigned int i, unsigned long t1)
 	return !info || info >> type_of(t1) & 1;
 }
 
-unsigned long dbtr_num_triggers(unsigned long hartid, unsigned long tdata1)
+unsigned long dbtr_num_triggers(unsigned long hart, unsigned long tdata1)
 {
-	struct dbtr_hart *d = &dbtr_harts[hartid];
+	struct dbtr_hart *d = &dbtr_harts[hart];
 	unsigned long n = 0;
 
 	if (!tdata1) {
@@ -128,10 +139,10 @@ unsigned long dbtr_num_triggers(unsigned long hartid, unsigned long tdata1)
 	return n;
 }
 
-long dbtr_set_shmem(unsigned long hartid, unsigned long lo, unsigned long hi,
+long dbtr_set_shmem(unsigned long hart, unsigned long lo, unsigned long hi,
 		    unsigned long flags)
 {
-	struct dbtr_hart *d = &dbtr_harts[hartid];
+	struct dbtr_hart *d = &dbtr_harts[hart];
 
 	if (flags) {
 		return SBI_ERR_INVALID_PARAM;
@@ -176,9 +187,9 @@ static long open_entries(const struct dbtr_hart *d, unsigned long n,
 	return SBI_SUCCESS;
 }
 
-long dbtr_read(unsigned long hartid, unsigned long base, unsigned long count)
+long dbtr_read(unsigned long hart, unsigned long base, unsigned long count)
 {
-	struct dbtr_hart *d = &dbtr_harts[hartid];
+	struct dbtr_hart *d = &dbtr_harts[hart];
 	unsigned long *e;
 
 	if (d->shmem == NO_SHMEM) {
@@ -295,10 +306,10 @@ static long plan_install(const struct dbtr_hart *d, const unsigned long *cfg,
 	return SBI_SUCCESS;
 }
 
-long dbtr_install(unsigned long hartid, unsigned long count,
+long dbtr_install(unsigned long hart, unsigned long count,
 		  unsigned long *failed)
 {
-	struct dbtr_hart *d = &dbtr_harts[hartid];
+	struct dbtr_hart *d = &dbtr_harts[hart];
 	unsigned long cfg[4 * DBTR_MAX];
 	unsigned int hw[DBTR_MAX];
 	unsigned long *e;
@@ -348,10 +359,9 @@ static long check_update(const struct dbtr_hart *d, const unsigned long *c)
 	return SBI_SUCCESS;
 }
 
-long dbtr_update(unsigned long hartid, unsigned long count,
-		 unsigned long *failed)
+long dbtr_update(unsigned long hart, unsigned long count, unsigned long *failed)
 {
-	struct dbtr_hart *d = &dbtr_harts[hartid];
+	struct dbtr_hart *d = &dbtr_harts[hart];
 	unsigned long cfg[4 * DBTR_MAX], old[2 * DBTR_MAX];
 	unsigned long *e;
 	long rc = SBI_SUCCESS;
@@ -407,10 +417,10 @@ static void apply_op(struct dbtr_hart *d, unsigned int t, unsigned int op)
 	arch_trig_write(t, t1, arch_trig_read(t, 2), 0);
 }
 
-long dbtr_set_op(unsigned long hartid, unsigned long base, unsigned long mask,
+long dbtr_set_op(unsigned long hart, unsigned long base, unsigned long mask,
 		 unsigned int op)
 {
-	struct dbtr_hart *d = &dbtr_harts[hartid];
+	struct dbtr_hart *d = &dbtr_harts[hart];
 
 	for (unsigned int i = 0; i < 64 && mask >> i; i++) {
 		unsigned long t = base + i;

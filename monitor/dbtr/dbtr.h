@@ -17,28 +17,32 @@
 #ifndef SECMON_DBTR_H
 #define SECMON_DBTR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define DBTR_MAX 16 /* triggers used per hart; more are left alone */
 
 /* The calling hart at cold boot and at HSM start: triggers probed and
  * cleared, no shared memory. */
-void dbtr_hart_reset(unsigned long hartid);
-unsigned int dbtr_count(unsigned long hartid);
+/* The per-hart region's share (monitor/hart). */
+size_t dbtr_hart_bytes(void);
+void dbtr_attach(void *mem);
+void dbtr_hart_reset(unsigned long hart);
+unsigned int dbtr_count(unsigned long hart);
 
-unsigned long dbtr_num_triggers(unsigned long hartid, unsigned long tdata1);
-long dbtr_set_shmem(unsigned long hartid, unsigned long lo, unsigned long hi,
+unsigned long dbtr_num_triggers(unsigned long hart, unsigned long tdata1);
+long dbtr_set_shmem(unsigned long hart, unsigned long lo, unsigned long hi,
 		    unsigned long flags);
-long dbtr_read(unsigned long hartid, unsigned long base, unsigned long count);
-long dbtr_install(unsigned long hartid, unsigned long count,
+long dbtr_read(unsigned long hart, unsigned long base, unsigned long count);
+long dbtr_install(unsigned long hart, unsigned long count,
 		  unsigned long *failed);
-long dbtr_update(unsigned long hartid, unsigned long count,
+long dbtr_update(unsigned long hart, unsigned long count,
 		 unsigned long *failed);
 /* op: uninstall, enable or disable the set (base, mask). */
 #define DBTR_UNINSTALL 0
 #define DBTR_ENABLE 1
 #define DBTR_DISABLE 2
-long dbtr_set_op(unsigned long hartid, unsigned long base, unsigned long mask,
+long dbtr_set_op(unsigned long hart, unsigned long base, unsigned long mask,
 		 unsigned int op);
 
 #endif

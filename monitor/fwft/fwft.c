@@ -11,11 +11,22 @@ struct fwft_hart {
 	uint32_t locked; /* bit f: feature f was set with LOCK */
 };
 
-static struct fwft_hart fwft_harts[SECMON_MAX_HARTS];
+/* hart_count() entries, in the per-hart region (hart_area_layout). */
+static struct fwft_hart *fwft_harts;
 
-void fwft_hart_reset(unsigned long hartid)
+size_t fwft_hart_bytes(void)
 {
-	struct fwft_hart *h = &fwft_harts[hartid];
+	return sizeof(struct fwft_hart);
+}
+
+void fwft_attach(void *mem)
+{
+	fwft_harts = mem;
+}
+
+void fwft_hart_reset(unsigned long hart)
+{
+	struct fwft_hart *h = &fwft_harts[hart];
 
 	*h = (struct fwft_hart){0};
 	h->value[SBI_FWFT_MISALIGNED_EXC_DELEG] = 1;
@@ -27,13 +38,13 @@ void fwft_hart_reset(unsigned long hartid)
  * ISA cannot provide is NOT_SUPPORTED; reserved and platform-specific
  * ones are DENIED (§18.1, §18.2).
  */
-static long feature_status(unsigned long hartid, uint32_t feature)
+static long feature_status(unsigned long hart, uint32_t feature)
 {
 	switch (feature) {
 	case SBI_FWFT_MISALIGNED_EXC_DELEG:
 		return SBI_SUCCESS;
 	case SBI_FWFT_PTE_AD_HW_UPDATING:
-		return plat.harts[hartid].isa & PLAT_ISA_SVADU
+		return plat.harts[hart].isa & PLAT_ISA_SVADU
 			   ? SBI_SUCCESS
 			   : SBI_ERR_NOT_SUPPORTED;
 	case SBI_FWFT_LANDING_PAD:
@@ -59,11 +70,11 @@ static long value_status(uint32_t feature, unsigned long value)
 	return value ? SBI_ERR_DENIED : SBI_SUCCESS;
 }
 
-long fwft_set(unsigned long hartid, uint32_t feature, unsigned long value,
+long fwft_set(unsigned long hart, uint32_t feature, unsigned long value,
 	      unsigned long flags)
 {
-	struct fwft_hart *h = &fwft_harts[hartid];
-	long rc = feature_status(hartid, feature);
+	struct fwft_hart *h = &fwft_harts[hart];
+	long rc = feature_status(hart, feature);
 
 	if (rc) {
 		return rc;
@@ -85,12 +96,12 @@ long fwft_set(unsigned long hartid, uint32_t feature, unsigned long value,
 	return SBI_SUCCESS;
 }
 
-long fwft_get(unsigned long hartid, uint32_t feature, unsigned long *value)
+long fwft_get(unsigned long hart, uint32_t feature, unsigned long *value)
 {
-	long rc = feature_status(hartid, feature);
+	long rc = feature_status(hart, feature);
 
 	if (!rc) {
-		*value = fwft_harts[hartid].value[feature];
+		*value = fwft_harts[hart].value[feature];
 	}
 	return rc;
 }

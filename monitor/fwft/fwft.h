@@ -20,15 +20,19 @@
 #ifndef SECMON_FWFT_H
 #define SECMON_FWFT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "platform.h"
 
 /* The calling hart at cold boot and whenever HSM starts it: reset values,
  * no locks ("hart reset", §18). */
-void fwft_hart_reset(unsigned long hartid);
-long fwft_set(unsigned long hartid, uint32_t feature, unsigned long value,
+/* The per-hart region's share (monitor/hart). */
+size_t fwft_hart_bytes(void);
+void fwft_attach(void *mem);
+void fwft_hart_reset(unsigned long hart);
+long fwft_set(unsigned long hart, uint32_t feature, unsigned long value,
 	      unsigned long flags);
-long fwft_get(unsigned long hartid, uint32_t feature, unsigned long *value);
+long fwft_get(unsigned long hart, uint32_t feature, unsigned long *value);
 
 #endif

@@ -20,7 +20,7 @@
 #include "arch.h"
 
 struct hart {
-	bool present;
+	unsigned long hartid;
 	uintptr_t msip;
 	unsigned long pending;
 	unsigned long req_seq;
@@ -28,28 +28,33 @@ struct hart {
 	struct hart_stats stats;
 } __attribute__((aligned(64))); /* one cache line each: no false sharing */
 
-static struct hart harts[SECMON_MAX_HARTS];
+/* hart_count() entries, in the per-hart region (hart_area_layout). */
+static struct hart *harts;
 static unsigned int nharts;
-static unsigned long limit;
+
+void hart_attach(void *mem)
+{
+	harts = mem;
+}
 
 void hart_table_init(const struct plat_info *pi)
 {
-	nharts = 0;
-	limit = 0;
-	for (unsigned long i = 0; i < SECMON_MAX_HARTS; i++) {
+	nharts = pi->nharts;
+	for (unsigned long i = 0; i < nharts; i++) {
 		harts[i] = (struct hart){0};
-		harts[i].present = pi->harts[i].present;
+		harts[i].hartid = (unsigned long)pi->harts[i].hartid;
 		harts[i].msip = (uintptr_t)pi->harts[i].msip;
-		if (harts[i].present) {
-			nharts++;
-			limit = i + 1;
-		}
 	}
 }
 
-bool hart_exists(unsigned long hartid)
+size_t hart_mailbox_bytes(void)
 {
-	return hartid < SECMON_MAX_HARTS && harts[hartid].present;
+	return sizeof(struct hart);
+}
+
+bool hart_exists(unsigned long hart)
+{
+	return hart < nharts;
 }
 
 unsigned int hart_count(void)
@@ -57,9 +62,48 @@ unsigned int hart_count(void)
 	return nharts;
 }
 
-unsigned long hart_limit(void)
+/* Binary search: the table is in ascending hartid order. */
+long hart_index(unsigned long hartid)
 {
-	return limit;
+	unsigned long lo = 0, hi = nharts;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (harts[mid].hartid == hartid) {
+			return (long)mid;
+		}
+		if (harts[mid].hartid < hartid) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return -1;
+}
+
+unsigned long hart_id(unsigned long hart)
+{
+	return harts[hart].hartid;
+}
+
+void hart_batch_post(unsigned long self, struct hart_batch *b,
+		     unsigned long target, unsigned long bits)
+{
+	if (b->n == HART_BATCH) {
+		hart_batch_wait(self, b);
+	}
+	b->hart[b->n] = (unsigned int)target;
+	b->ticket[b->n] = hart_post(target, bits);
+	b->n++;
+}
+
+void hart_batch_wait(unsigned long self, struct hart_batch *b)
+{
+	for (unsigned int i = 0; i < b->n; i++) {
+		hart_wait(self, b->hart[i], b->ticket[i]);
+	}
+	b->n = 0;
 }
 
 struct hart_stats *hart_stats(unsigned long hartid)

@@ -9,6 +9,7 @@
 #define SECMON_HART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "platform.h"
@@ -26,12 +27,54 @@
  * (firmware) or the test fake. */
 void hart_resync_hook(unsigned long self);
 
-/* Bring up the table from the platform description (boot hart, once). */
+/*
+ * Inside the monitor a hart is named by its index: its place among the
+ * device tree's harts sorted by hartid, 0 .. hart_count() - 1. Every
+ * "hart", "self" and "target" argument in the monitor's interfaces is an
+ * index; only SBI arguments, S-mode's a0 and the console carry hartids,
+ * and hart_index() / hart_id() convert at those edges. (On QEMU virt,
+ * whose hartids are 0 .. n-1, the two agree.)
+ */
+
+/* Bring up the table from the platform description (boot hart, once,
+ * after hart_area_layout()). */
 void hart_table_init(const struct plat_info *pi);
-bool hart_exists(unsigned long hartid);
+bool hart_exists(unsigned long hart);
 unsigned int hart_count(void);
-/* Highest present hartid + 1. */
-unsigned long hart_limit(void);
+/* The index of hartid, or -1 if no hart the monitor runs has it. */
+long hart_index(unsigned long hartid);
+unsigned long hart_id(unsigned long hart);
+
+/*
+ * Per-hart state is not sized at build time. Each component keeps its
+ * per-hart records in an array of hart_count() entries that boot lays out
+ * in one region, sized from the device tree (firmware: inside the records
+ * region, beside the hart stacks; PMP: no S/U access). Laid out once,
+ * before any component's init, and never freed. With base NULL this only
+ * measures: it returns the bytes the region needs for n harts.
+ */
+size_t hart_area_layout(void *base, unsigned int n);
+/* This component's share: the mailboxes. */
+size_t hart_mailbox_bytes(void);
+void hart_attach(void *mem);
+
+/*
+ * Sending to many harts. Requests go out in batches of HART_BATCH: all of
+ * a batch is posted before any of it is waited for, so a round costs one
+ * handshake's latency per batch, and the tickets live on the caller's
+ * stack (a few hundred bytes whatever the hart count).
+ */
+#define HART_BATCH 32
+struct hart_batch {
+	unsigned int n;
+	unsigned int hart[HART_BATCH];
+	unsigned long ticket[HART_BATCH];
+};
+/* Post bits to target; waits for the batch first if it is full. */
+void hart_batch_post(unsigned long self, struct hart_batch *b,
+		     unsigned long target, unsigned long bits);
+/* Wait for every hart posted to since the last wait. */
+void hart_batch_wait(unsigned long self, struct hart_batch *b);
 
 /*
  * Post bits to target and interrupt it; returns a ticket. hart_wait() then

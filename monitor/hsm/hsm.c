@@ -21,35 +21,47 @@ struct hsm_hart {
 	unsigned long arg;
 };
 
-static struct hsm_hart hsm[SECMON_MAX_HARTS];
+/* hart_count() entries, in the per-hart region (hart_area_layout). */
+static struct hsm_hart *hsm;
 
-static bool cas_state(unsigned long hartid, long from, long to)
+size_t hsm_hart_bytes(void)
 {
-	return __atomic_compare_exchange_n(&hsm[hartid].state, &from, to, false,
+	return sizeof(struct hsm_hart);
+}
+
+void hsm_attach(void *mem)
+{
+	hsm = mem;
+}
+
+static bool cas_state(unsigned long hart, long from, long to)
+{
+	return __atomic_compare_exchange_n(&hsm[hart].state, &from, to, false,
 					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
-void hsm_init(unsigned long boot_hartid)
+void hsm_init(unsigned long boot_hart)
 {
-	for (unsigned long i = 0; i < SECMON_MAX_HARTS; i++) {
-		hsm[i].state = i == boot_hartid ? SBI_HSM_STATE_STARTED
-						: SBI_HSM_STATE_STOPPED;
+	for (unsigned long i = 0; i < hart_count(); i++) {
+		hsm[i] = (struct hsm_hart){0};
+		hsm[i].state = i == boot_hart ? SBI_HSM_STATE_STARTED
+					      : SBI_HSM_STATE_STOPPED;
 	}
 }
 
-long hsm_state(unsigned long hartid)
+long hsm_state(unsigned long hart)
 {
-	if (!hart_exists(hartid)) {
+	if (!hart_exists(hart)) {
 		return -1;
 	}
-	long st = __atomic_load_n(&hsm[hartid].state, __ATOMIC_ACQUIRE);
+	long st = __atomic_load_n(&hsm[hart].state, __ATOMIC_ACQUIRE);
 
 	return st == HSM_STATE_CLAIMED ? SBI_HSM_STATE_START_PENDING : st;
 }
 
-bool hsm_running(unsigned long hartid)
+bool hsm_running(unsigned long hart)
 {
-	long st = hsm_state(hartid);
+	long st = hsm_state(hart);
 
 	return st == SBI_HSM_STATE_STARTED ||
 	       st == SBI_HSM_STATE_STOP_PENDING ||
@@ -69,35 +81,35 @@ bool hsm_entry_valid(unsigned long addr)
  */
 #define HSM_STOP_WAIT_SPINS 100000U
 
-static void wait_stopped(unsigned long hartid)
+static void wait_stopped(unsigned long hart)
 {
 	for (unsigned int i = 0;
 	     i < HSM_STOP_WAIT_SPINS &&
-	     __atomic_load_n(&hsm[hartid].state, __ATOMIC_ACQUIRE) ==
+	     __atomic_load_n(&hsm[hart].state, __ATOMIC_ACQUIRE) ==
 		 SBI_HSM_STATE_STOP_PENDING;
 	     i++) {
 		arch_relax();
 	}
 }
 
-long hsm_start(unsigned long hartid, unsigned long addr, unsigned long arg)
+long hsm_start(unsigned long hart, unsigned long addr, unsigned long arg)
 {
-	if (!hart_exists(hartid)) {
+	if (!hart_exists(hart)) {
 		return SBI_ERR_INVALID_PARAM;
 	}
 	/* The entry point must be RAM the OS owns: not the monitor. */
 	if (!hsm_entry_valid(addr)) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
-	wait_stopped(hartid);
-	if (!cas_state(hartid, SBI_HSM_STATE_STOPPED, HSM_STATE_CLAIMED)) {
+	wait_stopped(hart);
+	if (!cas_state(hart, SBI_HSM_STATE_STOPPED, HSM_STATE_CLAIMED)) {
 		return SBI_ERR_ALREADY_AVAILABLE;
 	}
-	hsm[hartid].addr = addr;
-	hsm[hartid].arg = arg;
-	__atomic_store_n(&hsm[hartid].state, SBI_HSM_STATE_START_PENDING,
+	hsm[hart].addr = addr;
+	hsm[hart].arg = arg;
+	__atomic_store_n(&hsm[hart].state, SBI_HSM_STATE_START_PENDING,
 			 __ATOMIC_RELEASE);
-	hart_post(hartid, HART_MSG_WAKE);
+	hart_post(hart, HART_MSG_WAKE);
 	return SBI_SUCCESS;
 }
 
@@ -174,9 +186,8 @@ void hsm_resume_point(unsigned long self, unsigned long *addr,
 
 long hsm_others_stopped(unsigned long self)
 {
-	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
-		if (h != self && hart_exists(h) &&
-		    hsm_state(h) != SBI_HSM_STATE_STOPPED) {
+	for (unsigned long h = 0; h < hart_count(); h++) {
+		if (h != self && hsm_state(h) != SBI_HSM_STATE_STOPPED) {
 			return SBI_ERR_DENIED;
 		}
 	}

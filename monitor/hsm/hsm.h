@@ -9,18 +9,24 @@
 #define SECMON_HSM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-/* Boot hart STARTED, every other present hart STOPPED. */
-void hsm_init(unsigned long boot_hartid);
+/* The per-hart region's share (monitor/hart). */
+size_t hsm_hart_bytes(void);
+void hsm_attach(void *mem);
+
+/* Boot hart STARTED, every other hart STOPPED. Harts are indices
+ * (monitor/hart/hart.h) throughout. */
+void hsm_init(unsigned long boot_hart);
 /* SBI_HSM_STATE_*, or -1 for a hart that does not exist. */
-long hsm_state(unsigned long hartid);
+long hsm_state(unsigned long hart);
 
 /* True while the hart can take mailbox work: STARTED, STOP_PENDING, or
  * SUSPENDED (a suspended hart wakes for it). */
-bool hsm_running(unsigned long hartid);
+bool hsm_running(unsigned long hart);
 
 /* hart_start: STOPPED -> START_PENDING, then wake the target. */
-long hsm_start(unsigned long hartid, unsigned long addr, unsigned long arg);
+long hsm_start(unsigned long hart, unsigned long addr, unsigned long arg);
 /* hart_stop on the calling hart: STARTED -> STOP_PENDING. The caller then
  * leaves its stack and calls hsm_stopped(). */
 long hsm_stop(unsigned long self);

@@ -211,20 +211,23 @@ int plat_fixup_pool(void *fdt, const struct plat_reserve *pool,
 	return PLAT_OK;
 }
 
-/* A cpu node whose hartid the build cannot hold was never started: the
- * OS must not wait for it (Linux skips a cpu node that is not okay). */
+/* Enabled cpu nodes past SECMON_HART_CAP (counted in tree order, as
+ * plat_parse does) were never started: the OS must not wait for them
+ * (Linux skips a cpu node that is not okay). */
 static int hide_skipped_harts(void *fdt)
 {
 	int cpus = fdt_path_offset(fdt, "/cpus");
+	unsigned int seen = 0;
 	int cpu;
 
 	fdt_for_each_subnode (cpu, fdt, cpus) {
 		const char *type = fdt_getprop(fdt, cpu, "device_type", NULL);
-		const fdt32_t *reg = fdt_getprop(fdt, cpu, "reg", NULL);
+		const char *st = fdt_getprop(fdt, cpu, "status", NULL);
 		int rc;
 
-		if (!type || strcmp(type, "cpu") || !reg ||
-		    fdt32_to_cpu(*reg) < SECMON_MAX_HARTS) {
+		if (!type || strcmp(type, "cpu") ||
+		    (st && strcmp(st, "okay") && strcmp(st, "ok")) ||
+		    seen++ < SECMON_HART_CAP) {
 			continue;
 		}
 		rc = fdt_setprop_string(fdt, cpu, "status", "disabled");

@@ -132,18 +132,19 @@ static unsigned int parse_isa(const void *fdt, int cpu)
 	return f;
 }
 
-static int parse_one_cpu(const void *fdt, int cpu, struct plat_info *pi,
+/* Pass 1: count the harts the monitor will run (the first
+ * SECMON_HART_CAP enabled cpu nodes) and note the rest as skipped. */
+static int count_one_cpu(const void *fdt, int cpu, struct plat_info *pi,
 			 char *err, size_t errlen)
 {
 	uint64_t hartid, unused;
-	int intc;
 
 	if (read_reg(fdt, cpu, 0, &hartid, &unused)) {
 		return fail(err, errlen, PLAT_ERR_HARTS,
 			    "cpu node %s has no valid \"reg\" (hartid)",
 			    fdt_get_name(fdt, cpu, NULL));
 	}
-	if (hartid >= SECMON_MAX_HARTS) {
+	if (pi->nharts >= SECMON_HART_CAP) {
 		/* Not the monitor's to run: noted for the banner, parked at
 		 * reset (entry.S), disabled in the OS's tree (plat_fixup). */
 		if (pi->nskipped < PLAT_MAX_SKIPPED) {
@@ -152,22 +153,15 @@ static int parse_one_cpu(const void *fdt, int cpu, struct plat_info *pi,
 		pi->nskipped++;
 		return PLAT_OK;
 	}
-	if (pi->harts[hartid].present) {
-		return fail(err, errlen, PLAT_ERR_HARTS,
-			    "hartid %lu appears twice under /cpus",
-			    (unsigned long)hartid);
-	}
-	fdt_for_each_subnode (intc, fdt, cpu) {
-		if (fdt_getprop(fdt, intc, "interrupt-controller", NULL)) {
-			break;
-		}
-	}
-	pi->harts[hartid].present = true;
-	pi->harts[hartid].isa = parse_isa(fdt, cpu);
-	pi->harts[hartid].intc_phandle =
-	    intc >= 0 ? fdt_get_phandle(fdt, intc) : 0;
 	pi->nharts++;
 	return PLAT_OK;
+}
+
+static bool is_enabled_cpu(const void *fdt, int cpu)
+{
+	const char *type = fdt_getprop(fdt, cpu, "device_type", NULL);
+
+	return type && !strcmp(type, "cpu") && node_enabled(fdt, cpu);
 }
 
 static int parse_cpus(const void *fdt, struct plat_info *pi, char *err,
@@ -181,13 +175,12 @@ static int parse_cpus(const void *fdt, struct plat_info *pi, char *err,
 		return fail(err, errlen, PLAT_ERR_HARTS, "no /cpus node");
 	}
 	fdt_for_each_subnode (cpu, fdt, cpus) {
-		const char *type = fdt_getprop(fdt, cpu, "device_type", NULL);
 		int rc;
 
-		if (!type || strcmp(type, "cpu") || !node_enabled(fdt, cpu)) {
+		if (!is_enabled_cpu(fdt, cpu)) {
 			continue;
 		}
-		rc = parse_one_cpu(fdt, cpu, pi, err, errlen);
+		rc = count_one_cpu(fdt, cpu, pi, err, errlen);
 		if (rc) {
 			return rc;
 		}
@@ -201,6 +194,52 @@ static int parse_cpus(const void *fdt, struct plat_info *pi, char *err,
 		pi->timebase_hz = read_cells(tb, len / 4);
 	}
 	return PLAT_OK;
+}
+
+/* Pass 2: the first nharts enabled cpu nodes, as pass 1 counted them. */
+static void read_harts(const void *fdt, struct plat_hart *harts, unsigned int n)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	unsigned int i = 0;
+	uint64_t unused;
+	int cpu, intc;
+
+	fdt_for_each_subnode (cpu, fdt, cpus) {
+		if (i == n) {
+			break;
+		}
+		if (!is_enabled_cpu(fdt, cpu)) {
+			continue;
+		}
+		harts[i] = (struct plat_hart){0};
+		read_reg(fdt, cpu, 0, &harts[i].hartid, &unused);
+		fdt_for_each_subnode (intc, fdt, cpu) {
+			if (fdt_getprop(fdt, intc, "interrupt-controller",
+					NULL)) {
+				break;
+			}
+		}
+		harts[i].isa = parse_isa(fdt, cpu);
+		harts[i].intc_phandle =
+		    intc >= 0 ? fdt_get_phandle(fdt, intc) : 0;
+		i++;
+	}
+}
+
+/* Ascending hartid: the monitor's hart index is the position here.
+ * Insertion sort: trees list harts in order, so this is one pass. */
+static void sort_harts(struct plat_hart *h, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		struct plat_hart x = h[i];
+		unsigned int j = i;
+
+		while (j > 0 && h[j - 1].hartid > x.hartid) {
+			h[j] = h[j - 1];
+			j--;
+		}
+		h[j] = x;
+	}
 }
 
 static int find_stdout(const void *fdt)
@@ -261,8 +300,8 @@ static int parse_uart(const void *fdt, struct plat_info *pi, char *err,
 
 static struct plat_hart *hart_by_phandle(struct plat_info *pi, uint32_t ph)
 {
-	for (int i = 0; i < SECMON_MAX_HARTS; i++) {
-		if (pi->harts[i].present && pi->harts[i].intc_phandle == ph) {
+	for (unsigned int i = 0; i < pi->nharts; i++) {
+		if (pi->harts[i].intc_phandle == ph) {
 			return &pi->harts[i];
 		}
 	}
@@ -340,6 +379,9 @@ static void parse_clints(const void *fdt, struct plat_info *pi)
 			continue;
 		}
 		pi->mtime = base;
+		/* Every socket's mtime, not only the one the monitor reads:
+		 * S-mode writing any of them would move that socket's time. */
+		note_mdev(pi, base, 8);
 		for_each_irq(fdt, node, pi, cmp, 2);
 	}
 }
@@ -391,24 +433,25 @@ static bool has_m_imsic(const void *fdt)
 static int check_timers(const void *fdt, const struct plat_info *pi, char *err,
 			size_t errlen)
 {
-	for (int i = 0; i < SECMON_MAX_HARTS; i++) {
+	for (unsigned int i = 0; i < pi->nharts; i++) {
 		const struct plat_hart *h = &pi->harts[i];
+		unsigned long id = (unsigned long)h->hartid;
 
-		if (h->present && !h->msip && has_m_imsic(fdt)) {
+		if (!h->msip && has_m_imsic(fdt)) {
 			return fail(
 			    err, errlen, PLAT_ERR_TIMER,
-			    "hart %d has no ACLINT MSWI: its M-mode IPIs "
+			    "hart %lu has no ACLINT MSWI: its M-mode IPIs "
 			    "would go through the IMSIC, which this monitor "
 			    "does not drive (QEMU: use aia=aplic-imsic "
 			    "without aclint=on)",
-			    i);
+			    id);
 		}
-		if (h->present && (!h->msip || !h->mtimecmp)) {
+		if (!h->msip || !h->mtimecmp) {
 			return fail(
 			    err, errlen, PLAT_ERR_TIMER,
-			    "hart %d has no %s entry (need a CLINT or "
+			    "hart %lu has no %s entry (need a CLINT or "
 			    "ACLINT MSWI+MTIMER with interrupts-extended)",
-			    i, h->msip ? "timer" : "software-interrupt");
+			    id, h->msip ? "timer" : "software-interrupt");
 		}
 	}
 	if (!pi->mtime) {
@@ -788,9 +831,7 @@ int plat_parse(const void *fdt, struct plat_info *out, char *err, size_t errlen)
 		rc = parse_uart(fdt, &pi, err, errlen);
 	}
 	if (!rc) {
-		parse_clints(fdt, &pi);
 		parse_mmio(fdt, &pi);
-		rc = check_timers(fdt, &pi, err, errlen);
 	}
 	if (rc) {
 		return rc;
@@ -804,6 +845,72 @@ int plat_parse(const void *fdt, struct plat_info *out, char *err, size_t errlen)
 	}
 	*out = pi;
 	return PLAT_OK;
+}
+
+int plat_parse_harts(const void *fdt, struct plat_info *pi,
+		     struct plat_hart *harts, char *err, size_t errlen)
+{
+	struct plat_info t = *pi;
+	int rc;
+
+	read_harts(fdt, harts, t.nharts);
+	sort_harts(harts, t.nharts);
+	for (unsigned int i = 1; i < t.nharts; i++) {
+		if (harts[i].hartid == harts[i - 1].hartid) {
+			return fail(err, errlen, PLAT_ERR_HARTS,
+				    "hartid %lu appears twice under /cpus",
+				    (unsigned long)harts[i].hartid);
+		}
+	}
+	t.harts = harts;
+	t.nmdev = 0;
+	t.mtime = 0;
+	parse_clints(fdt, &t);
+	rc = check_timers(fdt, &t, err, errlen);
+	if (!rc) {
+		*pi = t;
+	}
+	return rc;
+}
+
+bool plat_tree_has_hart(const void *fdt, uint64_t hartid)
+{
+	int cpus = fdt_check_header(fdt) ? -1 : fdt_path_offset(fdt, "/cpus");
+	uint64_t id, unused;
+	unsigned int seen = 0;
+	int cpu;
+
+	if (cpus < 0) {
+		return false;
+	}
+	fdt_for_each_subnode (cpu, fdt, cpus) {
+		if (!is_enabled_cpu(fdt, cpu) || seen++ >= SECMON_HART_CAP) {
+			continue;
+		}
+		if (!read_reg(fdt, cpu, 0, &id, &unused) && id == hartid) {
+			return true;
+		}
+	}
+	return false;
+}
+
+long plat_hart_index(const struct plat_info *pi, uint64_t hartid)
+{
+	unsigned int lo = 0, hi = pi->nharts;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (pi->harts[mid].hartid == hartid) {
+			return (long)mid;
+		}
+		if (pi->harts[mid].hartid < hartid) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return -1;
 }
 
 bool plat_in_ram(const struct plat_info *pi, uint64_t base, uint64_t len)

@@ -8,17 +8,24 @@
 #ifndef SECMON_PLATFORM_H
 #define SECMON_PLATFORM_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "console.h"
 
-#ifndef SECMON_MAX_HARTS
-#define SECMON_MAX_HARTS 8
+/*
+ * Harts are counted from the tree and their state is sized to the count
+ * (monitor/hart). This cap only bounds a hostile or broken tree: enabled
+ * cpu nodes past it are skipped (named in the banner, disabled in the
+ * OS's tree). QEMU virt stops at 512.
+ */
+#ifndef SECMON_HART_CAP
+#define SECMON_HART_CAP 4096
 #endif
 #define PLAT_MAX_MEM 8
-#define PLAT_MAX_MDEV 4
+#define PLAT_MAX_MDEV 16 /* 8 sockets of ACLINT MSWI + MTIMER */
 #define PLAT_MAX_MMIO 16
 #define PLAT_MAX_SKIPPED 8
 
@@ -39,13 +46,17 @@ struct plat_mem {
 	uint64_t size;
 };
 
+/* One hart; entry.S scans an array of these for its own hartid. */
 struct plat_hart {
-	bool present;
-	uint32_t intc_phandle; /* phandle of the hart's interrupt controller */
+	uint64_t hartid; /* "reg" of its cpu node (mhartid) */
 	uint64_t msip; /* this hart's MSIP register (CLINT / ACLINT MSWI) */
 	uint64_t mtimecmp; /* this hart's mtimecmp register */
-	unsigned int isa; /* PLAT_ISA_* */
+	uint32_t intc_phandle; /* phandle of the hart's interrupt controller */
+	uint32_t isa; /* PLAT_ISA_* */
 };
+static_assert(sizeof(struct plat_hart) == 32 &&
+		  offsetof(struct plat_hart, hartid) == 0,
+	      "entry.S walks plat_hart entries (layout.h BOOT_HART_*)");
 
 /*
  * The "riscv,pmu" node (OpenSBI's binding, which QEMU virt follows):
@@ -72,12 +83,13 @@ struct plat_pmu {
 struct plat_info {
 	struct plat_mem mem[PLAT_MAX_MEM];
 	unsigned int nmem;
-	/* Indexed by hartid; only hartids below SECMON_MAX_HARTS are accepted.
-	 */
-	struct plat_hart harts[SECMON_MAX_HARTS];
+	/* nharts harts in ascending hartid order (a hart's index in the
+	 * monitor is its place here); storage given to plat_parse_harts, NULL
+	 * until then. */
+	struct plat_hart *harts;
 	unsigned int nharts;
-	/* Enabled cpu nodes with a hartid the build cannot hold: the first
-	 * PLAT_MAX_SKIPPED of them, and how many. */
+	/* Enabled cpu nodes past SECMON_HART_CAP: the first
+	 * PLAT_MAX_SKIPPED of their hartids, and how many. */
 	uint64_t skipped[PLAT_MAX_SKIPPED];
 	unsigned int nskipped;
 	uint64_t timebase_hz;
@@ -126,8 +138,20 @@ unsigned int plat_aia_setup(const void *fdt, uint64_t *aplic_base);
 /* Copy (and unpack) the tree at src into dst, leaving room to grow. */
 int plat_fdt_copy(const void *src, void *dst, size_t dst_size, char *err,
 		  size_t errlen);
-/* Fill *pi from the tree. *pi is fully written on success only. */
+/* Fill *pi from the tree, counting the harts (pi->nharts) but leaving
+ * pi->harts NULL. *pi is fully written on success only. */
 int plat_parse(const void *fdt, struct plat_info *pi, char *err, size_t errlen);
+/* Then the harts: harts[pi->nharts] gets them sorted by hartid, with their
+ * CLINT / ACLINT registers (and pi->mdev, pi->mtime). A duplicate hartid
+ * or a hart without an MSIP or mtimecmp is an error, and *pi is changed
+ * on success only. */
+int plat_parse_harts(const void *fdt, struct plat_info *pi,
+		     struct plat_hart *harts, char *err, size_t errlen);
+/* Is hartid one of the harts plat_parse would count? (Boot-hart choice,
+ * before anything is parsed; false for an invalid tree.) */
+bool plat_tree_has_hart(const void *fdt, uint64_t hartid);
+/* The index of hartid in pi->harts, or -1 (binary search). */
+long plat_hart_index(const struct plat_info *pi, uint64_t hartid);
 
 struct plat_reserve {
 	uint64_t base;

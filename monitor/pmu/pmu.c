@@ -44,8 +44,20 @@ struct pmu_hart {
 	uint64_t shmem; /* snapshot page, or NO_SHMEM */
 };
 
-uint64_t pmu_fw_events[SECMON_MAX_HARTS][PMU_FW_SLOTS];
-static struct pmu_hart pmu_harts[SECMON_MAX_HARTS];
+uint64_t (*pmu_fw_events)[PMU_FW_SLOTS];
+static struct pmu_hart *pmu_harts;
+
+size_t pmu_hart_bytes(void)
+{
+	return sizeof(struct pmu_hart) + sizeof(pmu_fw_events[0]);
+}
+
+void pmu_attach(void *mem, unsigned int n)
+{
+	pmu_harts = mem;
+	pmu_fw_events = (void *)(pmu_harts + n);
+	memset(mem, 0, pmu_hart_bytes() * n);
+}
 
 /* Written once by pmu_init on the boot hart, before any other hart runs
  * S-mode; read-only after. */
@@ -119,9 +131,8 @@ void pmu_init(const struct plat_info *pi)
 	}
 	cfg.nhw = bit_length(cfg.hw);
 	cfg.nhw = cfg.nhw < 3 ? 3 : cfg.nhw;
-	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
-		if (pi->harts[h].present &&
-		    !(pi->harts[h].isa & PLAT_ISA_SSCOFPMF)) {
+	for (unsigned int h = 0; h < pi->nharts; h++) {
+		if (!(pi->harts[h].isa & PLAT_ISA_SSCOFPMF)) {
 			overflow = false;
 		}
 	}

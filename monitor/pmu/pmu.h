@@ -19,6 +19,7 @@
 #define SECMON_PMU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <secmon/sbi.h>
@@ -39,12 +40,17 @@
 #define PMU_SLOT_PTM_OTHER (PMU_FW_STD_SLOTS + 18) /* FIDs 16 and up */
 #define PMU_FW_SLOTS (PMU_FW_STD_SLOTS + 19)
 
-extern uint64_t pmu_fw_events[SECMON_MAX_HARTS][PMU_FW_SLOTS];
+/* One row per hart, in the per-hart region (pmu_attach). */
+extern uint64_t (*pmu_fw_events)[PMU_FW_SLOTS];
+
+/* The per-hart region's share (monitor/hart): both arrays. */
+size_t pmu_hart_bytes(void);
+void pmu_attach(void *mem, unsigned int n);
 
 /* One firmware event on the calling hart (its own row: no atomics). */
-static inline void pmu_fw_count(unsigned long hartid, unsigned int slot)
+static inline void pmu_fw_count(unsigned long hart, unsigned int slot)
 {
-	pmu_fw_events[hartid][slot]++;
+	pmu_fw_events[hart][slot]++;
 }
 
 /* Boot hart, once: the counters the tree maps and the CPU has. */

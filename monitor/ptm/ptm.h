@@ -98,10 +98,9 @@ void ptm_count_sfence(void);
 
 /*
  * The invariant checker: walks every pool page and address space and
- * checks every rule in docs/abi.md, under the PTM gate, held alone (so it sees one
- * consistent state whatever other harts call), in one bounded pass.
- * Returns 0 or a negative SBI error, and describes the first violation in
- * msg.
+ * checks every rule in docs/abi.md, under the PTM gate, held alone (so it sees
+ * one consistent state whatever other harts call), in one bounded pass. Returns
+ * 0 or a negative SBI error, and describes the first violation in msg.
  */
 long ptm_check(unsigned long self, char *msg, size_t len);
 
@@ -121,7 +120,11 @@ void ptm_hook_flush_all_harts(unsigned long self);
  * satp[hart] (0 for harts not running). !on: the same, back to the
  * unlocked plan. Returns when every running hart has acknowledged.
  */
-void ptm_hook_protect(unsigned long self, bool on,
-		      uint64_t satp[SECMON_MAX_HARTS]);
+void ptm_hook_protect(unsigned long self, bool on, uint64_t *satp);
+
+/* The per-hart region's share (monitor/hart): two satp arrays. Kept
+ * across ptm_init. */
+size_t ptm_hart_bytes(void);
+void ptm_attach(void *mem, unsigned int n);
 
 #endif

@@ -142,7 +142,7 @@ static bool satp_ok_at_lock(uint64_t satp, uint64_t swapper, uint64_t tramp)
 }
 
 static long lock_validate(unsigned long self, uint64_t swapper, uint64_t tramp,
-			  const uint64_t satp[SECMON_MAX_HARTS])
+			  const uint64_t *satp)
 {
 	long rc;
 
@@ -150,7 +150,7 @@ static long lock_validate(unsigned long self, uint64_t swapper, uint64_t tramp,
 	    !satp_ok_at_lock(satp[self], swapper, tramp)) {
 		return SBI_ERR_DENIED;
 	}
-	for (int h = 0; h < SECMON_MAX_HARTS; h++) {
+	for (unsigned int h = 0; h < ptm.nharts; h++) {
 		if (!satp_ok_at_lock(satp[h], swapper, tramp)) {
 			return SBI_ERR_DENIED;
 		}
@@ -170,7 +170,7 @@ long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t tramp,
 
 static void lock_commit(uint64_t swapper, uint64_t tramp, uint64_t kstart,
 			uint64_t kend, const uint64_t hole[2],
-			const uint64_t satp[SECMON_MAX_HARTS])
+			const uint64_t *satp)
 {
 	memcpy(ptm.kernel_half,
 	       (uint64_t *)arch_phys_ptr(swapper, PTM_PAGE_SIZE) + 256,
@@ -181,7 +181,9 @@ static void lock_commit(uint64_t swapper, uint64_t tramp, uint64_t kstart,
 	ptm.kend = kend;
 	ptm.khole[0] = hole[0] || hole[1] ? hole[0] : kend;
 	ptm.khole[1] = hole[0] || hole[1] ? hole[1] : kend;
-	memcpy(ptm.hart_satp, satp, sizeof(ptm.hart_satp));
+	for (unsigned int h = 0; h < ptm.nharts; h++) {
+		ptm.hart_satp[h] = satp[h];
+	}
 	ptm_filter_build();
 	ptm.locked = true;
 }
@@ -198,10 +200,13 @@ long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper, uint64_t tramp,
 			  uint64_t kstart, uint64_t kend,
 			  const uint64_t hole[2])
 {
-	uint64_t satp[SECMON_MAX_HARTS] = {0};
+	uint64_t *satp = ptm.lock_satp; /* the gate, held alone, guards it */
 	long rc;
 
 	db_lock(self);
+	for (unsigned int h = 0; h < ptm.nharts; h++) {
+		satp[h] = 0;
+	}
 	count_call();
 	rc = lock_check_args(swapper, tramp, kstart, kend, hole);
 	if (!rc) {
@@ -450,7 +455,7 @@ static bool root_in_use(uint32_t idx)
 {
 	uint64_t root_ppn = db_pa(idx) >> 12;
 
-	for (int h = 0; h < SECMON_MAX_HARTS; h++) {
+	for (unsigned int h = 0; h < ptm.nharts; h++) {
 		if ((ptm.hart_satp[h] & SATP_PPN_MASK) == root_ppn) {
 			return true;
 		}

@@ -159,8 +159,25 @@ static void records_attach(uint64_t rbase, const struct records_layout *l)
 	ptm.nslots = l->nslots;
 }
 
+size_t ptm_hart_bytes(void)
+{
+	return 2 * sizeof(uint64_t);
+}
+
+void ptm_attach(void *mem, unsigned int n)
+{
+	ptm.hart_satp = mem;
+	ptm.lock_satp = ptm.hart_satp ? ptm.hart_satp + n : NULL;
+	ptm.nharts = n;
+	if (mem) {
+		memset(mem, 0, ptm_hart_bytes() * n);
+	}
+}
+
 int ptm_init(uint64_t base, uint64_t size, uint64_t rbase, uint64_t rsize)
 {
+	uint64_t *satp = ptm.hart_satp; /* the per-hart arrays stay */
+	unsigned int nharts = ptm.nharts;
 	struct records_layout l;
 
 	if (!init_args_ok(base, size, rbase, rsize) ||
@@ -171,6 +188,7 @@ int ptm_init(uint64_t base, uint64_t size, uint64_t rbase, uint64_t rsize)
 		return -1;
 	}
 	memset(&ptm, 0, sizeof(ptm));
+	ptm_attach(satp, nharts);
 	memset(arch_phys_ptr(rbase, rsize), 0, rsize);
 	memset(arch_phys_ptr(base, size), 0, size);
 	ptm.base = base;

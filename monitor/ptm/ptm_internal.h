@@ -25,10 +25,6 @@
  * 2 IO, 3 reserved. */
 #define PTE_PBMT_MASK (3UL << 61)
 
-#ifndef SECMON_MAX_HARTS
-#error "the build defines SECMON_MAX_HARTS"
-#endif
-
 /*
  * Pool page states. Every pool page is in exactly one; changes go through
  * the db_* helpers below.
@@ -147,7 +143,11 @@ struct ptm_db {
 	uint64_t khole[2]; /* freed part of the image: [0], [1]; kend if none */
 	uint64_t kernel_half[256]; /* swapper's entries 256..511 at LOCK */
 	struct ptm_filter filter; /* built at LOCK */
-	uint64_t hart_satp[SECMON_MAX_HARTS];
+	/* Per hart (nharts entries, in the per-hart region; ptm_attach):
+	 * the satp each hart runs, and LOCK's scratch for the reports. */
+	uint64_t *hart_satp;
+	uint64_t *lock_satp;
+	unsigned int nharts;
 	struct ptm_page *page; /* [npages], in the records region */
 	struct ptm_as *as; /* [nslots], in the records region */
 	uint64_t calls, refused, satp_writes, satp_refused, sfences, flushes;

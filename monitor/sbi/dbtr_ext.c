@@ -16,7 +16,7 @@
 
 struct sbi_ret sbi_dbtr(struct sbi_call *c)
 {
-	unsigned long h = c->hartid;
+	unsigned long h = c->hart;
 	unsigned long failed = 0;
 	long rc;
 

@@ -50,38 +50,57 @@ struct sbi_ret sbi_call(struct sbi_call *c)
 	r = e ? e->handler(c) : sbi_err(SBI_ERR_NOT_SUPPORTED);
 	if (r.error) {
 		if (c->eid == SECMON_EXT_PTM) {
-			pmu_fw_count(c->hartid, PMU_SLOT_PTM_REFUSED);
+			pmu_fw_count(c->hart, PMU_SLOT_PTM_REFUSED);
 		}
 		con_debug("hart %lu: eid 0x%lx fid %lu (0x%lx, 0x%lx, 0x%lx) "
 			  "-> %ld\n",
-			  c->hartid, c->eid, c->fid, c->a[0], c->a[1], c->a[2],
-			  r.error);
+			  hart_id(c->hart), c->eid, c->fid, c->a[0], c->a[1],
+			  c->a[2], r.error);
 	}
 	if (c->action != SBI_ACT_NONE) {
 		con_debug("hart %lu: action %d after eid 0x%lx fid %lu\n",
-			  c->hartid, c->action, c->eid, c->fid);
+			  hart_id(c->hart), c->action, c->eid, c->fid);
 	}
 	return r;
 }
 
-long sbi_hartmask(unsigned long mask, unsigned long base, unsigned long *set)
+long sbi_hartmask(unsigned long mask, unsigned long base, struct sbi_hartset *s)
 {
-	*set = 0;
+	*s = (struct sbi_hartset){0, 0};
 	if (base == -1UL) {
-		for (unsigned long h = 0; h < hart_limit(); h++) {
-			*set |= hart_exists(h) ? 1UL << h : 0;
-		}
+		*s = (struct sbi_hartset){0, -1UL};
 		return SBI_SUCCESS;
 	}
-	for (unsigned long i = 0; mask; i++, mask >>= 1) {
-		if (!(mask & 1)) {
-			continue;
-		}
-		if (base + i < base || !hart_exists(base + i)) {
-			*set = 0;
+	for (unsigned long i = 0; i < 64; i++) {
+		if ((mask >> i & 1) &&
+		    (base + i < base || hart_index(base + i) < 0)) {
 			return SBI_ERR_INVALID_PARAM;
 		}
-		*set |= 1UL << (base + i);
 	}
+	*s = (struct sbi_hartset){mask, base};
 	return SBI_SUCCESS;
+}
+
+bool sbi_hartset_next(const struct sbi_hartset *s, unsigned long *pos,
+		      unsigned long *hart)
+{
+	if (s->base == -1UL) {
+		*hart = (*pos)++;
+		return *hart < hart_count();
+	}
+	while (*pos < 64 && !(s->mask >> *pos & 1)) {
+		(*pos)++;
+	}
+	if (*pos == 64) {
+		return false;
+	}
+	*hart = (unsigned long)hart_index(s->base + (*pos)++);
+	return true;
+}
+
+bool sbi_hartset_has(const struct sbi_hartset *s, unsigned long hart)
+{
+	unsigned long off = hart_id(hart) - s->base;
+
+	return s->base == -1UL || (off < 64 && (s->mask >> off & 1));
 }

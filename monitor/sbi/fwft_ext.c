@@ -12,9 +12,9 @@ struct sbi_ret sbi_fwft(struct sbi_call *c)
 	switch (c->fid) {
 	case SBI_FWFT_SET:
 		return sbi_err(
-		    fwft_set(c->hartid, (uint32_t)c->a[0], c->a[1], c->a[2]));
+		    fwft_set(c->hart, (uint32_t)c->a[0], c->a[1], c->a[2]));
 	case SBI_FWFT_GET:
-		rc = fwft_get(c->hartid, (uint32_t)c->a[0], &v);
+		rc = fwft_get(c->hart, (uint32_t)c->a[0], &v);
 		return (struct sbi_ret){rc, rc ? 0 : v};
 	default:
 		return sbi_err(SBI_ERR_NOT_SUPPORTED);

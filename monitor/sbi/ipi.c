@@ -8,7 +8,8 @@
 
 struct sbi_ret sbi_ipi(struct sbi_call *c)
 {
-	unsigned long set;
+	struct sbi_hartset set;
+	unsigned long pos = 0, h;
 	long rc;
 
 	if (c->fid != SBI_IPI_SEND_IPI) {
@@ -18,16 +19,13 @@ struct sbi_ret sbi_ipi(struct sbi_call *c)
 	if (rc) {
 		return sbi_err(rc);
 	}
-	for (unsigned long h = 0; set; h++, set >>= 1) {
-		if (!(set & 1)) {
-			continue;
-		}
-		if (h == c->hartid) {
+	while (sbi_hartset_next(&set, &pos, &h)) {
+		if (h == c->hart) {
 			arch_set_ssip();
 		} else if (hsm_running(h)) {
 			/* A stopped hart has no S-mode to interrupt. */
 			hart_post(h, HART_MSG_SSIP);
-			pmu_fw_count(c->hartid, SBI_PMU_FW_IPI_SENT);
+			pmu_fw_count(c->hart, SBI_PMU_FW_IPI_SENT);
 		}
 	}
 	return sbi_ok(0);

@@ -11,7 +11,7 @@ static struct sbi_ret pair(long rc, unsigned long value)
 
 struct sbi_ret sbi_pmu(struct sbi_call *c)
 {
-	unsigned long h = c->hartid;
+	unsigned long h = c->hart;
 	unsigned long v = 0;
 	uint64_t v64 = 0;
 	long rc;

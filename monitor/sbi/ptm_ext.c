@@ -71,16 +71,16 @@ static __attribute__((noinline)) struct sbi_ret ptm_more(struct sbi_call *c)
 
 	switch (c->fid) {
 	case SECMON_PTM_AS_DESTROY:
-		return sbi_err(ptm_as_destroy(c->hartid, c->a[0]));
+		return sbi_err(ptm_as_destroy(c->hart, c->a[0]));
 	case SECMON_PTM_STATS:
-		return sbi_err(ptm_stats(c->hartid, c->a[0], c->a[1]));
+		return sbi_err(ptm_stats(c->hart, c->a[0], c->a[1]));
 	case SECMON_PTM_TRACE:
 		return sbi_err(ptm_trace(c->a[0], c->a[1], c->a[2]));
 	case SECMON_PTM_TRACE_DUMP:
 		trace_dump();
 		return sbi_ok(0);
 	case SECMON_PTM_CHECK:
-		rc = ptm_check(c->hartid, msg, sizeof(msg));
+		rc = ptm_check(c->hart, msg, sizeof(msg));
 		if (rc) {
 			con_printf("secmon: ptm invariant violated: %s\n", msg);
 		}
@@ -88,7 +88,7 @@ static __attribute__((noinline)) struct sbi_ret ptm_more(struct sbi_call *c)
 	case SECMON_PTM_INFO:
 		return info(c->a[0]);
 	case SECMON_PTM_LOCK:
-		rc = ptm_lock_kernel_hole(c->hartid, c->a[0], c->a[1], c->a[2],
+		rc = ptm_lock_kernel_hole(c->hart, c->a[0], c->a[1], c->a[2],
 					  c->a[3], &c->a[4]);
 		if (!rc) {
 			con_printf("secmon: page tables locked; every hart's "
@@ -96,7 +96,7 @@ static __attribute__((noinline)) struct sbi_ret ptm_more(struct sbi_call *c)
 		}
 		return sbi_err(rc);
 	case SECMON_PTM_AS_CREATE:
-		rc = ptm_as_create(c->hartid, &v);
+		rc = ptm_as_create(c->hart, &v);
 		return pair(rc, v);
 	default:
 		return sbi_err(SBI_ERR_NOT_SUPPORTED);
@@ -112,17 +112,17 @@ static __attribute__((noinline)) struct sbi_ret ptm_warm(struct sbi_call *c)
 
 	switch (c->fid) {
 	case SECMON_PTM_PTE_MODIFY:
-		rc = ptm_pte_modify(c->hartid, c->a[0], c->a[1], c->a[2],
-				    c->a[3], &old);
+		rc = ptm_pte_modify(c->hart, c->a[0], c->a[1], c->a[2], c->a[3],
+				    &old);
 		return pair(rc, old);
 	case SECMON_PTM_BATCH:
-		rc = ptm_batch(c->hartid, c->a[0], c->a[1], c->a[2], &v);
+		rc = ptm_batch(c->hart, c->a[0], c->a[1], c->a[2], &v);
 		return (struct sbi_ret){rc, v};
 	case SECMON_PTM_PT_ALLOC:
-		rc = ptm_pt_alloc(c->hartid, c->a[0], c->a[1], &v);
+		rc = ptm_pt_alloc(c->hart, c->a[0], c->a[1], &v);
 		return pair(rc, v);
 	case SECMON_PTM_PT_FREE:
-		return sbi_err(ptm_pt_free(c->hartid, c->a[0], c->a[1]));
+		return sbi_err(ptm_pt_free(c->hart, c->a[0], c->a[1]));
 	default:
 		return ptm_more(c);
 	}
@@ -137,18 +137,18 @@ static struct sbi_ret ptm_call(struct sbi_call *c)
 	long rc;
 
 	if (c->fid != SECMON_PTM_PTE_SET) {
-		pmu_fw_count(c->hartid, c->fid < 16 ? PMU_SLOT_PTM_CALL(c->fid)
-						    : PMU_SLOT_PTM_OTHER);
+		pmu_fw_count(c->hart, c->fid < 16 ? PMU_SLOT_PTM_CALL(c->fid)
+						  : PMU_SLOT_PTM_OTHER);
 		return ptm_warm(c);
 	}
-	rc = ptm_pte_set(c->hartid, c->a[0], c->a[1], c->a[2], &old);
+	rc = ptm_pte_set(c->hart, c->a[0], c->a[1], c->a[2], &old);
 	/* a3: the VA the entry maps, fenced here once the store is done, so
 	 * the kernel needs no trapped sfence.vma after it (docs/abi.md,
 	 * SECMON_FEAT_FENCE_VA). */
 	if (!rc && c->a[3]) {
 		arch_sfence_vma_va(c->a[3]);
 	}
-	pmu_fw_count(c->hartid, PMU_SLOT_PTM_CALL(SECMON_PTM_PTE_SET));
+	pmu_fw_count(c->hart, PMU_SLOT_PTM_CALL(SECMON_PTM_PTE_SET));
 	return pair(rc, old);
 }
 

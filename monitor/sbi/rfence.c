@@ -55,27 +55,19 @@ static void local_sfence(unsigned long start, unsigned long size, bool use_asid,
 
 /* Post to every other running hart in set, then wait for all of them;
  * event is the firmware event counted per request sent. */
-static void remote(unsigned long self, unsigned long set, unsigned long bits,
-		   unsigned int event)
+static void remote(unsigned long self, const struct sbi_hartset *set,
+		   unsigned long bits, unsigned int event)
 {
-	unsigned long tickets[SECMON_MAX_HARTS];
-	unsigned long posted = 0;
+	struct hart_batch b = {0};
+	unsigned long pos = 0, h;
 
-	if (!(set & ~(1UL << self))) {
-		return;
-	}
-	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
-		if ((set >> h & 1) && h != self && hsm_running(h)) {
-			tickets[h] = hart_post(h, bits);
-			posted |= 1UL << h;
+	while (sbi_hartset_next(set, &pos, &h)) {
+		if (h != self && hsm_running(h)) {
+			hart_batch_post(self, &b, h, bits);
 			pmu_fw_count(self, event);
 		}
 	}
-	for (unsigned long h = 0; h < SECMON_MAX_HARTS; h++) {
-		if (posted >> h & 1) {
-			hart_wait(self, h, tickets[h]);
-		}
-	}
+	hart_batch_wait(self, &b);
 }
 
 static long check_range(unsigned long start, unsigned long size)
@@ -88,8 +80,8 @@ static long check_range(unsigned long start, unsigned long size)
 
 struct sbi_ret sbi_rfence(struct sbi_call *c)
 {
-	unsigned long set;
-	unsigned long self = c->hartid;
+	struct sbi_hartset set;
+	unsigned long self = c->hart;
 	long rc;
 
 	if (c->fid > SBI_RFENCE_SFENCE_VMA_ASID) {
@@ -104,19 +96,19 @@ struct sbi_ret sbi_rfence(struct sbi_call *c)
 		return sbi_err(rc);
 	}
 	if (c->fid == SBI_RFENCE_FENCE_I) {
-		if (set >> self & 1) {
+		if (sbi_hartset_has(&set, self)) {
 			arch_fence_i();
 		}
-		remote(self, set, HART_MSG_FENCE_I, SBI_PMU_FW_FENCE_I_SENT);
+		remote(self, &set, HART_MSG_FENCE_I, SBI_PMU_FW_FENCE_I_SENT);
 		return sbi_ok(0);
 	}
-	if (set >> self & 1) {
+	if (sbi_hartset_has(&set, self)) {
 		local_sfence(c->a[2], c->a[3],
 			     c->fid == SBI_RFENCE_SFENCE_VMA_ASID, c->a[4]);
 	}
 	/* The receiver flushes everything either way: it counts both kinds
 	 * as SFENCE_VMA_RECEIVED. */
-	remote(self, set, HART_MSG_SFENCE_VMA,
+	remote(self, &set, HART_MSG_SFENCE_VMA,
 	       c->fid == SBI_RFENCE_SFENCE_VMA_ASID
 		   ? SBI_PMU_FW_SFENCE_VMA_ASID_SENT
 		   : SBI_PMU_FW_SFENCE_VMA_SENT);

@@ -35,7 +35,7 @@ struct sbi_call {
 	unsigned long a[6]; /* a0-a5 */
 	unsigned long fid; /* a6 */
 	unsigned long eid; /* a7 */
-	unsigned long hartid; /* the calling hart */
+	unsigned long hart; /* the calling hart (an index, monitor/hart) */
 	enum sbi_action action;
 	bool legacy; /* v0.1 call: only a0 is written back (ret.value) */
 };

@@ -54,12 +54,22 @@ static inline struct sbi_ret sbi_ok(unsigned long v)
 
 /*
  * SBI v2.0 §3.1 hart masks: hart_mask_base == -1 means every hart and the
- * mask is ignored; otherwise bit i names hart (base + i). Fills *set with a
- * bit per named hartid (hartids are below SECMON_MAX_HARTS). Returns
- * SBI_ERR_INVALID_PARAM if any named hart does not exist, before anything
- * has been done.
+ * mask is ignored; otherwise bit i names the hart whose hartid is
+ * base + i, so a call names at most 64 harts, anywhere in the hartid
+ * space. sbi_hartmask() returns SBI_ERR_INVALID_PARAM if any named hart
+ * does not exist, before anything has been done; then
+ * sbi_hartset_next() yields the named harts as indices (monitor/hart).
  */
-long sbi_hartmask(unsigned long mask, unsigned long base, unsigned long *set);
+struct sbi_hartset {
+	unsigned long mask, base;
+};
+long sbi_hartmask(unsigned long mask, unsigned long base,
+		  struct sbi_hartset *s);
+/* Start with *pos = 0; false when no hart is left. */
+bool sbi_hartset_next(const struct sbi_hartset *s, unsigned long *pos,
+		      unsigned long *hart);
+/* Does the set name this hart (an index)? */
+bool sbi_hartset_has(const struct sbi_hartset *s, unsigned long hart);
 
 void sbi_set_timer(unsigned long hartid, unsigned long long when);
 

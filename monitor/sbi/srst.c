@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* SRST extension (SBI v2.0 §10) over the sifive,test finisher. */
 #include "console.h"
+#include "hart.h"
 #include "platform.h"
 #include "sbi_ext.h"
 
@@ -38,7 +39,7 @@ struct sbi_ret sbi_srst(struct sbi_call *c)
 	    "secmon: system reset: %s (reason %s) requested by hart %lu\n",
 	    type_name(type),
 	    reason == SBI_SRST_REASON_SYSFAIL ? "system failure" : "none",
-	    c->hartid);
+	    hart_id(c->hart));
 	if (type == SBI_SRST_TYPE_SHUTDOWN &&
 	    reason == SBI_SRST_REASON_SYSFAIL) {
 		plat_fail(1);

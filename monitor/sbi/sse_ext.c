@@ -19,7 +19,7 @@
 /* complete: a6/a7 are fid/eid in the call (they overlay the frame). */
 static struct sbi_ret complete(struct sbi_call *c)
 {
-	if (sse_complete(c->hartid, &c->fid, &c->eid)) {
+	if (sse_complete(c->hart, &c->fid, &c->eid)) {
 		c->action = SBI_ACT_RESUMED;
 	}
 	return sbi_ok(0);
@@ -27,7 +27,7 @@ static struct sbi_ret complete(struct sbi_call *c)
 
 struct sbi_ret sbi_sse(struct sbi_call *c)
 {
-	unsigned long h = c->hartid;
+	unsigned long h = c->hart;
 	uint32_t id = (uint32_t)c->a[0];
 
 	switch (c->fid) {

@@ -27,9 +27,9 @@ struct sbi_ret sbi_susp(struct sbi_call *c)
 	if (!hsm_entry_valid(c->a[1])) {
 		return sbi_err(SBI_ERR_INVALID_ADDRESS);
 	}
-	rc = hsm_others_stopped(c->hartid);
+	rc = hsm_others_stopped(c->hart);
 	if (!rc) {
-		rc = hsm_suspend(c->hartid, HSM_SUSPEND_NON_RETENTIVE, c->a[1],
+		rc = hsm_suspend(c->hart, HSM_SUSPEND_NON_RETENTIVE, c->a[1],
 				 c->a[2], &retentive);
 	}
 	if (!rc) {

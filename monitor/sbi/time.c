@@ -29,7 +29,7 @@ struct sbi_ret sbi_time(struct sbi_call *c)
 	if (c->fid != SBI_TIME_SET_TIMER) {
 		return sbi_err(SBI_ERR_NOT_SUPPORTED);
 	}
-	sbi_set_timer(c->hartid, c->a[0]);
-	pmu_fw_count(c->hartid, SBI_PMU_FW_SET_TIMER);
+	sbi_set_timer(c->hart, c->a[0]);
+	pmu_fw_count(c->hart, SBI_PMU_FW_SET_TIMER);
 	return sbi_ok(0);
 }

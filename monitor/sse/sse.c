@@ -57,19 +57,35 @@ struct sse_event {
 	unsigned long i_sepc, i_flags, i_a6, i_a7;
 };
 
-static struct sse_event local_sw[SECMON_MAX_HARTS];
-static struct sse_event local_pmu[SECMON_MAX_HARTS];
+/* Per hart (hart_count() entries each, in the per-hart region): */
+static struct sse_event *local_sw;
+static struct sse_event *local_pmu;
 /* Whether the monitor takes the hart's LCOFI, and S-mode's enable kept
  * meanwhile. */
-static bool lcofi_routed[SECMON_MAX_HARTS];
-static bool lcofie_saved[SECMON_MAX_HARTS];
+static bool *lcofi_routed;
+static bool *lcofie_saved;
+static bool *unmasked;
 static struct sse_event global_sw;
 static struct lock sse_lock = LOCK_INIT;
-static bool unmasked[SECMON_MAX_HARTS];
 
-bool sse_maybe_pending(unsigned long hartid)
+size_t sse_hart_bytes(void)
 {
-	return __atomic_load_n(arch_sse_flag(hartid), __ATOMIC_ACQUIRE);
+	return 2 * sizeof(struct sse_event) + 3 * sizeof(bool);
+}
+
+void sse_attach(void *mem, unsigned int n)
+{
+	local_sw = mem;
+	local_pmu = local_sw + n;
+	lcofi_routed = (bool *)(local_pmu + n);
+	lcofie_saved = lcofi_routed + n;
+	unmasked = lcofie_saved + n;
+	memset(mem, 0, sse_hart_bytes() * n);
+}
+
+bool sse_maybe_pending(unsigned long hart)
+{
+	return __atomic_load_n(arch_sse_flag(hart), __ATOMIC_ACQUIRE);
 }
 
 void sse_init(unsigned long boot_hartid)
@@ -97,17 +113,17 @@ static void route_overflow(unsigned long h)
 	lcofi_routed[h] = want;
 }
 
-void sse_hart_reset(unsigned long hartid)
+void sse_hart_reset(unsigned long hart)
 {
-	local_pmu[hartid] =
-	    (struct sse_event){.id = SSE_EVENT_PMU_OVERFLOW, .hart = hartid};
+	local_pmu[hart] =
+	    (struct sse_event){.id = SSE_EVENT_PMU_OVERFLOW, .hart = hart};
 	/* A reset hart's S-mode starts without the interrupt enabled. */
-	lcofie_saved[hartid] = false;
-	route_overflow(hartid);
-	local_sw[hartid] =
-	    (struct sse_event){.id = SSE_EVENT_LOCAL_SW, .hart = hartid};
-	unmasked[hartid] = false;
-	__atomic_store_n(arch_sse_flag(hartid), 0, __ATOMIC_RELEASE);
+	lcofie_saved[hart] = false;
+	route_overflow(hart);
+	local_sw[hart] =
+	    (struct sse_event){.id = SSE_EVENT_LOCAL_SW, .hart = hart};
+	unmasked[hart] = false;
+	__atomic_store_n(arch_sse_flag(hart), 0, __ATOMIC_RELEASE);
 }
 
 /* Ask hart h to look for a due event on its next way back to S/U, and
@@ -187,7 +203,7 @@ static unsigned long attr_value(const struct sse_event *e, unsigned int a)
 	case ATTR_CONFIG:
 		return e->config;
 	case ATTR_PREFERRED_HART:
-		return e->hart;
+		return hart_id(e->hart); /* the spec's value is a hartid */
 	case ATTR_ENTRY_PC:
 		return e->entry_pc;
 	case ATTR_ENTRY_ARG:
@@ -217,11 +233,11 @@ static long attr_range(uint32_t base, uint32_t count)
 
 /* The checks read_attrs and write_attrs share, in the spec's order:
  * the event, the attribute range, then the buffer (§3.3, memmap). */
-static long attr_call(unsigned long hartid, uint32_t id, uint32_t base,
+static long attr_call(unsigned long hart, uint32_t id, uint32_t base,
 		      uint32_t count, unsigned long lo, unsigned long hi,
 		      struct sse_event **e)
 {
-	long rc = find(hartid, id, e);
+	long rc = find(hart, id, e);
 
 	rc = rc ? rc : attr_range(base, count);
 	if (!rc && (hi || !memmap_os_buffer_ok(lo, 8UL * count, 8))) {
@@ -230,12 +246,12 @@ static long attr_call(unsigned long hartid, uint32_t id, uint32_t base,
 	return rc;
 }
 
-long sse_read_attrs(unsigned long hartid, uint32_t id, uint32_t base,
+long sse_read_attrs(unsigned long hart, uint32_t id, uint32_t base,
 		    uint32_t count, unsigned long lo, unsigned long hi)
 {
 	unsigned long v[ATTR_COUNT];
 	struct sse_event *e;
-	long rc = attr_call(hartid, id, base, count, lo, hi, &e);
+	long rc = attr_call(hart, id, base, count, lo, hi, &e);
 
 	if (rc) {
 		return rc;
@@ -269,10 +285,10 @@ static long check_write(const struct sse_event *e, unsigned long self,
 		       : v & ~CONFIG_ONESHOT ? SBI_ERR_INVALID_PARAM
 					     : SBI_SUCCESS;
 	case ATTR_PREFERRED_HART:
-		return !is_global(e)	 ? SBI_ERR_DENIED
-		       : !quiet		 ? SBI_ERR_INVALID_STATE
-		       : !hart_exists(v) ? SBI_ERR_INVALID_PARAM
-					 : SBI_SUCCESS;
+		return !is_global(e)	   ? SBI_ERR_DENIED
+		       : !quiet		   ? SBI_ERR_INVALID_STATE
+		       : hart_index(v) < 0 ? SBI_ERR_INVALID_PARAM
+					   : SBI_SUCCESS;
 	case ATTR_INTERRUPTED_FLAGS:
 		return !mine			       ? SBI_ERR_INVALID_STATE
 		       : v & ~(FLAGS_SPP | FLAGS_SPIE) ? SBI_ERR_INVALID_PARAM
@@ -296,7 +312,7 @@ static void set_attr(struct sse_event *e, unsigned int a, unsigned long v)
 		e->config = v;
 		break;
 	case ATTR_PREFERRED_HART:
-		e->hart = v;
+		e->hart = (unsigned long)hart_index(v); /* checked */
 		break;
 	case ATTR_INTERRUPTED_SEPC:
 		e->i_sepc = v;
@@ -313,12 +329,12 @@ static void set_attr(struct sse_event *e, unsigned int a, unsigned long v)
 	}
 }
 
-long sse_write_attrs(unsigned long hartid, uint32_t id, uint32_t base,
+long sse_write_attrs(unsigned long hart, uint32_t id, uint32_t base,
 		     uint32_t count, unsigned long lo, unsigned long hi)
 {
 	unsigned long v[ATTR_COUNT];
 	struct sse_event *e;
-	long rc = attr_call(hartid, id, base, count, lo, hi, &e);
+	long rc = attr_call(hart, id, base, count, lo, hi, &e);
 
 	if (rc) {
 		return rc;
@@ -329,7 +345,7 @@ long sse_write_attrs(unsigned long hartid, uint32_t id, uint32_t base,
 	}
 	take(e);
 	for (uint32_t i = 0; !rc && i < count; i++) {
-		rc = check_write(e, hartid, base + i, v[i]);
+		rc = check_write(e, hart, base + i, v[i]);
 	}
 	for (uint32_t i = 0; !rc && i < count; i++) {
 		set_attr(e, base + i, v[i]);
@@ -348,11 +364,11 @@ static bool entry_ok(unsigned long pc)
 	return arch_read_satp() >> 60 || memmap_os_buffer_ok(pc, 2, 2);
 }
 
-long sse_register(unsigned long hartid, uint32_t id, unsigned long pc,
+long sse_register(unsigned long hart, uint32_t id, unsigned long pc,
 		  unsigned long arg)
 {
 	struct sse_event *e;
-	long rc = find(hartid, id, &e);
+	long rc = find(hart, id, &e);
 
 	if (rc) {
 		return rc;
@@ -373,12 +389,12 @@ long sse_register(unsigned long hartid, uint32_t id, unsigned long pc,
 }
 
 /* One state change from -> to, the only change these calls make. */
-static long transition(unsigned long hartid, uint32_t id, uint8_t from,
+static long transition(unsigned long hart, uint32_t id, uint8_t from,
 		       uint8_t to)
 {
 	struct sse_event *e;
 	unsigned long target;
-	long rc = find(hartid, id, &e);
+	long rc = find(hart, id, &e);
 
 	if (rc) {
 		return rc;
@@ -391,39 +407,41 @@ static long transition(unsigned long hartid, uint32_t id, uint8_t from,
 	}
 	target = e->hart;
 	give(e);
-	if (e == &local_pmu[hartid]) {
-		route_overflow(hartid);
+	if (e == &local_pmu[hart]) {
+		route_overflow(hart);
 	}
 	if (!rc && to == SSE_ENABLED) {
-		poke(hartid, target); /* it may be pending already */
+		poke(hart, target); /* it may be pending already */
 	}
 	return rc;
 }
 
-long sse_unregister(unsigned long hartid, uint32_t id)
+long sse_unregister(unsigned long hart, uint32_t id)
 {
-	return transition(hartid, id, SSE_REGISTERED, SSE_UNUSED);
+	return transition(hart, id, SSE_REGISTERED, SSE_UNUSED);
 }
 
-long sse_enable(unsigned long hartid, uint32_t id)
+long sse_enable(unsigned long hart, uint32_t id)
 {
-	return transition(hartid, id, SSE_REGISTERED, SSE_ENABLED);
+	return transition(hart, id, SSE_REGISTERED, SSE_ENABLED);
 }
 
-long sse_disable(unsigned long hartid, uint32_t id)
+long sse_disable(unsigned long hart, uint32_t id)
 {
-	return transition(hartid, id, SSE_ENABLED, SSE_REGISTERED);
+	return transition(hart, id, SSE_ENABLED, SSE_REGISTERED);
 }
 
-long sse_inject(unsigned long hartid, uint32_t id, unsigned long target)
+long sse_inject(unsigned long hart, uint32_t id, unsigned long target_id)
 {
+	long t = hart_index(target_id);
+	unsigned long target = t < 0 ? 0 : (unsigned long)t;
 	struct sse_event *e;
 	long rc;
 
-	if (id == SSE_EVENT_LOCAL_SW && !hart_exists(target)) {
+	if (id == SSE_EVENT_LOCAL_SW && t < 0) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	rc = find(id == SSE_EVENT_LOCAL_SW ? target : hartid, id, &e);
+	rc = find(id == SSE_EVENT_LOCAL_SW ? target : hart, id, &e);
 	if (rc) {
 		return rc;
 	}
@@ -434,26 +452,26 @@ long sse_inject(unsigned long hartid, uint32_t id, unsigned long target)
 	__atomic_store_n(&e->pending, 1, __ATOMIC_RELEASE);
 	target = e->hart;
 	give(e);
-	poke(hartid, target);
+	poke(hart, target);
 	return SBI_SUCCESS;
 }
 
-long sse_hart_unmask(unsigned long hartid)
+long sse_hart_unmask(unsigned long hart)
 {
-	if (unmasked[hartid]) {
+	if (unmasked[hart]) {
 		return SBI_ERR_ALREADY_STARTED;
 	}
-	unmasked[hartid] = true;
-	__atomic_store_n(arch_sse_flag(hartid), 1, __ATOMIC_RELEASE);
+	unmasked[hart] = true;
+	__atomic_store_n(arch_sse_flag(hart), 1, __ATOMIC_RELEASE);
 	return SBI_SUCCESS;
 }
 
-long sse_hart_mask(unsigned long hartid)
+long sse_hart_mask(unsigned long hart)
 {
-	if (!unmasked[hartid]) {
+	if (!unmasked[hart]) {
 		return SBI_ERR_ALREADY_STOPPED;
 	}
-	unmasked[hartid] = false;
+	unmasked[hart] = false;
 	return SBI_SUCCESS;
 }
 
@@ -520,19 +538,19 @@ static void enter(struct sse_event *e, unsigned long h, unsigned long *a6,
 	e->state = SSE_RUNNING;
 }
 
-void sse_enter_due(unsigned long hartid, unsigned long *a6, unsigned long *a7)
+void sse_enter_due(unsigned long hart, unsigned long *a6, unsigned long *a7)
 {
 	struct sse_event *due, *running;
 
-	__atomic_store_n(arch_sse_flag(hartid), 0, __ATOMIC_RELAXED);
-	if (!unmasked[hartid]) {
+	__atomic_store_n(arch_sse_flag(hart), 0, __ATOMIC_RELAXED);
+	if (!unmasked[hart]) {
 		return; /* unmask sets the flag again */
 	}
 	lock_acquire(&sse_lock);
-	due = best(hartid, SSE_ENABLED, true);
-	running = best(hartid, SSE_RUNNING, false);
+	due = best(hart, SSE_ENABLED, true);
+	running = best(hart, SSE_RUNNING, false);
 	if (due && outranks(due, running)) {
-		enter(due, hartid, a6, a7);
+		enter(due, hart, a6, a7);
 	}
 	lock_release(&sse_lock);
 }
@@ -558,26 +576,26 @@ static void resume(struct sse_event *e, unsigned long *a6, unsigned long *a7)
 	e->state = e->config & CONFIG_ONESHOT ? SSE_REGISTERED : SSE_ENABLED;
 }
 
-bool sse_complete(unsigned long hartid, unsigned long *a6, unsigned long *a7)
+bool sse_complete(unsigned long hart, unsigned long *a6, unsigned long *a7)
 {
 	struct sse_event *e;
 
 	lock_acquire(&sse_lock);
-	e = best(hartid, SSE_RUNNING, false);
+	e = best(hart, SSE_RUNNING, false);
 	if (e) {
 		resume(e, a6, a7);
 	}
 	lock_release(&sse_lock);
 	if (e) {
 		/* A preempted event, or this one pending again, may be due. */
-		__atomic_store_n(arch_sse_flag(hartid), 1, __ATOMIC_RELEASE);
-		route_overflow(hartid); /* a one-shot overflow event ended */
+		__atomic_store_n(arch_sse_flag(hart), 1, __ATOMIC_RELEASE);
+		route_overflow(hart); /* a one-shot overflow event ended */
 	}
 	return e != NULL;
 }
 
-void sse_pmu_overflow(unsigned long hartid)
+void sse_pmu_overflow(unsigned long hart)
 {
-	__atomic_store_n(&local_pmu[hartid].pending, 1, __ATOMIC_RELEASE);
-	__atomic_store_n(arch_sse_flag(hartid), 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&local_pmu[hart].pending, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(arch_sse_flag(hart), 1, __ATOMIC_RELEASE);
 }

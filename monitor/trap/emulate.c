@@ -7,6 +7,7 @@
  */
 #include "arch_rv.h"
 #include "console.h"
+#include "hart.h"
 #include "ptm.h"
 
 #define OPC_SYSTEM 0x73
@@ -75,9 +76,9 @@ static bool emulate_satp(struct trap_frame *tf, unsigned long insn)
 	unsigned long val, out;
 
 	if (csr_new_value(f3, old, src, rs1, &val)) {
-		if (ptm_satp_write(tf->hartid, val, &out)) {
-			con_debug("hart %lu: satp 0x%lx refused\n", tf->hartid,
-				  val);
+		if (ptm_satp_write(tf->hart, val, &out)) {
+			con_debug("hart %lu: satp 0x%lx refused\n",
+				  hart_id(tf->hart), val);
 			return false;
 		}
 		rv_write_satp(out);

@@ -62,7 +62,7 @@ void trap_fatal(struct trap_frame *tf)
 					   : "unknown";
 
 	con_printf("\nsecmon: FATAL: hart %lu: %s in M-mode (mcause 0x%lx)\n",
-		   tf->hartid, name, cause);
+		   tf->hart, name, cause);
 	con_printf("  mepc 0x%016lx  mtval 0x%016lx  mstatus 0x%016lx\n",
 		   rv_mepc(), rv_mtval(), rv_mstatus());
 	for (int i = 1; i < 32; i += 4) {
@@ -75,6 +75,6 @@ void trap_fatal(struct trap_frame *tf)
 	}
 	con_printf("  hint: %s\n", hint_for(code));
 	con_printf("secmon: hart %lu parked (attach gdb: ./tools/run --gdb)\n",
-		   tf->hartid);
+		   tf->hart);
 	rv_halt();
 }

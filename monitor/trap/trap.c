@@ -31,14 +31,14 @@ static void trap_ecall_action(struct trap_frame *tf, enum sbi_action act)
 
 	switch (act) {
 	case SBI_ACT_STOP_HART:
-		rv_park(tf->hartid);
+		rv_park(tf->hart);
 	case SBI_ACT_SUSPEND:
-		hsm_wait_wakeup(tf->hartid);
+		hsm_wait_wakeup(tf->hart);
 		break;
 	case SBI_ACT_RESUME_AT:
-		hsm_wait_wakeup(tf->hartid);
-		hsm_resume_point(tf->hartid, &addr, &arg);
-		boot_enter_os(tf->hartid, addr, arg);
+		hsm_wait_wakeup(tf->hart);
+		hsm_resume_point(tf->hart, &addr, &arg);
+		boot_enter_os(tf->hart, addr, arg);
 	default:
 		break;
 	}
@@ -56,7 +56,7 @@ void trap_ecall(struct trap_frame *tf)
 	struct sbi_ret r;
 	enum sbi_action act;
 
-	c->hartid = tf->hartid;
+	c->hart = tf->hart;
 	r = sbi_call(c);
 	act = c->action;
 	tf->ecalls++;
@@ -74,19 +74,19 @@ void trap_ecall(struct trap_frame *tf)
 /* trap_entry.S, on the way back to S/U when the frame's sse_due is set. */
 void trap_sse_exit(struct trap_frame *tf)
 {
-	sse_enter_due(tf->hartid, &tf->x[16], &tf->x[17]);
+	sse_enter_due(tf->hart, &tf->x[16], &tf->x[17]);
 }
 
 static void trap_irq(struct trap_frame *tf, unsigned long irq)
 {
 	switch (irq) {
 	case IRQ_M_SOFT:
-		hart_serve(tf->hartid);
+		hart_serve(tf->hart);
 		break;
 	case IRQ_LCOF:
 		/* Routed here only while the SSE PMU overflow event is on. */
 		arch_lcofi_ack();
-		sse_pmu_overflow(tf->hartid);
+		sse_pmu_overflow(tf->hart);
 		break;
 	case IRQ_M_TIMER:
 		/* Only used without Sstc: hand the deadline to S-mode. */
@@ -96,7 +96,7 @@ static void trap_irq(struct trap_frame *tf, unsigned long irq)
 	default:
 		con_printf(
 		    "secmon: hart %lu: unexpected interrupt %lu masked\n",
-		    tf->hartid, irq);
+		    hart_id(tf->hart), irq);
 		rv_mie_clear(1UL << irq);
 		break;
 	}
@@ -107,7 +107,7 @@ void trap_handler(struct trap_frame *tf)
 	unsigned long cause = rv_mcause();
 
 	if (cause == CAUSE_ILLEGAL_INSN && rv_trap_prev_mode() != PRV_M) {
-		pmu_fw_count(tf->hartid, SBI_PMU_FW_ILLEGAL_INSN);
+		pmu_fw_count(tf->hart, SBI_PMU_FW_ILLEGAL_INSN);
 	}
 	if (cause & CAUSE_IRQ) {
 		trap_irq(tf, cause & ~CAUSE_IRQ);

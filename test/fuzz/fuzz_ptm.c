@@ -16,6 +16,8 @@
 #include <secmon/sbi.h>
 
 #include "arch_host.h"
+#include "hart.h"
+#include "hsm.h"
 #include "memmap.h"
 #include "model.h"
 #include "platform.h"
@@ -769,9 +771,31 @@ static void fill_root(uint64_t pa, uint64_t kleaf)
 	t[500] = ppn(FZ_KSTART + 0x1000) | V;
 }
 
+/* FZ_HARTS harts, hartids 0 .. FZ_HARTS - 1, all STOPPED to HSM (the
+ * model has only the calling hart report a satp at LOCK): the
+ * per-hart region as boot lays it out. */
+static void harts_init(void)
+{
+	static struct plat_hart h[FZ_HARTS];
+	static _Alignas(64) unsigned char area[1 << 16];
+
+	for (unsigned i = 0; i < FZ_HARTS; i++) {
+		h[i] = (struct plat_hart){.hartid = i};
+	}
+	plat.harts = h;
+	plat.nharts = FZ_HARTS;
+	if (hart_area_layout(NULL, FZ_HARTS) > sizeof(area)) {
+		abort();
+	}
+	hart_area_layout(area, FZ_HARTS);
+	hart_table_init(&plat);
+	hsm_init(FZ_HARTS);
+}
+
 static void machine_init(void)
 {
 	fake_reset();
+	harts_init();
 	plat.nmem = 2;
 	plat.mem[0] = (struct plat_mem){FZ_RAM0, FZ_RAM0_SIZE};
 	plat.mem[1] = (struct plat_mem){FZ_RAM1, FZ_RAM1_SIZE};

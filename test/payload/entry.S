@@ -29,6 +29,14 @@ pl_secondary_entry:
 	call	pl_secondary
 	j	3b
 
+	/* Harts parked by a benchmark (bench.c): no stack, S interrupts
+	 * off, asleep; the monitor's requests still reach them in M-mode. */
+	.globl pl_park_entry
+pl_park_entry:
+	csrw	sie, zero
+4:	wfi
+	j	4b
+
 	/* Resume point of non-retentive and system suspend. */
 	.globl pl_resume_entry
 pl_resume_entry:

@@ -81,6 +81,7 @@ static unsigned long read_reg0(const void *fdt, int node, unsigned long *size)
 
 static void find_env(unsigned long hartid, const void *fdt)
 {
+	const fdt32_t *tb;
 	int node, cpus;
 
 	pl_env.boot_hartid = hartid;
@@ -96,6 +97,8 @@ static void find_env(unsigned long hartid, const void *fdt)
 	pl_env.rec_base =
 	    node >= 0 ? read_reg0(fdt, node, &pl_env.rec_size) : 0;
 	cpus = fdt_path_offset(fdt, "/cpus");
+	tb = fdt_getprop(fdt, cpus, "timebase-frequency", NULL);
+	pl_env.timebase_hz = tb ? fdt32_to_cpu(*tb) : 10000000;
 	fdt_for_each_subnode (node, fdt, cpus) {
 		const char *t = fdt_getprop(fdt, node, "device_type", NULL);
 
@@ -200,6 +203,9 @@ void pl_main(unsigned long hartid, const void *fdt)
 		SBI2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET,
 		     SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);
 		return;
+	}
+	if (pl_bootargs_has("secmon.payload=fences")) {
+		pl_bench_fences(); /* does not return */
 	}
 	if (pl_bootargs_has("secmon.payload=scale")) {
 		pl_bench_scale(); /* does not return */

@@ -115,6 +115,7 @@ struct pl_env {
 	unsigned long mon_base, mon_size; /* /reserved-memory/secmon */
 	/* /reserved-memory/secmon-records: the monitor's page records */
 	unsigned long rec_base, rec_size;
+	unsigned long timebase_hz; /* /cpus/timebase-frequency */
 	const void *fdt;
 };
 extern struct pl_env pl_env;
@@ -134,6 +135,12 @@ struct pl_hart {
 #define PL_CMD_ADVERSARY 4 /* pl_adversary_secondary() */
 #define PL_CMD_SCALE 5 /* pl_scale_worker(): tools/bench's scaling runs */
 extern struct pl_hart pl_harts[PL_MAX_HARTS];
+
+/* Hartids 0 .. min(nharts, 64) - 1 as an SBI hart mask based at 0. */
+static inline unsigned long pl_low_harts_mask(void)
+{
+	return pl_env.nharts >= 64 ? ~0UL : (1UL << pl_env.nharts) - 1;
+}
 
 static inline unsigned long pl_read_time(void)
 {
@@ -155,6 +162,8 @@ void suite_sse(void);
 void suite_dbtr(void);
 void suite_traps(void);
 void pl_bench(void);
+/* secmon.payload=fences: RFENCE to every hart, against the hart count. */
+__attribute__((noreturn)) void pl_bench_fences(void);
 void suite_suspend(void);
 void suite_ptm(void);
 void pl_bench_ptm(void);

@@ -46,16 +46,34 @@ void *test_dtb(const char *name, size_t *size)
 	return buf;
 }
 
+/* The per-hart region and hart table test_boot gives the monitor. */
+static struct plat_hart test_harts[FAKE_HARTS];
+static _Alignas(64) unsigned char test_area[1 << 18];
+
+/* As boot.c: parse, then the harts, then lay out the per-hart region. */
 void test_boot(const char *dtb, unsigned long boot_hart)
 {
 	char err[200];
 	void *fdt = test_dtb(dtb, NULL);
 	int rc = plat_parse(fdt, &plat, err, sizeof(err));
 
+	if (!rc && plat.nharts > FAKE_HARTS) {
+		fprintf(stderr, "test_boot(%s): %u harts, the fake has %d\n",
+			dtb, plat.nharts, FAKE_HARTS);
+		abort();
+	}
+	if (!rc) {
+		rc = plat_parse_harts(fdt, &plat, test_harts, err, sizeof(err));
+	}
 	free(fdt);
 	if (rc) {
 		fprintf(stderr, "test_boot(%s): plat_parse: %d: %s\n", dtb, rc,
 			err);
+		abort();
+	}
+	if (hart_area_layout(NULL, plat.nharts) > sizeof(test_area)) {
+		fprintf(stderr, "test_boot(%s): per-hart region too small\n",
+			dtb);
 		abort();
 	}
 	plat.nmem = 1;
@@ -73,18 +91,18 @@ void test_boot(const char *dtb, unsigned long boot_hart)
 			abort();
 		}
 	}
+	memset(test_area, 0xa5, sizeof(test_area)); /* no reliance on zero */
+	hart_area_layout(test_area, plat.nharts);
 	hart_table_init(&plat);
 	hsm_init(boot_hart);
 	pmu_init(&plat);
 	sse_init(boot_hart);
-	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
-		if (plat.harts[h].present) {
-			fake_set_hart(h);
-			pmu_hart_reset(h);
-			fwft_hart_reset(h);
-			sse_hart_reset(h);
-			dbtr_hart_reset(h);
-		}
+	for (unsigned int h = 0; h < plat.nharts; h++) {
+		fake_set_hart(h);
+		pmu_hart_reset(h);
+		fwft_hart_reset(h);
+		sse_hart_reset(h);
+		dbtr_hart_reset(h);
 	}
 	fake_set_hart((unsigned int)boot_hart);
 }
@@ -98,7 +116,7 @@ struct sbi_ret ecall(unsigned long eid, unsigned long fid, unsigned long a0,
 	    .eid = eid,
 	    .fid = fid,
 	    .a = {a0, a1, a2, a3, a4, 0},
-	    .hartid = fake_hart(),
+	    .hart = fake_hart(),
 	    .action = SBI_ACT_STOP_HART,
 	    .legacy = eid > SBI_LEGACY_LAST,
 	};

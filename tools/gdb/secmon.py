@@ -143,6 +143,11 @@ def read_var(syms, name, type_name, count=None):
     return [decoder(t)(raw, i * t.sizeof) for i in range(n)]
 
 
+def read_ptr(syms, name):
+    """The value of a monitor pointer variable, by its ELF address."""
+    return int.from_bytes(read_phys(syms[name][0], 8), "little")
+
+
 def read_array(addr, type_name, n):
     """n elements of a monitor type at physical address addr (the arrays
     in the records region that struct ptm_db points at)."""
@@ -162,10 +167,16 @@ class State:
             plat = read_var(syms, "plat", "struct plat_info")
             mm = read_var(syms, "memmap_state", "struct memmap_state")
             window = mm["monitor"]
-            self.hsm = read_var(syms, "hsm", "struct hsm_hart", count=True)
-            self.mail = read_var(syms, "harts", "struct hart", count=True)
+            # Per-hart arrays: pointers into the per-hart region, nharts
+            # entries each, in hart-index order (ascending hartid).
             self.nharts = int.from_bytes(read_phys(syms["nharts"][0], 4),
                                          "little")
+            self.hsm = read_array(read_ptr(syms, "hsm"), "struct hsm_hart",
+                                  self.nharts)
+            self.mail = read_array(read_ptr(syms, "harts"), "struct hart",
+                                   self.nharts)
+            satps = read_array(db["hart_satp"], "unsigned long",
+                                   db["nharts"])
             # The records region: one record per pool page, nslots slots.
             page_recs = read_array(db["page"], "struct ptm_page",
                                    db["npages"])
@@ -183,7 +194,7 @@ class State:
             bool(db["locked"]), db["kroot"], db["kstart"], db["kend"],
             db["kernel_half"],
             [(m["base"], m["size"]) for m in plat["mem"][:plat["nmem"]]],
-            (window["base"], window["size"]), db["hart_satp"], counters,
+            (window["base"], window["size"]), satps, counters,
             db["khole"],
             [(r["base"], r["size"]) for r in mm["os_mmio"][:mm["nos_mmio"]]],
             [(d["base"], d["size"]) for d in mm["device"][:mm["ndevice"]]],
@@ -191,8 +202,8 @@ class State:
             (mm["records"]["base"], mm["records"]["size"]))
 
     def present(self):
-        return [h for h, rec in enumerate(self.plat["harts"])
-                if rec["present"]]
+        """Hart indices; on QEMU virt each is also the hartid."""
+        return list(range(self.nharts))
 
     def root_text(self, root, mode):
         """Whose root is this: kernel, an address space, or unprotected."""
@@ -500,7 +511,7 @@ def resolve_root(st, spec, mode):
         hart = current_hart()
     else:
         value = parse_int(spec)
-        hart = value if value < len(st.plat["harts"]) else None
+        hart = value if value < st.nharts else None
         if hart is None:
             return value, MODES[mode or "sv39"], "root PA 0x%x, %s" % (
                 value, (mode or "sv39").capitalize())

@@ -186,9 +186,9 @@ static uint64_t mmio_read(uintptr_t addr)
 /* The hart whose MSIP register is addr, or -1. */
 static int msip_owner(uintptr_t addr)
 {
-	for (int h = 0; h < SECMON_MAX_HARTS; h++) {
-		if (plat.harts[h].present && plat.harts[h].msip == addr) {
-			return h;
+	for (unsigned int h = 0; h < plat.nharts && plat.harts; h++) {
+		if (plat.harts[h].msip == addr) {
+			return (int)h;
 		}
 	}
 	return -1;
@@ -453,7 +453,7 @@ bool arch_msip_pending(void)
 {
 	const struct fake_reg *r;
 
-	if (!plat.harts[fk.hart].present) {
+	if (!plat.harts || fk.hart >= plat.nharts) {
 		return false;
 	}
 	r = find_reg((uintptr_t)plat.harts[fk.hart].msip, false);
@@ -493,8 +493,7 @@ void ptm_hook_flush_all_harts(unsigned long self)
 /* LOCK's protection step: every running hart reports the satp the test
  * gave it (fake_hart_state()->satp); the others report 0, as on the
  * firmware. Counted per calling hart. */
-void ptm_hook_protect(unsigned long self, bool on,
-		      uint64_t satp[SECMON_MAX_HARTS])
+void ptm_hook_protect(unsigned long self, bool on, uint64_t *satp)
 {
 	struct fake_hart_state *me = fake_hart_state((unsigned int)self);
 
@@ -503,7 +502,7 @@ void ptm_hook_protect(unsigned long self, bool on,
 	} else {
 		me->ptm_unlocks++;
 	}
-	for (unsigned int h = 0; h < SECMON_MAX_HARTS; h++) {
+	for (unsigned int h = 0; h < hart_count(); h++) {
 		satp[h] =
 		    h == self || hsm_running(h) ? fake_hart_state(h)->satp : 0;
 	}

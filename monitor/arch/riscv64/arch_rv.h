@@ -12,7 +12,8 @@
 /* Saved by trap_entry.S; layout fixed by layout.h. */
 struct trap_frame {
 	unsigned long x[32]; /* x[0] unused; x[2] is the interrupted sp */
-	unsigned long hartid;
+	unsigned long
+	    hart; /* index (monitor/hart); the hartid in a fatal report */
 	unsigned long ecalls; /* SBI calls served on this hart */
 	unsigned long redirects; /* exceptions handed back to S-mode */
 	/* Profile build (SECMON_PROFILE) only: traps from S/U-mode that
@@ -25,8 +26,8 @@ struct trap_frame {
 	 * any hart may set it). */
 	unsigned long sse_due;
 };
-static_assert(offsetof(struct trap_frame, hartid) == TF_HARTID,
-	      "trap_entry.S reads hartid at TF_HARTID");
+static_assert(offsetof(struct trap_frame, hart) == TF_HART,
+	      "trap_entry.S reads the hart at TF_HART");
 static_assert(offsetof(struct trap_frame, entries) == TF_ENTRIES &&
 		  offsetof(struct trap_frame, minsns) == TF_MINSNS,
 	      "trap_entry.S counts at TF_ENTRIES and TF_MINSNS");
@@ -73,8 +74,8 @@ unsigned long rv_trig_tinfo(unsigned long i);
 /* Leave M-mode for S-mode at addr with a0, a1 (satp = 0, SIE = 0). */
 __attribute__((noreturn)) void
 rv_enter_smode(unsigned long addr, unsigned long a0, unsigned long a1);
-/* Drop the current stack and continue in boot_stopped_loop(hartid). */
-__attribute__((noreturn)) void rv_park(unsigned long hartid);
+/* Drop the current stack and continue in boot_stopped_loop(hart). */
+__attribute__((noreturn)) void rv_park(unsigned long hart);
 /* Stop forever (wfi loop, interrupts masked). */
 __attribute__((noreturn)) void rv_halt(void);
 
@@ -85,11 +86,13 @@ void trap_sse_exit(struct trap_frame *tf);
 /* TVM emulation (emulate.c): true if insn was handled. */
 bool trap_emulate(struct trap_frame *tf, unsigned long insn);
 __attribute__((noreturn)) void trap_fatal(struct trap_frame *tf);
-__attribute__((noreturn)) void boot_main(unsigned long hartid, void *fdt,
-					 void *info);
-__attribute__((noreturn)) void boot_stopped_loop(unsigned long hartid);
-/* Enter S-mode at addr afresh (start, resume): see boot.c. */
+/* Harts are indices (monitor/hart) but where a hartid is named. */
+void boot_claim(unsigned long hartid, void *fdt, void *info);
+__attribute__((noreturn)) void boot_secondary(unsigned long hart);
+__attribute__((noreturn)) void boot_stopped_loop(unsigned long hart);
+/* Enter S-mode at addr afresh (start, resume): see boot.c. a0 = the
+ * hart's hartid. */
 __attribute__((noreturn)) void
-boot_enter_os(unsigned long hartid, unsigned long addr, unsigned long arg);
+boot_enter_os(unsigned long hart, unsigned long addr, unsigned long arg);
 
 #endif

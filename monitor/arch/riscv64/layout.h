@@ -6,13 +6,21 @@
 /* The monitor's window: one NAPOT PMP region, reserved (no-map) in the
  * FDT. The FDT handed to the OS follows it, outside the window. */
 #define MONITOR_WINDOW_SIZE 0x40000 /* 256 KiB */
-#define FDT_HANDOFF_SIZE 0x10000 /* 64 KiB */
+#define FDT_HANDOFF_MIN 0x10000 /* 64 KiB; more for a larger tree */
+
+/* boot.c's struct boot_harts, which entry.S reads before it has a stack,
+ * and the size of one struct plat_hart (hartid first). */
+#define BOOT_HARTS_READY 0
+#define BOOT_HARTS_N 8
+#define BOOT_HARTS_TABLE 16
+#define BOOT_HARTS_STACKS 24
+#define BOOT_HART_SIZE 32
 
 #define HART_STACK_SIZE 8192
 /* struct trap_frame: x0..x31, hartid, four counters, the SSE flag.
  * x0's slot holds minstret at entry in the profile build. */
 #define TRAP_FRAME_SIZE 304
-#define TF_HARTID 256
+#define TF_HART 256
 #define TF_ENTRIES 280
 #define TF_MINSNS 288
 #define TF_SSE_DUE 296

@@ -101,27 +101,24 @@ trap_from_monitor:
 	addi	t0, sp, TRAP_FRAME_SIZE
 	sd	t0, TF_REG(2)(sp)
 	csrr	t0, mhartid
-	sd	t0, TF_HARTID(sp)
+	sd	t0, TF_HART(sp)
 	mv	a0, sp
 	call	trap_fatal
 
-/* t1 <- trap frame of hart t0 (clobbers t2). */
-.macro frame_of_hart
-	addi	t1, t0, 1
-	li	t2, HART_STACK_SIZE
-	mul	t1, t1, t2
-	la	t2, hart_stacks
-	add	t1, t1, t2
-	addi	t1, t1, -TRAP_FRAME_SIZE
+/* t1 <- the trap frame of the stack sp is on: every hart stack is
+ * HART_STACK_SIZE bytes, aligned to its size, with the frame on top
+ * (boot.c). Clobbers t2. */
+.macro frame_of_stack
+	li	t2, HART_STACK_SIZE - 1
+	or	t1, sp, t2
+	addi	t1, t1, 1 - TRAP_FRAME_SIZE
 .endm
 
 	.text
-	/* rv_enter_smode(addr, a0, a1) */
+	/* rv_enter_smode(addr, a0, a1), on the hart's own stack */
 	.globl rv_enter_smode
 rv_enter_smode:
-	csrr	t0, mhartid
-	frame_of_hart
-	sd	t0, TF_HARTID(t1)
+	frame_of_stack
 	csrw	mscratch, t1
 	csrw	mepc, a0
 	/* MPP = S, MPIE = 0, SIE = 0, SPIE = 0, MPRV = 0 */
@@ -181,11 +178,10 @@ rv_trig_tinfo:
 3:	li	a0, 0
 	j	2b
 
-	/* rv_park(hartid): fresh stack, then boot_stopped_loop(hartid). */
+	/* rv_park(hart): fresh stack, then boot_stopped_loop(hart). */
 	.globl rv_park
 rv_park:
-	mv	t0, a0
-	frame_of_hart
+	frame_of_stack
 	mv	sp, t1
 	csrw	mscratch, zero
 	call	boot_stopped_loop
