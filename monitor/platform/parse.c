@@ -356,6 +356,11 @@ static void parse_clints(const void *fdt, struct plat_info *pi)
 
 	for (unsigned int c = 0; c < 2; c++) {
 		for_each_compatible (fdt, node, clint_compat[c]) {
+			/* QEMU's CLINT has both: take it once. */
+			if (c && !fdt_node_check_compatible(fdt, node,
+							    clint_compat[0])) {
+				continue;
+			}
 			if (!read_reg(fdt, node, 0, &base, &size)) {
 				for_each_irq(fdt, node, pi, base, 0);
 				pi->mtime = base + 0xBFF8;

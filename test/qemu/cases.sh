@@ -80,7 +80,7 @@ case_linux_smp() {
 		why="QEMU exit status $rc, expected 0 (SRST shutdown)"
 	fi
 	[ -n "$why" ] || why=$(expect_lines "$logf" \
-		"^  harts +$n \\(boot hart 0" \
+		"^  harts +$n, hartids 0-$((n - 1)) \\(boot hart 0" \
 		'SBI specification v3\.0 detected' \
 		'SBI implementation ID=0x5ec' \
 		'SBI HSM extension detected' \
@@ -173,8 +173,13 @@ case_no_kernel() {
 # imsic_handle_irq on this machine), so the case stops at "affinity".
 case_linux_aia() {
 	local rc why="" logf="$LOGDIR/linux-aia-smp4.log"
+	# The console is SBI DBCN (hvc0), not the UART: QEMU 7.2's APLIC in MSI
+	# mode re-sends the UART's level interrupt after Linux has served it,
+	# on OpenSBI too; Linux then counts 100,000 unhandled ones, disables
+	# the IRQ ("irq 11: nobody cared") and the UART's output stalls at
+	# random. IPIs still come through the IMSIC.
 	MACHINE=virt,aia=aplic-imsic boot "$logf" rc -smp 4 -bios "$BIOS" -kernel "$KERNEL" \
-		-initrd "$INITRD" -append "console=ttyS0 secmon.suite=basic secmon.expect_cpus=4"
+		-initrd "$INITRD" -append "console=hvc0 secmon.suite=basic secmon.expect_cpus=4"
 	[ "$rc" = 0 ] || why="QEMU exit status $rc, expected 0 (SRST shutdown)"
 	[ -n "$why" ] || why=$(expect_lines "$logf" \
 		'^  aia +APLIC 0xc000000: 96 sources delegated to S-mode' \
@@ -211,7 +216,7 @@ numa_args() {
 # more than 2 sockets (its PLIC wiring), so 2 is the most tested here.
 # case_linux_harts N SOCKETS
 case_linux_harts() {
-	local n=$1 s=$2 name logf rc why="" numa=() mem=1024
+	local n=$1 s=${2:-} name logf rc why="" numa=() mem=1024
 	name="qemu/linux-$n-harts${s:+-$s-sockets}"
 	logf="$LOGDIR/linux-$n-harts${s:+-$s-sockets}.log"
 	if [ -n "$s" ]; then
@@ -273,9 +278,10 @@ case_payload() {
 # their cache keys, so changing it rebuilds every kernel.
 case_tool_flags() {
 	local t args want why out rc
-	for t in "run --bogus" "run --smp 9" "run --suite nope" "run --bios /nonexistent" \
+	for t in "run --bogus" "run --smp 513" "run --suite nope" "run --bios /nonexistent" \
 		"run --plain --protected" "test --bogus" "bench --bogus" \
-		"bench --runs x" "build-initramfs --bogus" "setup --bogus" \
+		"bench --runs x" "bench-harts --bogus" "bench-harts --harts 600" \
+		"build-initramfs --bogus" "setup --bogus" \
 		"build-linux --bogus" "build-linux --source" "build-linux --source /nonexistent" \
 		"build-linux --config /dev/null" "build-mm-selftests --bogus"; do
 		args=${t#* }

@@ -3,7 +3,8 @@
  * Hartids that are sparse, large and listed out of order, on two CLINTs
  * (dts/test/virt-sparse.dts): the monitor's hart table, and every SBI
  * argument that names a hart by hartid (HSM, IPI and RFENCE hart masks,
- * SSE's hart_id and PREFERRED_HART) against it.
+ * SSE's hart_id and PREFERRED_HART) against it. And eight sockets, a
+ * CLINT each (dts/test/virt-8socket.dts).
  */
 #include "harness.h"
 #include "hart.h"
@@ -193,6 +194,37 @@ static void test_sse_hartids(void)
 	CHECK(sse_maybe_pending(3));
 }
 
+/* Each hart's IPI goes to its own socket's CLINT. */
+static void test_eight_sockets(void)
+{
+	unsigned long addr, arg;
+
+	test_boot("virt-8socket", 0);
+	CHECK_EQ(hart_count(), 8);
+	fake_set_delivery(true);
+	for (unsigned int h = 0; h < 8; h++) {
+		uint64_t clint = 0x2000000 + 0x10000ULL * h;
+
+		CHECK_EQ(plat.harts[h].msip, clint);
+		CHECK_EQ(plat.harts[h].mtimecmp, clint + 0x4000);
+		/* Every socket's block is one the monitor protects. */
+		CHECK_EQ(plat.mdev[h].base, clint);
+		CHECK_EQ(plat.mdev[h].size, 0x10000);
+		if (h) {
+			CHECK_EQ(hsm_start(h, TEST_OS_ADDR, 0), SBI_SUCCESS);
+			CHECK(hsm_take_start(h, &addr, &arg));
+		}
+	}
+	CHECK_EQ(plat.nmdev, 8);
+	fake_set_delivery(false);
+	fake_mmio_clear_log();
+	CHECK_EQ(ipi(0xfe, 0).error, SBI_SUCCESS);
+	for (unsigned int h = 1; h < 8; h++) {
+		CHECK_EQ(fake_mmio_writes_of(0x2000000 + 0x10000ULL * h, 1), 1);
+	}
+	CHECK_EQ(fake_mmio_count(), 7);
+}
+
 int main(void)
 {
 	RUN(test_table);
@@ -200,5 +232,6 @@ int main(void)
 	RUN(test_ipi_masks);
 	RUN(test_rfence_masks);
 	RUN(test_sse_hartids);
+	RUN(test_eight_sockets);
 	return test_finish();
 }
