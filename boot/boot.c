@@ -59,9 +59,7 @@ static_assert(offsetof(struct boot_harts, ready) == BOOT_HARTS_READY &&
 		  sizeof(struct plat_hart) == BOOT_HART_SIZE,
 	      "entry.S reads boot_harts by the offsets in layout.h");
 __attribute__((section(".data"))) struct boot_harts boot_harts;
-/* entry.S's claim: one hart on the boot stack at a time, and whether the
- * boot hart has been chosen. */
-__attribute__((section(".data"))) uint32_t boot_stack_lock;
+/* entry.S: set once the boot hart is chosen. */
 __attribute__((section(".data"))) uint32_t boot_claimed;
 
 static unsigned long boot_hart; /* its index; its stack is boot_stack */
@@ -780,21 +778,13 @@ void boot_stopped_loop(unsigned long hart)
 }
 
 /*
- * entry.S, on the boot stack, one hart at a time until a boot hart is
- * chosen: the one fw_dynamic_info prefers if the tree lists it, else the
- * first to ask. Returns only to a hart that is not chosen.
+ * entry.S, on the boot stack, on the one hart it chose: fw_dynamic_info's
+ * boot_hart, or the first hart to arrive. (A boot_hart that the tree does
+ * not list leaves every hart waiting for it: the previous stage's block
+ * is trusted as QEMU writes it.)
  */
 void boot_claim(unsigned long hartid, void *fdt, void *info)
 {
-	const struct fw_dynamic_info *fi =
-	    boot_info_plausible((uintptr_t)info) ? info : NULL;
-	long want = boot_preferred_hart(fi, -1UL);
-
-	if (want >= 0 && (unsigned long)want != hartid &&
-	    plat_tree_has_hart(fdt, (unsigned long)want)) {
-		return;
-	}
-	__atomic_store_n(&boot_claimed, 1, __ATOMIC_RELEASE);
 	boot_cold(hartid, fdt, (uintptr_t)info);
 }
 

@@ -28,8 +28,17 @@ static_assert(sizeof(struct fw_dynamic_info) == 6 * sizeof(unsigned long),
 	      "fw_dynamic ABI v2: six XLEN words");
 static_assert(offsetof(struct fw_dynamic_info, boot_hart) == 40,
 	      "fw_dynamic ABI v2: boot_hart is word 5");
+#ifdef FW_DYN_BOOT_HART /* layout.h: entry.S reads the block too */
+static_assert(offsetof(struct fw_dynamic_info, version) == FW_DYN_VERSION &&
+		  offsetof(struct fw_dynamic_info, boot_hart) ==
+		      FW_DYN_BOOT_HART,
+	      "entry.S reads version and boot_hart by layout.h's offsets");
+#endif
 
 #define FW_DYNAMIC_MAGIC 0x4942534fUL /* "OSBI" */
+#ifdef FW_DYN_MAGIC
+static_assert(FW_DYNAMIC_MAGIC == FW_DYN_MAGIC, "entry.S's magic");
+#endif
 #define FW_DYNAMIC_VERSION_MAX 2
 #define FW_DYNAMIC_NEXT_MODE_U 0
 #define FW_DYNAMIC_NEXT_MODE_S 1
@@ -37,12 +46,6 @@ static_assert(offsetof(struct fw_dynamic_info, boot_hart) == 40,
 
 /* Is p worth dereferencing as an info block at all? */
 bool boot_info_plausible(uintptr_t p);
-/*
- * The hart the info asks to boot on, or -1 to choose by lottery (no info,
- * version 1, boot_hart == -1, or a hartid beyond max_harts).
- */
-long boot_preferred_hart(const struct fw_dynamic_info *fi,
-			 unsigned long max_harts);
 /* Validate the block; on error fill err and return -1. */
 int boot_check_info(const struct fw_dynamic_info *fi, char *err, size_t errlen);
 

@@ -5,9 +5,11 @@
  * window holds one boot stack, and the others live in the per-hart region
  * the boot hart sizes from the device tree (boot.c).
  *
- * 1. Harts take turns on the boot stack (boot_stack_lock) to ask
- *    boot_claim() whether they are the boot hart; the one chosen never
- *    comes back and keeps the stack.
+ * 1. The boot hart is fw_dynamic_info's boot_hart when a2 points at a
+ *    valid v2 block that names one (QEMU names hart 0), else the first
+ *    hart to swap boot_claimed. It alone takes the boot stack and runs
+ *    boot_claim(). No hart spins here: with hundreds of harts and a few
+ *    host cores under QEMU, spinners would starve the boot hart.
  * 2. Every other hart sleeps in wfi, with only MSIP enabled in mie (and
  *    mstatus.MIE clear, so it wakes without a trap), until boot_harts is
  *    published; a few hundred harts spinning would starve the boot hart.
@@ -27,26 +29,36 @@ _start:
 	mv	s1, a1
 	mv	s2, a2
 
-claim:
+	/* t0 <- the preferred boot hart, or -1. */
+	li	t0, -1
+	beqz	a2, 1f
+	andi	t1, a2, 7
+	bnez	t1, 1f
+	ld	t1, 0(a2)
+	li	t2, FW_DYN_MAGIC
+	bne	t1, t2, 1f
+	ld	t1, FW_DYN_VERSION(a2)
+	li	t2, 2
+	bltu	t1, t2, 1f
+	ld	t0, FW_DYN_BOOT_HART(a2)
+1:	li	t1, -1
+	beq	t0, t1, lottery
+	bne	t0, s0, wait_table
 	la	t0, boot_claimed
-	lw	t1, 0(t0)
-	bnez	t1, wait_table
-	la	t0, boot_stack_lock
+	li	t1, 1
+	amoswap.w.aq zero, t1, (t0)
+	j	claimed
+lottery:
+	la	t0, boot_claimed
 	li	t1, 1
 	amoswap.w.aq t1, t1, (t0)
-	bnez	t1, claim
-	la	t0, boot_claimed
-	lw	t1, 0(t0)
-	bnez	t1, unclaim
+	bnez	t1, wait_table
+claimed:
 	la	sp, boot_stack + HART_STACK_SIZE - TRAP_FRAME_SIZE
 	mv	a0, s0
 	mv	a1, s1
 	mv	a2, s2
 	call	boot_claim
-unclaim:
-	/* Not the boot hart: give the stack back. */
-	la	t0, boot_stack_lock
-	amoswap.w.rl zero, zero, (t0)
 
 wait_table:
 	li	t0, 1 << 3		/* MSIE */

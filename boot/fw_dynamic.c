@@ -8,16 +8,6 @@ bool boot_info_plausible(uintptr_t p)
 	return p != 0 && (p % sizeof(unsigned long)) == 0;
 }
 
-long boot_preferred_hart(const struct fw_dynamic_info *fi,
-			 unsigned long max_harts)
-{
-	if (!fi || fi->magic != FW_DYNAMIC_MAGIC || fi->version < 2 ||
-	    fi->boot_hart == -1UL || fi->boot_hart >= max_harts) {
-		return -1;
-	}
-	return (long)fi->boot_hart;
-}
-
 int boot_check_info(const struct fw_dynamic_info *fi, char *err, size_t errlen)
 {
 	if (!fi) {

@@ -34,11 +34,12 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
-/* Read entry idx of a node's "reg" using its parent's cell counts. */
-static int read_reg(const void *fdt, int node, int idx, uint64_t *base,
-		    uint64_t *size)
+/* Read entry idx of a node's "reg" using its parent's cell counts. The
+ * caller that walks a subtree knows the parent: fdt_parent_offset()
+ * rescans the tree from its start, which costs O(harts) per cpu node. */
+static int read_reg_at(const void *fdt, int parent, int node, int idx,
+		       uint64_t *base, uint64_t *size)
 {
-	int parent = fdt_parent_offset(fdt, node);
 	int ac = fdt_address_cells(fdt, parent);
 	int sc = fdt_size_cells(fdt, parent);
 	int len;
@@ -54,6 +55,13 @@ static int read_reg(const void *fdt, int node, int idx, uint64_t *base,
 	*base = read_cells(reg, ac);
 	*size = sc ? read_cells(reg + ac, sc) : 0;
 	return 0;
+}
+
+static int read_reg(const void *fdt, int node, int idx, uint64_t *base,
+		    uint64_t *size)
+{
+	return read_reg_at(fdt, fdt_parent_offset(fdt, node), node, idx, base,
+			   size);
 }
 
 static bool node_enabled(const void *fdt, int node)
@@ -134,12 +142,12 @@ static unsigned int parse_isa(const void *fdt, int cpu)
 
 /* Pass 1: count the harts the monitor will run (the first
  * SECMON_HART_CAP enabled cpu nodes) and note the rest as skipped. */
-static int count_one_cpu(const void *fdt, int cpu, struct plat_info *pi,
-			 char *err, size_t errlen)
+static int count_one_cpu(const void *fdt, int cpus, int cpu,
+			 struct plat_info *pi, char *err, size_t errlen)
 {
 	uint64_t hartid, unused;
 
-	if (read_reg(fdt, cpu, 0, &hartid, &unused)) {
+	if (read_reg_at(fdt, cpus, cpu, 0, &hartid, &unused)) {
 		return fail(err, errlen, PLAT_ERR_HARTS,
 			    "cpu node %s has no valid \"reg\" (hartid)",
 			    fdt_get_name(fdt, cpu, NULL));
@@ -180,7 +188,7 @@ static int parse_cpus(const void *fdt, struct plat_info *pi, char *err,
 		if (!is_enabled_cpu(fdt, cpu)) {
 			continue;
 		}
-		rc = count_one_cpu(fdt, cpu, pi, err, errlen);
+		rc = count_one_cpu(fdt, cpus, cpu, pi, err, errlen);
 		if (rc) {
 			return rc;
 		}
@@ -212,7 +220,7 @@ static void read_harts(const void *fdt, struct plat_hart *harts, unsigned int n)
 			continue;
 		}
 		harts[i] = (struct plat_hart){0};
-		read_reg(fdt, cpu, 0, &harts[i].hartid, &unused);
+		read_reg_at(fdt, cpus, cpu, 0, &harts[i].hartid, &unused);
 		fdt_for_each_subnode (intc, fdt, cpu) {
 			if (fdt_getprop(fdt, intc, "interrupt-controller",
 					NULL)) {
@@ -699,8 +707,17 @@ static void note_pci_windows(const void *fdt, int node, struct plat_info *pi)
 	}
 }
 
-/* Nodes that describe no device memory: memory, CPUs and what hangs
- * under /cpus, /reserved-memory and /chosen. */
+/* Subtrees that describe no device memory. */
+static bool no_device_subtree(const void *fdt, int node)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+
+	return name &&
+	       (!strcmp(name, "cpus") || !strcmp(name, "reserved-memory") ||
+		!strcmp(name, "chosen"));
+}
+
+/* Nodes that describe no device memory themselves. */
 static bool no_device_memory(const void *fdt, int node)
 {
 	const char *t = fdt_getprop(fdt, node, "device_type", NULL);
@@ -708,32 +725,38 @@ static bool no_device_memory(const void *fdt, int node)
 	if (t && (!strcmp(t, "memory") || !strcmp(t, "cpu"))) {
 		return true;
 	}
-	if (plat_m_irqchip(fdt, node)) {
-		return true; /* M-mode's, hidden from the OS (plat_fixup) */
-	}
-	for (int n = node; n > 0; n = fdt_parent_offset(fdt, n)) {
-		const char *name = fdt_get_name(fdt, n, NULL);
-
-		if (name && (!strcmp(name, "cpus") ||
-			     !strcmp(name, "reserved-memory") ||
-			     !strcmp(name, "chosen"))) {
-			return true;
-		}
-	}
-	return false;
+	return plat_m_irqchip(fdt, node); /* hidden from the OS (plat_fixup) */
 }
 
+/* One pass over the tree, keeping each level's parent so that "reg" is
+ * read without rescanning the tree (a 512-hart tree has over a thousand
+ * nodes); the subtrees of no_device_subtree() are skipped whole. */
+#define MMIO_MAX_DEPTH 16
 static void parse_mmio(const void *fdt, struct plat_info *pi)
 {
-	int node = 0, depth = 0;
+	int parent[MMIO_MAX_DEPTH] = {0};
+	int node = 0, depth = 0, skip = 0;
 	uint64_t base, size;
 	const char *t;
 
 	while ((node = fdt_next_node(fdt, node, &depth)) >= 0) {
-		if (depth < 1 || no_device_memory(fdt, node)) {
+		if (depth < 1 || (skip && depth > skip)) {
 			continue;
 		}
-		for (int i = 0; !read_reg(fdt, node, i, &base, &size); i++) {
+		skip = 0;
+		if (depth < MMIO_MAX_DEPTH) {
+			parent[depth] = node;
+		}
+		if (no_device_subtree(fdt, node)) {
+			skip = depth;
+			continue;
+		}
+		if (depth >= MMIO_MAX_DEPTH || no_device_memory(fdt, node)) {
+			continue; /* deeper than any bus QEMU or a board has */
+		}
+		for (int i = 0; !read_reg_at(fdt, parent[depth - 1], node, i,
+					     &base, &size);
+		     i++) {
 			note_mmio(pi, base, size);
 		}
 		t = fdt_getprop(fdt, node, "device_type", NULL);
@@ -876,27 +899,6 @@ int plat_parse_harts(const void *fdt, struct plat_info *pi,
 		*pi = t;
 	}
 	return rc;
-}
-
-bool plat_tree_has_hart(const void *fdt, uint64_t hartid)
-{
-	int cpus = fdt_check_header(fdt) ? -1 : fdt_path_offset(fdt, "/cpus");
-	uint64_t id, unused;
-	unsigned int seen = 0;
-	int cpu;
-
-	if (cpus < 0) {
-		return false;
-	}
-	fdt_for_each_subnode (cpu, fdt, cpus) {
-		if (!is_enabled_cpu(fdt, cpu) || seen++ >= SECMON_HART_CAP) {
-			continue;
-		}
-		if (!read_reg(fdt, cpu, 0, &id, &unused) && id == hartid) {
-			return true;
-		}
-	}
-	return false;
 }
 
 long plat_hart_index(const struct plat_info *pi, uint64_t hartid)

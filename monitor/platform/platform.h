@@ -147,9 +147,6 @@ int plat_parse(const void *fdt, struct plat_info *pi, char *err, size_t errlen);
  * on success only. */
 int plat_parse_harts(const void *fdt, struct plat_info *pi,
 		     struct plat_hart *harts, char *err, size_t errlen);
-/* Is hartid one of the harts plat_parse would count? (Boot-hart choice,
- * before anything is parsed; false for an invalid tree.) */
-bool plat_tree_has_hart(const void *fdt, uint64_t hartid);
 /* The index of hartid in pi->harts, or -1 (binary search). */
 long plat_hart_index(const struct plat_info *pi, uint64_t hartid);
 

@@ -189,7 +189,11 @@ void pl_secondary(unsigned long hartid, unsigned long opaque)
 
 void pl_main(unsigned long hartid, const void *fdt)
 {
-	pl_printf("payload: secmon S-mode test payload on hart %lu\n", hartid);
+	unsigned long t = pl_read_time(); /* the firmware's boot, in ticks */
+
+	pl_printf(
+	    "payload: secmon S-mode test payload on hart %lu (time %lu)\n",
+	    hartid, t);
 	find_env(hartid, fdt);
 	pl_printf("payload: %lu harts, RAM 0x%lx+0x%lx, monitor 0x%lx+0x%lx, "
 		  "records 0x%lx+0x%lx\n",

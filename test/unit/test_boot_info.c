@@ -84,32 +84,6 @@ static void test_no_next_addr(void)
 	CHECK_CONTAINS(err, "next_addr is 0");
 }
 
-static void test_preferred_hart(void)
-{
-	struct fw_dynamic_info fi = good();
-
-	CHECK_EQ(boot_preferred_hart(&fi, 8), -1); /* boot_hart -1 */
-	fi.boot_hart = 3;
-	CHECK_EQ(boot_preferred_hart(&fi, 8), 3);
-	fi.boot_hart = 7;
-	CHECK_EQ(boot_preferred_hart(&fi, 8), 7);
-	fi.boot_hart = 0;
-	CHECK_EQ(boot_preferred_hart(&fi, 8), 0);
-	fi.boot_hart = 8;
-	CHECK_EQ(boot_preferred_hart(&fi, 8), -1);
-	fi.boot_hart = 1UL << 40;
-	CHECK_EQ(boot_preferred_hart(&fi, 8), -1);
-	/* Version 1 has no boot_hart word: whatever is there is ignored. */
-	fi.boot_hart = 3;
-	fi.version = 1;
-	CHECK_EQ(boot_preferred_hart(&fi, 8), -1);
-	fi = good();
-	fi.boot_hart = 2;
-	fi.magic = 0;
-	CHECK_EQ(boot_preferred_hart(&fi, 8), -1);
-	CHECK_EQ(boot_preferred_hart(NULL, 8), -1);
-}
-
 static void test_plausible(void)
 {
 	CHECK(!boot_info_plausible(0));
@@ -125,7 +99,6 @@ int main(void)
 	RUN(test_bad_version);
 	RUN(test_bad_mode);
 	RUN(test_no_next_addr);
-	RUN(test_preferred_hart);
 	RUN(test_plausible);
 	return test_finish();
 }

@@ -16,6 +16,11 @@
 #define BOOT_HARTS_STACKS 24
 #define BOOT_HART_SIZE 32
 
+/* fw_dynamic_info (boot/boot.h), read by entry.S to pick the boot hart. */
+#define FW_DYN_MAGIC 0x4942534f
+#define FW_DYN_VERSION 8
+#define FW_DYN_BOOT_HART 40
+
 #define HART_STACK_SIZE 8192
 /* struct trap_frame: x0..x31, hartid, four counters, the SSE flag.
  * x0's slot holds minstret at entry in the profile build. */
