@@ -389,7 +389,7 @@ case_gdb() {
 	why=$(gdb_session "$qlog" "$script" "$logf" --smp 2 --kernel "$KERNEL" --initrd "$INITRD")
 	[ -n "$why" ] || why=$(expect_lines "$logf" 'Breakpoint 1, boot_claim' \
 		'^pc[[:space:]]+0x8000[0-9a-f]+[[:space:]]+0x8000[0-9a-f]+ <boot_claim' \
-		'in (_start|claim) \(\) at .*entry.S') || true
+		'in (_start|claimed) \(\) at .*entry.S') || true
 	report qemu/gdb-attach-break-boot_claim "$why" "$logf"
 }
 
