@@ -304,8 +304,15 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 	    "fwft sse\n           dbtr (%u triggers) legacy, ptm 0x%lx\n",
 	    dbtr_count(boot_hart), SECMON_EXT_PTM);
 	print_pmu();
-	con_printf(
-	    "  isa      'h' hidden from the OS (no hypervisor support)\n");
+	if (hart_hyp()) {
+		con_printf("  hyp      H offered to the OS: guest traps "
+			   "delegated, hfence through RFENCE;\n           "
+			   "after LOCK hgatp writes are refused (G-stage "
+			   "not monitor-owned yet)\n");
+	} else {
+		con_printf("  hyp      'h' hidden from the OS: not every hart "
+			   "has H\n");
+	}
 	con_printf("  protect  user page tables: off until the OS locks them "
 		   "(secmon-ptm LOCK)\n");
 	con_printf("  next     0x%lx in S-mode, a0=hartid a1=fdt\n",
@@ -663,6 +670,13 @@ static void setup_harts(const struct hart_region *hr)
 			     sizeof(err))) {
 		boot_fail("device tree", err);
 	}
+	if (!arch_has_h()) {
+		/* The tree says H, the boot hart's misa does not: believe
+		 * the hart, and offer no hypervisor. */
+		for (unsigned int h = 0; h < plat.nharts; h++) {
+			plat.harts[h].isa &= ~PLAT_ISA_H;
+		}
+	}
 	hart_area_layout(r + hr->area, plat.nharts);
 	resync_satp = (unsigned long *)(r + hr->resync);
 	hart_table_init(&plat);
@@ -721,7 +735,7 @@ __attribute__((noreturn)) static void boot_cold(unsigned long hartid,
 	aia_sources = plat_aia_setup(handoff_fdt(), &aia_aplic);
 	fill_memmap();
 	if (plat_fixup_pool(handoff_fdt(), &pool, &records, err, sizeof(err)) ||
-	    plat_fixup(handoff_fdt(), &mon, err, sizeof(err))) {
+	    plat_fixup(handoff_fdt(), &mon, hart_hyp(), err, sizeof(err))) {
 		boot_fail("device tree fix-up", err);
 	}
 	hsm_init(boot_hart);

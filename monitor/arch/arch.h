@@ -34,6 +34,21 @@ void arch_sfence_vma_va(uintptr_t va);
 void arch_sfence_vma_asid(unsigned long asid);
 void arch_sfence_vma_va_asid(uintptr_t va, unsigned long asid);
 
+/*
+ * Hypervisor fences on the calling hart (priv spec v1.12 §8.3.2); only
+ * called on a hart with H. Without by_gpa / by_va / by_vmid / by_asid the
+ * operand is x0: all addresses, all VMIDs, all ASIDs. hfence.vvma acts for
+ * hgatp's current VMID; arch_hfence_vvma_vmid() does it for another one,
+ * and arch_vmid_count() says how many the hart has.
+ */
+void arch_hfence_gvma(bool by_gpa, uint64_t gpa, bool by_vmid,
+		      unsigned long vmid);
+void arch_hfence_vvma(bool by_va, uintptr_t va, bool by_asid,
+		      unsigned long asid);
+void arch_hfence_vvma_vmid(unsigned long vmid);
+unsigned long arch_vmid_count(void);
+unsigned long arch_current_vmid(void); /* hgatp.VMID */
+
 /* Supervisor interrupt lines of the calling hart (mip is M-writable). */
 void arch_set_ssip(void);
 void arch_set_stip(void);
@@ -96,6 +111,21 @@ void arch_lcofi_ack(void); /* clear mip.LCOFIP */
 /* Hart h's "an SSE event may be due" word, which the trap exit path of
  * that hart tests (riscv64: a slot of its trap frame). */
 unsigned long *arch_sse_flag(unsigned long h);
+/*
+ * The hypervisor extension (priv spec v1.12 §8), for SSE's entry and
+ * exit (SBI v3.0 §17.4, §17.5): whether the hart has H (misa.H), whether
+ * the current trap came from V=1 and whether mret goes back there
+ * (mstatus.MPV), and HS-mode's hstatus. The last four are only called on
+ * a hart with H.
+ */
+bool arch_has_h(void);
+bool arch_trap_virt(void);
+void arch_set_trap_virt(bool v);
+unsigned long arch_read_hstatus(void);
+void arch_write_hstatus(unsigned long v);
+#define ARCH_HSTATUS_SPV (1UL << 7)
+#define ARCH_HSTATUS_SPVP (1UL << 8)
+
 #define ARCH_SSTATUS_SIE (1UL << 1)
 #define ARCH_SSTATUS_SPIE (1UL << 5)
 #define ARCH_SSTATUS_SPP (1UL << 8)

@@ -25,12 +25,17 @@ struct hart {
 	unsigned long pending;
 	unsigned long req_seq;
 	unsigned long done_seq;
+	unsigned long vvma_vmid; /* VMID_NONE, vmid + 1 or VMID_ALL */
 	struct hart_stats stats;
 } __attribute__((aligned(64))); /* one cache line each: no false sharing */
+
+#define VMID_NONE 0UL
+#define VMID_ALL (~0UL)
 
 /* hart_count() entries, in the per-hart region (hart_area_layout). */
 static struct hart *harts;
 static unsigned int nharts;
+static bool hyp;
 
 void hart_attach(void *mem)
 {
@@ -40,10 +45,12 @@ void hart_attach(void *mem)
 void hart_table_init(const struct plat_info *pi)
 {
 	nharts = pi->nharts;
+	hyp = nharts > 0;
 	for (unsigned long i = 0; i < nharts; i++) {
 		harts[i] = (struct hart){0};
 		harts[i].hartid = (unsigned long)pi->harts[i].hartid;
 		harts[i].msip = (uintptr_t)pi->harts[i].msip;
+		hyp = hyp && (pi->harts[i].isa & PLAT_ISA_H);
 	}
 }
 
@@ -55,6 +62,11 @@ size_t hart_mailbox_bytes(void)
 bool hart_exists(unsigned long hart)
 {
 	return hart < nharts;
+}
+
+bool hart_hyp(void)
+{
+	return hyp;
 }
 
 unsigned int hart_count(void)
@@ -122,6 +134,36 @@ unsigned long hart_post(unsigned long target, unsigned long bits)
 	return t;
 }
 
+void hart_note_vmid(unsigned long target, unsigned long vmid)
+{
+	unsigned long *slot = &harts[target].vvma_vmid;
+	unsigned long want = vmid + 1, was = VMID_NONE;
+
+	if (__atomic_compare_exchange_n(slot, &was, want, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ||
+	    was == want || was == VMID_ALL) {
+		return;
+	}
+	__atomic_store_n(slot, VMID_ALL, __ATOMIC_SEQ_CST);
+}
+
+/* The slot is read after the mailbox bits (hart_serve), and a sender
+ * notes it before setting them, so a round that sees the bit sees the
+ * VMID; a round that took the VMID early fenced after it was noted. */
+static void serve_vvma(struct hart *h)
+{
+	unsigned long v =
+	    __atomic_exchange_n(&h->vvma_vmid, VMID_NONE, __ATOMIC_SEQ_CST);
+
+	if (v == VMID_ALL) {
+		for (unsigned long id = 0; id < arch_vmid_count(); id++) {
+			arch_hfence_vvma_vmid(id);
+		}
+	} else if (v != VMID_NONE) {
+		arch_hfence_vvma_vmid(v - 1);
+	}
+}
+
 void hart_wait(unsigned long self, unsigned long target, unsigned long ticket)
 {
 	struct hart *h = &harts[target];
@@ -160,6 +202,14 @@ unsigned long hart_serve(unsigned long self)
 	if (bits & HART_MSG_SFENCE_VMA) {
 		arch_sfence_vma_all();
 		pmu_fw_count(self, SBI_PMU_FW_SFENCE_VMA_RECEIVED);
+	}
+	if (bits & HART_MSG_HFENCE_GVMA) {
+		arch_hfence_gvma(false, 0, false, 0);
+		pmu_fw_count(self, SBI_PMU_FW_HFENCE_GVMA_RECEIVED);
+	}
+	if (bits & HART_MSG_HFENCE_VVMA) {
+		serve_vvma(h);
+		pmu_fw_count(self, SBI_PMU_FW_HFENCE_VVMA_RECEIVED);
 	}
 	if (bits & HART_MSG_RESYNC) {
 		hart_resync_hook(self);

@@ -22,6 +22,8 @@
 #define HART_MSG_WAKE (1UL << 3) /* re-check HSM state */
 #define HART_MSG_RESYNC (1UL << 4) /* re-apply PMP and TVM (after LOCK) */
 #define HART_MSG_SSE (1UL << 5) /* an SSE event may be due (arch_sse_flag) */
+#define HART_MSG_HFENCE_GVMA (1UL << 6) /* hfence.gvma: all GPAs, all VMIDs */
+#define HART_MSG_HFENCE_VVMA (1UL << 7) /* hfence.vvma for the noted VMIDs */
 
 /* Re-apply the monitor's per-hart protection; supplied by the boot code
  * (firmware) or the test fake. */
@@ -40,6 +42,9 @@ void hart_resync_hook(unsigned long self);
  * after hart_area_layout()). */
 void hart_table_init(const struct plat_info *pi);
 bool hart_exists(unsigned long hart);
+/* S-mode is offered the hypervisor extension: every hart in the table
+ * has PLAT_ISA_H (boot clears it where misa lacks H). */
+bool hart_hyp(void);
 unsigned int hart_count(void);
 /* The index of hartid, or -1 if no hart the monitor runs has it. */
 long hart_index(unsigned long hartid);
@@ -83,6 +88,12 @@ void hart_batch_wait(unsigned long self, struct hart_batch *b);
  * deadlock.
  */
 unsigned long hart_post(unsigned long target, unsigned long bits);
+/*
+ * Before posting HART_MSG_HFENCE_VVMA: note the VMID target is to fence
+ * for. One slot per hart; a second VMID noted before target served the
+ * first makes it fence every VMID, which is slow but never wrong.
+ */
+void hart_note_vmid(unsigned long target, unsigned long vmid);
 void hart_wait(unsigned long self, unsigned long target, unsigned long ticket);
 /* Serve the mailbox only if something is pending (cheap when idle). */
 void hart_serve_if_pending(unsigned long self);

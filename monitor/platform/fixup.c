@@ -262,7 +262,7 @@ static int hide_m_irqchips(void *fdt)
 	return 0;
 }
 
-int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
+int plat_fixup(void *fdt, const struct plat_reserve *mon, bool hyp, char *err,
 	       size_t errlen)
 {
 	int rc = add_reservation(fdt, "secmon", "secmon,monitor", mon, true);
@@ -271,7 +271,7 @@ int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
 		return fixup_fail(err, errlen, "adding /reserved-memory/secmon",
 				  rc);
 	}
-	rc = hide_hypervisor(fdt);
+	rc = hyp ? 0 : hide_hypervisor(fdt);
 	if (rc) {
 		return fixup_fail(err, errlen, "removing 'h' from riscv,isa",
 				  rc);

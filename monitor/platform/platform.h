@@ -30,7 +30,7 @@
 #define PLAT_MAX_SKIPPED 8
 
 /* ISA features the monitor acts on, per hart. */
-#define PLAT_ISA_H (1U << 0) /* hypervisor: hidden from the OS */
+#define PLAT_ISA_H (1U << 0) /* hypervisor: offered if every hart has it */
 #define PLAT_ISA_SSTC (1U << 1) /* stimecmp: set menvcfg.STCE */
 #define PLAT_ISA_ZICBOM                                                        \
 	(1U << 2) /* cache-block management: menvcfg.CBIE/CBCFE */
@@ -156,10 +156,12 @@ struct plat_reserve {
 };
 /*
  * Make the tree fit for the OS: a /reserved-memory no-map node for the
- * monitor, and 'h' removed from every hart's ISA string (the monitor runs
- * no hypervisor, so the OS must not try to use H).
+ * monitor, and, unless hyp, 'h' removed from every hart's ISA string. H
+ * is offered only when every hart has it (hart_hyp()): Linux takes the
+ * ISA all harts share, and a hart the monitor does not delegate the
+ * guest traps of would hand them to the wrong mode.
  */
-int plat_fixup(void *fdt, const struct plat_reserve *mon, char *err,
+int plat_fixup(void *fdt, const struct plat_reserve *mon, bool hyp, char *err,
 	       size_t errlen);
 
 /* Add /reserved-memory/secmon-pool (mapped, compatible "secmon,pt-pool")

@@ -41,10 +41,13 @@ _Static_assert(ATTR_INTERRUPTED_A7 == 9, "SBI v3.0 §17.3: attr_id 0..9");
 #define STATUS_PENDING (1UL << 2)
 #define STATUS_INJECTABLE (1UL << 3)
 #define CONFIG_ONESHOT 1UL
-/* INTERRUPTED_FLAGS: SPP and SPIE; SPV, SPVP, SPELP and SDT need H,
- * Zicfilp or Ssdbltrp, which S-mode does not have here (§17.3). */
+/* INTERRUPTED_FLAGS (§17.3): SPP and SPIE; SPV and SPVP where the hart
+ * has H. SPELP and SDT need Zicfilp or Ssdbltrp, which QEMU 7.2's harts
+ * do not have. */
 #define FLAGS_SPP 1UL
 #define FLAGS_SPIE 2UL
+#define FLAGS_SPV 4UL
+#define FLAGS_SPVP 8UL
 
 struct sse_event {
 	uint32_t id;
@@ -58,6 +61,12 @@ struct sse_event {
 };
 
 /* Per hart (hart_count() entries each, in the per-hart region): */
+static unsigned long flags_known(void)
+{
+	return FLAGS_SPP | FLAGS_SPIE |
+	       (arch_has_h() ? FLAGS_SPV | FLAGS_SPVP : 0);
+}
+
 static struct sse_event *local_sw;
 static struct sse_event *local_pmu;
 /* Whether the monitor takes the hart's LCOFI, and S-mode's enable kept
@@ -290,9 +299,9 @@ static long check_write(const struct sse_event *e, unsigned long self,
 		       : hart_index(v) < 0 ? SBI_ERR_INVALID_PARAM
 					   : SBI_SUCCESS;
 	case ATTR_INTERRUPTED_FLAGS:
-		return !mine			       ? SBI_ERR_INVALID_STATE
-		       : v & ~(FLAGS_SPP | FLAGS_SPIE) ? SBI_ERR_INVALID_PARAM
-						       : SBI_SUCCESS;
+		return !mine		    ? SBI_ERR_INVALID_STATE
+		       : v & ~flags_known() ? SBI_ERR_INVALID_PARAM
+					    : SBI_SUCCESS;
 	case ATTR_INTERRUPTED_SEPC:
 	case ATTR_INTERRUPTED_A6:
 	case ATTR_INTERRUPTED_A7:
@@ -513,6 +522,53 @@ static struct sse_event *best(unsigned long h, uint8_t st, bool pending)
 	return b;
 }
 
+/*
+ * §17.4 with H: the handler runs in HS-mode whatever was interrupted.
+ * hstatus.SPV/SPVP take the interrupted virtualization mode and guest
+ * privilege, as a trap into HS-mode would set them; their old values go
+ * to INTERRUPTED_FLAGS, which this returns.
+ */
+static unsigned long enter_virt(void)
+{
+	unsigned long hs, flags;
+	bool v;
+
+	if (!arch_has_h()) {
+		return 0;
+	}
+	hs = arch_read_hstatus();
+	v = arch_trap_virt();
+	flags = (hs & ARCH_HSTATUS_SPV ? FLAGS_SPV : 0) |
+		(hs & ARCH_HSTATUS_SPVP ? FLAGS_SPVP : 0);
+	if (v) {
+		hs |= ARCH_HSTATUS_SPV;
+		hs &= ~ARCH_HSTATUS_SPVP;
+		hs |= arch_trap_to_s() ? ARCH_HSTATUS_SPVP : 0;
+	} else {
+		hs &= ~ARCH_HSTATUS_SPV;
+	}
+	arch_write_hstatus(hs);
+	arch_set_trap_virt(false);
+	return flags;
+}
+
+/* §17.5 with H: back to the virtualization mode hstatus.SPV names, and
+ * SPV/SPVP back to what they were when the event came. */
+static void resume_virt(unsigned long flags)
+{
+	unsigned long hs;
+
+	if (!arch_has_h()) {
+		return;
+	}
+	hs = arch_read_hstatus();
+	arch_set_trap_virt(hs & ARCH_HSTATUS_SPV);
+	hs &= ~(ARCH_HSTATUS_SPV | ARCH_HSTATUS_SPVP);
+	hs |= flags & FLAGS_SPV ? ARCH_HSTATUS_SPV : 0;
+	hs |= flags & FLAGS_SPVP ? ARCH_HSTATUS_SPVP : 0;
+	arch_write_hstatus(hs);
+}
+
 /* §17.4: save the interrupted context in e, then enter its handler. */
 static void enter(struct sse_event *e, unsigned long h, unsigned long *a6,
 		  unsigned long *a7)
@@ -522,7 +578,7 @@ static void enter(struct sse_event *e, unsigned long h, unsigned long *a6,
 
 	e->i_sepc = arch_read_sepc();
 	e->i_flags = (st & ARCH_SSTATUS_SPP ? FLAGS_SPP : 0) |
-		     (st & ARCH_SSTATUS_SPIE ? FLAGS_SPIE : 0);
+		     (st & ARCH_SSTATUS_SPIE ? FLAGS_SPIE : 0) | enter_virt();
 	e->i_a6 = *a6;
 	e->i_a7 = *a7;
 	*a6 = h;
@@ -573,6 +629,7 @@ static void resume(struct sse_event *e, unsigned long *a6, unsigned long *a7)
 	arch_write_sepc(e->i_sepc);
 	arch_set_trap_pc(pc);
 	arch_set_trap_to_s(to_s);
+	resume_virt(e->i_flags);
 	e->state = e->config & CONFIG_ONESHOT ? SSE_REGISTERED : SSE_ENABLED;
 }
 

@@ -111,6 +111,12 @@ void trap_handler(struct trap_frame *tf)
 	}
 	if (cause & CAUSE_IRQ) {
 		trap_irq(tf, cause & ~CAUSE_IRQ);
+	} else if (rv_trap_from_v()) {
+		/* A guest's trap is its hypervisor's to handle: the monitor
+		 * emulates nothing for V=1 (its satp is vsatp, its sret is
+		 * the guest's own). */
+		tf->redirects++;
+		rv_redirect_to_s(cause, rv_mtval());
 	} else if (cause == CAUSE_ILLEGAL_INSN &&
 		   rv_trap_prev_mode() == PRV_S &&
 		   trap_emulate(tf, rv_mtval())) {

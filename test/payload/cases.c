@@ -145,15 +145,54 @@ void suite_rfence(void)
 	r = SBI5(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 1UL << self(), 0,
 		 -4096UL, 8192, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS, "rfence/range-overflow");
-	r = SBI5(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 2, pl_env.nharts - 1,
-		 0, 0, 0);
+	r = SBI5(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 2, pl_env.nharts - 1, 0,
+		 0, 0);
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM, "rfence/hart-beyond-last");
+	/* QEMU's harts have H, so the hypervisor fences are offered. */
 	for (unsigned long f = SBI_RFENCE_HFENCE_GVMA_VMID;
 	     f <= SBI_RFENCE_HFENCE_VVMA; f++) {
-		r = SBI5(SBI_EXT_RFENCE, f, 1UL << self(), 0, 0, 0, 0);
-		CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED,
-			 "rfence/hfence-unsupported");
+		r = SBI5(SBI_EXT_RFENCE, f, 0, -1UL, 0x1000, 0x2000, 3);
+		CHECK_EQ(r.error, 0, "rfence/hfence-all-harts");
+		r = SBI5(SBI_EXT_RFENCE, f, 1UL << self(), 0, -4096UL, 8192, 3);
+		CHECK_EQ(r.error, SBI_ERR_INVALID_ADDRESS,
+			 "rfence/hfence-range-overflow");
 	}
+	r = SBI5(SBI_EXT_RFENCE, SBI_RFENCE_HFENCE_VVMA + 1, 1UL << self(), 0,
+		 0, 0, 0);
+	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED, "rfence/fid-beyond-last");
+}
+
+/*
+ * The payload as a hypervisor: sret into VS-mode (hgatp and vsatp Bare,
+ * so the guest runs on the payload's own code) and check where each
+ * guest trap lands. VS ecalls and virtual instructions are HS-mode's by
+ * delegation; an illegal instruction goes to the monitor, which must hand
+ * it to HS-mode as the hart would have: hstatus.SPV and SPVP set, sepc at
+ * the guest's instruction.
+ */
+static void guest_trap(unsigned long pc, long cause, const char *name)
+{
+	long got = (long)pl_lower_run(pc, true);
+
+	pl_printf("payload: guest trap at 0x%lx: scause %ld, hstatus 0x%lx\n",
+		  pl_user_epc, got, pl_user_hstatus);
+	CHECK_EQ(got, cause, name);
+	CHECK_EQ(pl_user_hstatus & 0x180, 0x180, "hyp/guest-was-vs");
+	/* stval is not a guest virtual address here: hstatus.GVA is 0. */
+	CHECK_EQ(pl_user_hstatus & 0x40, 0, "hyp/gva-clear");
+	CHECK_EQ(pl_user_epc, pc, "hyp/guest-epc");
+}
+
+void suite_hyp(void)
+{
+	__asm__ volatile("csrw 0x680, zero" ::: "memory"); /* hgatp Bare */
+	__asm__ volatile("csrw 0x280, zero" ::: "memory"); /* vsatp Bare */
+	guest_trap((unsigned long)pl_guest_ecall, 10, "hyp/vs-ecall-to-hs");
+	guest_trap((unsigned long)pl_guest_virtual, 22,
+		   "hyp/virtual-insn-to-hs");
+	guest_trap((unsigned long)pl_guest_illegal, 2,
+		   "hyp/illegal-redirected-to-hs");
+	CHECK_EQ(pl_user_tval, pl_probe_illegal_insn(), "hyp/illegal-stval");
 }
 
 static bool wait_arrived(unsigned long h, unsigned long count)

@@ -129,7 +129,19 @@ pl_paging_continue:
  */
 	.globl pl_user_run
 pl_user_run:
+	li	a1, 0
+	/* fall through */
+
+/*
+ * pl_lower_run(pc, guest): as pl_user_run, or with guest set, sret into
+ * VS-mode (hstatus.SPV and SPVP, sstatus.SPP = S) with whatever hgatp
+ * and vsatp hold; the trap that ends it leaves hstatus in pl_user_hstatus
+ * and SPV cleared again.
+ */
+	.globl pl_lower_run
+pl_lower_run:
 	la	t0, pl_user_ctx
+	sd	a1, 128(t0)
 	sd	ra, 0(t0)
 	sd	sp, 8(t0)
 	sd	s0, 16(t0)
@@ -151,7 +163,12 @@ pl_user_run:
 	csrw	sepc, a0
 	li	t0, (1 << 8) | (1 << 5)	/* SPP = U, SPIE = 0 */
 	csrc	sstatus, t0
-	sret
+	beqz	a1, 1f
+	li	t0, 1 << 8		/* SPP = S: VS-mode */
+	csrs	sstatus, t0
+	li	t0, (1 << 7) | (1 << 8)	/* hstatus (0x600): SPV, SPVP */
+	csrs	0x600, t0
+1:	sret
 	.balign 4
 pl_user_trap:
 	la	t0, pl_user_ctx
@@ -174,6 +191,18 @@ pl_user_trap:
 	csrr	t1, stval
 	la	t0, pl_user_tval
 	sd	t1, 0(t0)
+	la	t0, pl_user_ctx
+	ld	t1, 128(t0)
+	beqz	t1, 1f
+	csrr	t1, 0x600
+	la	t0, pl_user_hstatus
+	sd	t1, 0(t0)
+	li	t0, 1 << 7
+	csrc	0x600, t0
+	csrr	t1, sepc
+	la	t0, pl_user_epc
+	sd	t1, 0(t0)
+1:
 	la	t0, pl_trap_entry
 	csrw	stvec, t0
 	csrr	a0, scause
@@ -191,6 +220,18 @@ pl_user_prog:
 	ld	a1, 0(t1)
 1:	j	1b
 pl_user_prog_end:
+
+	/* Guest programs (pl_lower_run into VS-mode). */
+	.globl pl_guest_ecall, pl_guest_virtual, pl_guest_illegal
+pl_guest_ecall:
+	ecall
+1:	j	1b
+pl_guest_virtual:
+	csrr	a0, 0x600	/* hstatus from VS-mode */
+1:	j	1b
+pl_guest_illegal:
+	csrr	a0, mscratch
+1:	j	1b
 
 	/* Probes: one 4-byte instruction each, so a trap resumes at +4. */
 	.globl pl_probe_satp

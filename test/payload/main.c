@@ -226,6 +226,7 @@ void pl_main(unsigned long hartid, const void *fdt)
 	suite_base();
 	suite_time_ipi();
 	suite_rfence();
+	suite_hyp();
 	suite_hsm();
 	suite_traps();
 	suite_srst_dbcn();

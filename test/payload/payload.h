@@ -186,6 +186,16 @@ void pl_adversary_secondary(unsigned long hartid);
 __attribute__((noreturn)) void
 pl_paging_continue(unsigned long satp, unsigned long voff, void (*fn)(void));
 unsigned long pl_user_run(unsigned long pc);
+/* With guest true: into VS-mode instead (H; see entry.S), which leaves
+ * hstatus and sepc at the trap in pl_user_hstatus and pl_user_epc. */
+unsigned long pl_lower_run(unsigned long pc, bool guest);
+extern unsigned long pl_user_tval, pl_user_hstatus, pl_user_epc;
+/* Guest programs for pl_lower_run(pc, true): each traps at its first
+ * instruction (VS ecall, virtual instruction, illegal instruction). */
+void pl_guest_ecall(void);
+void pl_guest_virtual(void);
+void pl_guest_illegal(void);
+void suite_hyp(void);
 extern char pl_user_prog[], pl_user_prog_end[];
 extern unsigned long pl_voff;
 void pl_secondary_suspend(unsigned long hartid);

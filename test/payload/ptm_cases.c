@@ -22,8 +22,8 @@
 #define SATP_SV48 (9UL << 60)
 
 unsigned long pl_voff; /* VA - PA of the running code: 0, then high */
-unsigned long pl_user_ctx[16];
-unsigned long pl_user_tval;
+unsigned long pl_user_ctx[17];
+unsigned long pl_user_tval, pl_user_hstatus, pl_user_epc;
 
 static uint64_t swapper[512] __attribute__((aligned(4096)));
 static uint64_t tramp[512] __attribute__((aligned(4096)));

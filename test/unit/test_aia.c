@@ -66,7 +66,7 @@ static void test_os_tree(void)
 	void *src = test_dtb("virt-aia", &size);
 
 	CHECK_EQ(plat_fdt_copy(src, buf, BUF_SIZE, err, sizeof(err)), 0);
-	CHECK_EQ(plat_fixup(buf, &mon, err, sizeof(err)), PLAT_OK);
+	CHECK_EQ(plat_fixup(buf, &mon, false, err, sizeof(err)), PLAT_OK);
 	CHECK_STR(status(buf, "/soc/aplic@c000000"), "disabled");
 	CHECK_STR(status(buf, "/soc/imsics@24000000"), "disabled");
 	CHECK_STR(status(buf, "/soc/aplic@d000000"), "okay");

@@ -12,10 +12,10 @@
 
 static unsigned char buf[BUF_SIZE] __attribute__((aligned(8)));
 static char err[256];
-static const struct plat_reserve mon = { 0x80000000, 0x40000 };
+static const struct plat_reserve mon = {0x80000000, 0x40000};
 
-/* Copy the named tree into buf and apply the fix-ups. */
-static int copy_and_fix(const char *name)
+/* Copy the named tree into buf and apply the fix-ups (hyp: offer H). */
+static int copy_and_fix_hyp(const char *name, bool hyp)
 {
 	void *src = test_dtb(name, NULL);
 	int rc = plat_fdt_copy(src, buf, sizeof(buf), err, sizeof(err));
@@ -24,7 +24,12 @@ static int copy_and_fix(const char *name)
 	if (rc) {
 		return rc;
 	}
-	return plat_fixup(buf, &mon, err, sizeof(err));
+	return plat_fixup(buf, &mon, hyp, err, sizeof(err));
+}
+
+static int copy_and_fix(const char *name)
+{
+	return copy_and_fix_hyp(name, false);
 }
 
 static void check_reservation(void)
@@ -58,7 +63,7 @@ static void check_isa(const char *want, unsigned int ncpus)
 	unsigned int seen = 0;
 	int cpu;
 
-	fdt_for_each_subnode(cpu, buf, cpus) {
+	fdt_for_each_subnode (cpu, buf, cpus) {
 		const char *isa = fdt_getprop(buf, cpu, "riscv,isa", NULL);
 
 		if (!isa) {
@@ -106,7 +111,7 @@ static void test_copy_too_small(void)
 
 static void test_copy_invalid(void)
 {
-	unsigned char junk[64] = { 0xd0, 0x0d, 0xfe, 0xee };
+	unsigned char junk[64] = {0xd0, 0x0d, 0xfe, 0xee};
 
 	CHECK_EQ(plat_fdt_copy(junk, buf, sizeof(buf), err, sizeof(err)),
 		 PLAT_ERR_FDT);
@@ -148,13 +153,13 @@ static void test_fixup_existing_reserved_memory(void)
 	check_reservation();
 	/* One /reserved-memory, holding the old node and the new one. */
 	rm = fdt_path_offset(buf, "/reserved-memory");
-	fdt_for_each_subnode(node, buf, rm) {
+	fdt_for_each_subnode (node, buf, rm) {
 		n++;
 	}
 	CHECK_EQ(n, 2);
 	CHECK(fdt_path_offset(buf, "/reserved-memory/shared@88000000") >= 0);
 	n = 0;
-	fdt_for_each_subnode(node, buf, 0) {
+	fdt_for_each_subnode (node, buf, 0) {
 		n += !strcmp(fdt_get_name(buf, node, NULL), "reserved-memory");
 	}
 	CHECK_EQ(n, 1);
@@ -199,14 +204,15 @@ static void test_fixup_no_room(void)
 
 	/* The copy fits exactly, the additions do not. */
 	CHECK_EQ(plat_fdt_copy(src, buf, size, err, sizeof(err)), PLAT_OK);
-	CHECK_EQ(plat_fixup(buf, &mon, err, sizeof(err)), PLAT_ERR_SPACE);
+	CHECK_EQ(plat_fixup(buf, &mon, false, err, sizeof(err)),
+		 PLAT_ERR_SPACE);
 	CHECK_CONTAINS(err, "reserved-memory");
 	free(src);
 }
 
 static void test_fixup_high_monitor(void)
 {
-	static const struct plat_reserve high = { 0x100000000ULL, 0x200000 };
+	static const struct plat_reserve high = {0x100000000ULL, 0x200000};
 	void *src = test_dtb("virt-highmem", NULL);
 	int node;
 	const fdt32_t *reg;
@@ -215,7 +221,7 @@ static void test_fixup_high_monitor(void)
 	CHECK_EQ(plat_fdt_copy(src, buf, sizeof(buf), err, sizeof(err)),
 		 PLAT_OK);
 	free(src);
-	CHECK_EQ(plat_fixup(buf, &high, err, sizeof(err)), PLAT_OK);
+	CHECK_EQ(plat_fixup(buf, &high, false, err, sizeof(err)), PLAT_OK);
 	node = fdt_path_offset(buf, "/reserved-memory/secmon@100000000");
 	CHECK(node >= 0);
 	reg = fdt_getprop(buf, node, "reg", &len);
@@ -254,7 +260,7 @@ static void test_fixup_pool_and_records(void)
 		 PLAT_OK);
 	free(src);
 	CHECK_EQ(plat_fixup_pool(buf, &pool, &rec, err, sizeof(err)), PLAT_OK);
-	CHECK_EQ(plat_fixup(buf, &mon, err, sizeof(err)), PLAT_OK);
+	CHECK_EQ(plat_fixup(buf, &mon, false, err, sizeof(err)), PLAT_OK);
 	check_reservation();
 	node = fdt_path_offset(buf, "/reserved-memory/secmon-pool@8fc00000");
 	CHECK(node >= 0 && reg_is(node, pool.base, pool.size));
@@ -291,7 +297,8 @@ static void test_fixup_long_isa(void)
 		strcat(isa, name);
 		strcat(want, name);
 		elen += snprintf(ext + elen, sizeof(ext) - (size_t)elen,
-				 "zhx%03d", i) + 1;
+				 "zhx%03d", i) +
+			1;
 		if (i == 50) {
 			memcpy(ext + elen, "h", 2);
 			elen += 2;
@@ -303,7 +310,7 @@ static void test_fixup_long_isa(void)
 	CHECK_EQ(fdt_setprop_string(buf, cpu, "riscv,isa", isa), 0);
 	CHECK_EQ(fdt_setprop(buf, cpu, "riscv,isa-extensions", ext, elen), 0);
 
-	CHECK_EQ(plat_fixup(buf, &mon, err, sizeof(err)), PLAT_OK);
+	CHECK_EQ(plat_fixup(buf, &mon, false, err, sizeof(err)), PLAT_OK);
 	cpu = fdt_path_offset(buf, "/cpus/cpu@0");
 	CHECK_STR(fdt_getprop(buf, cpu, "riscv,isa", NULL), want);
 	p = fdt_getprop(buf, cpu, "riscv,isa-extensions", &len);
@@ -317,11 +324,33 @@ static void test_fixup_long_isa(void)
 	check_sane(1);
 }
 
+/* With the hypervisor offered, the OS sees the ISA as the tree gave it. */
+static void test_fixup_keeps_h(void)
+{
+	const char *ext;
+	int cpu, len, hs = 0;
+
+	CHECK_EQ(copy_and_fix_hyp("virt-1hart", true), PLAT_OK);
+	check_reservation();
+	check_isa("rv64imafdch_zicbom_zicboz_zicntr_zicsr_zifencei_zihintntl_"
+		  "zihintpause_zihpm_zawrs_zfa_zca_zcd_zba_zbb_zbc_zbs_sstc_"
+		  "svadu",
+		  1);
+	cpu = fdt_path_offset(buf, "/cpus/cpu@0");
+	ext = fdt_getprop(buf, cpu, "riscv,isa-extensions", &len);
+	CHECK(ext != NULL);
+	for (int i = 0; ext && i < len; i += (int)strlen(ext + i) + 1) {
+		hs += !strcmp(ext + i, "h");
+	}
+	CHECK_EQ(hs, 1);
+}
+
 int main(void)
 {
 	RUN(test_copy_too_small);
 	RUN(test_copy_invalid);
 	RUN(test_fixup_1hart);
+	RUN(test_fixup_keeps_h);
 	RUN(test_fixup_existing_reserved_memory);
 	RUN(test_fixup_8hart_aclint);
 	RUN(test_fixup_skipped_hart);

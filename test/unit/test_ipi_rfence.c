@@ -5,7 +5,9 @@
  * started, hart 3 stays STOPPED.
  */
 #include "harness.h"
+#include "hart.h"
 #include "hsm.h"
+#include "pmu.h"
 #include "support.h"
 
 static void start(unsigned long h)
@@ -26,7 +28,7 @@ static void boot(bool delivery)
 	fake_set_delivery(delivery);
 	fake_mmio_clear_log();
 	for (unsigned int h = 0; h < 4; h++) {
-		*fake_hart_state(h) = (struct fake_hart_state){ 0 };
+		*fake_hart_state(h) = (struct fake_hart_state){0};
 	}
 }
 
@@ -166,9 +168,9 @@ static void test_rfence_local_only(void)
 	CHECK_EQ(me->sfence_va, 2);
 	CHECK_EQ(me->last_va, 0x2000);
 	CHECK_EQ(me->sfence_all, 0);
-	CHECK_EQ(rfence(SBI_RFENCE_SFENCE_VMA_ASID, 1, 0, 0x5000, 0x1000, 7)
-			 .error,
-		 SBI_SUCCESS);
+	CHECK_EQ(
+	    rfence(SBI_RFENCE_SFENCE_VMA_ASID, 1, 0, 0x5000, 0x1000, 7).error,
+	    SBI_SUCCESS);
 	CHECK_EQ(me->sfence_va_asid, 1);
 	CHECK_EQ(me->last_va, 0x5000);
 	CHECK_EQ(me->last_asid, 7);
@@ -197,9 +199,9 @@ static void test_rfence_full_flush(void)
 	CHECK_EQ(me->last_asid, 9);
 	CHECK_EQ(me->sfence_all, 3);
 	/* Exactly 64 pages is still page by page. */
-	CHECK_EQ(rfence(SBI_RFENCE_SFENCE_VMA, 1, 0, 0x100000, 64 * 4096UL, 0)
-			 .error,
-		 SBI_SUCCESS);
+	CHECK_EQ(
+	    rfence(SBI_RFENCE_SFENCE_VMA, 1, 0, 0x100000, 64 * 4096UL, 0).error,
+	    SBI_SUCCESS);
 	CHECK_EQ(me->sfence_va, 64);
 }
 
@@ -210,14 +212,13 @@ static void test_rfence_top_of_address_space(void)
 	boot(false);
 	me = fake_hart_state(0);
 	/* The last page: the page loop must stop there, not wrap to 0. */
-	CHECK_EQ(rfence(SBI_RFENCE_SFENCE_VMA, 1, 0, -0x1000UL, 0xfff, 0)
-			 .error,
+	CHECK_EQ(rfence(SBI_RFENCE_SFENCE_VMA, 1, 0, -0x1000UL, 0xfff, 0).error,
 		 SBI_SUCCESS);
 	CHECK_EQ(me->sfence_va, 1);
 	CHECK_EQ(me->last_va, -0x1000UL);
 	CHECK_EQ(rfence(SBI_RFENCE_SFENCE_VMA_ASID, 1, 0, -0x2000UL + 0x10,
 			0x1fef, 4)
-			 .error,
+		     .error,
 		 SBI_SUCCESS);
 	CHECK_EQ(me->sfence_va_asid, 2);
 	CHECK_EQ(me->last_va, -0x1000UL);
@@ -231,9 +232,9 @@ static void test_rfence_top_of_address_space(void)
 static void test_rfence_remote_sfence(void)
 {
 	boot(true);
-	CHECK_EQ(rfence(SBI_RFENCE_SFENCE_VMA_ASID, 0x6, 0, 0x1000, 0x1000, 3)
-			 .error,
-		 SBI_SUCCESS);
+	CHECK_EQ(
+	    rfence(SBI_RFENCE_SFENCE_VMA_ASID, 0x6, 0, 0x1000, 0x1000, 3).error,
+	    SBI_SUCCESS);
 	/* Remote harts flush everything; the caller was not in the mask. */
 	CHECK_EQ(fake_hart_state(1)->sfence_all, 1);
 	CHECK_EQ(fake_hart_state(2)->sfence_all, 1);
@@ -255,25 +256,116 @@ static void test_rfence_stopped_skipped(void)
 	CHECK_EQ(fake_hart_state(3)->fence_i, 0);
 }
 
-static void test_rfence_hfence(void)
+static void test_rfence_hfence_local(void)
+{
+	struct fake_hart_state *me;
+
+	boot(false);
+	me = fake_hart_state(0);
+	/* Two pages of GPA for VMID 5: hfence.gvma gpa, vmid per page. */
+	CHECK_EQ(
+	    rfence(SBI_RFENCE_HFENCE_GVMA_VMID, 1, 0, 0x2000, 0x2000, 5).error,
+	    SBI_SUCCESS);
+	CHECK_EQ(me->hfence_gvma[3], 2);
+	CHECK_EQ(me->last_gpa, 0x3000);
+	CHECK_EQ(me->last_vmid, 5);
+	/* start 0, size 0: everything, every VMID. */
+	CHECK_EQ(rfence(SBI_RFENCE_HFENCE_GVMA, 1, 0, 0, 0, 0).error,
+		 SBI_SUCCESS);
+	CHECK_EQ(me->hfence_gvma[0], 1);
+	CHECK_EQ(rfence(SBI_RFENCE_HFENCE_GVMA, 1, 0, 0x5000, 1, 0).error,
+		 SBI_SUCCESS);
+	CHECK_EQ(me->hfence_gvma[1], 1);
+	CHECK_EQ(me->last_gpa, 0x5000);
+	/* VVMA: guest virtual pages of the current VMID, by ASID or not. */
+	CHECK_EQ(
+	    rfence(SBI_RFENCE_HFENCE_VVMA_ASID, 1, 0, 0x7010, 0x10, 7).error,
+	    SBI_SUCCESS);
+	CHECK_EQ(me->hfence_vvma[3], 1);
+	CHECK_EQ(me->last_va, 0x7000);
+	CHECK_EQ(me->last_asid, 7);
+	CHECK_EQ(rfence(SBI_RFENCE_HFENCE_VVMA, 1, 0, 0x4000, -1UL, 0).error,
+		 SBI_SUCCESS);
+	CHECK_EQ(me->hfence_vvma[0], 1);
+	CHECK_EQ(me->hfence_vvma_vmid, 0); /* its own VMID: no swap */
+	CHECK_EQ(me->sfence_all + me->sfence_va, 0);
+	CHECK_EQ(fake_mmio_count(), 0);
+	CHECK_EQ(rfence(7, 1, 0, 0, 0, 0).error, SBI_ERR_NOT_SUPPORTED);
+}
+
+static void test_rfence_hfence_remote(void)
+{
+	boot(true);
+	fake_hart_state(0)->hgatp = 9UL << 44; /* the caller runs VMID 9 */
+	CHECK_EQ(
+	    rfence(SBI_RFENCE_HFENCE_VVMA, 0x6, 0, 0x1000, 0x1000, 0).error,
+	    SBI_SUCCESS);
+	for (unsigned int h = 1; h <= 2; h++) {
+		CHECK_EQ(fake_hart_state(h)->hfence_vvma_vmid, 1);
+		CHECK_EQ(fake_hart_state(h)->last_vmid, 9);
+		CHECK_EQ(fake_hart_state(h)->hfence_gvma[0], 0);
+	}
+	CHECK_EQ(fake_hart_state(0)->hfence_vvma[1], 0); /* not in the mask */
+	CHECK_EQ(rfence(SBI_RFENCE_HFENCE_GVMA_VMID, 0x7, 0, 0x1000, 0x1000, 3)
+		     .error,
+		 SBI_SUCCESS);
+	CHECK_EQ(fake_hart_state(0)->hfence_gvma[3], 1);
+	CHECK_EQ(fake_hart_state(1)->hfence_gvma[0], 1);
+	CHECK_EQ(fake_hart_state(2)->hfence_gvma[0], 1);
+	CHECK_EQ(fake_hart_state(3)->hfence_gvma[0], 0); /* stopped */
+	CHECK_EQ(pmu_fw_events[0][SBI_PMU_FW_HFENCE_VVMA_SENT], 2);
+	CHECK_EQ(pmu_fw_events[1][SBI_PMU_FW_HFENCE_GVMA_RECEIVED], 1);
+}
+
+/* One VMID slot per hart: the same VMID twice is one fence, two
+ * different ones before the hart serves make it fence them all. */
+static void test_rfence_vvma_slot(void)
 {
 	boot(false);
+	hart_note_vmid(1, 4);
+	hart_note_vmid(1, 4);
+	(void)hart_post(1, HART_MSG_HFENCE_VVMA);
+	fake_set_hart(1);
+	hart_serve(1);
+	CHECK_EQ(fake_hart_state(1)->hfence_vvma_vmid, 1);
+	CHECK_EQ(fake_hart_state(1)->last_vmid, 4);
+	fake_set_hart(0);
+	hart_note_vmid(1, 4);
+	hart_note_vmid(1, 6);
+	(void)hart_post(1, HART_MSG_HFENCE_VVMA);
+	fake_set_hart(1);
+	hart_serve(1);
+	CHECK_EQ(fake_hart_state(1)->hfence_vvma_vmid, 1 + FAKE_VMIDS);
+	/* Served: the slot is empty again. */
+	(void)hart_post(1, HART_MSG_HFENCE_VVMA);
+	hart_serve(1);
+	CHECK_EQ(fake_hart_state(1)->hfence_vvma_vmid, 1 + FAKE_VMIDS);
+}
+
+/* Where a hart lacks H, S-mode is not offered it: NOT_SUPPORTED, and no
+ * fence of any kind. */
+static void test_rfence_hfence_without_h(void)
+{
+	test_boot("virt-sparse", 0);
+	CHECK(!hart_hyp());
 	for (unsigned long fid = SBI_RFENCE_HFENCE_GVMA_VMID;
 	     fid <= SBI_RFENCE_HFENCE_VVMA; fid++) {
-		CHECK_EQ(rfence(fid, 1, 0, 0, 0, 0).error,
+		CHECK_EQ(ecall(SBI_EXT_RFENCE, fid, 1, 0, 0, 0, 0).error,
 			 SBI_ERR_NOT_SUPPORTED);
 	}
-	CHECK_EQ(rfence(7, 1, 0, 0, 0, 0).error, SBI_ERR_NOT_SUPPORTED);
-	CHECK_EQ(fake_hart_state(0)->sfence_all, 0);
-	CHECK_EQ(fake_hart_state(0)->fence_i, 0);
+	CHECK_EQ(fake_hart_state(0)->hfence_gvma[0] +
+		     fake_hart_state(0)->hfence_vvma[0],
+		 0);
+	test_boot("virt-4hart", 0);
+	CHECK(hart_hyp());
 }
 
 static void test_rfence_bad_range(void)
 {
 	boot(true);
-	CHECK_EQ(rfence(SBI_RFENCE_SFENCE_VMA, 0x7, 0, -0x1000UL, 0x2000, 0)
-			 .error,
-		 SBI_ERR_INVALID_ADDRESS);
+	CHECK_EQ(
+	    rfence(SBI_RFENCE_SFENCE_VMA, 0x7, 0, -0x1000UL, 0x2000, 0).error,
+	    SBI_ERR_INVALID_ADDRESS);
 	CHECK_EQ(rfence(SBI_RFENCE_SFENCE_VMA_ASID, 0, -1UL, -1UL, 2, 1).error,
 		 SBI_ERR_INVALID_ADDRESS);
 	CHECK_EQ(fake_mmio_count(), 0);
@@ -283,10 +375,10 @@ static void test_rfence_bad_range(void)
 		CHECK_EQ(fake_hart_state(h)->sfence_va_asid, 0);
 	}
 	/* A bad mask is reported before the range. */
-	CHECK_EQ(rfence(SBI_RFENCE_SFENCE_VMA, 1UL << 4, 0, -0x1000UL, 0x2000,
-			0)
-			 .error,
-		 SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(
+	    rfence(SBI_RFENCE_SFENCE_VMA, 1UL << 4, 0, -0x1000UL, 0x2000, 0)
+		.error,
+	    SBI_ERR_INVALID_PARAM);
 	CHECK_EQ(rfence(SBI_RFENCE_FENCE_I, 1UL << 4, 0, 0, 0, 0).error,
 		 SBI_ERR_INVALID_PARAM);
 	CHECK_EQ(fake_hart_state(0)->fence_i, 0);
@@ -320,7 +412,10 @@ int main(void)
 	RUN(test_rfence_top_of_address_space);
 	RUN(test_rfence_remote_sfence);
 	RUN(test_rfence_stopped_skipped);
-	RUN(test_rfence_hfence);
+	RUN(test_rfence_hfence_local);
+	RUN(test_rfence_hfence_remote);
+	RUN(test_rfence_vvma_slot);
+	RUN(test_rfence_hfence_without_h);
 	RUN(test_rfence_bad_range);
 	RUN(test_rfence_from_other_hart);
 	return test_finish();

@@ -5,6 +5,8 @@
  * injection into another hart, and attribute writes that are all or
  * nothing.
  */
+#include <string.h>
+
 #include "harness.h"
 #include "sse.h"
 #include "support.h"
@@ -70,6 +72,67 @@ static void test_enter_and_resume(void)
 
 /* Lower priority value (then lower ID) preempts; complete returns to the
  * preempted handler. */
+/* An event that interrupts a guest (V=1, VS-mode) runs its handler in
+ * HS-mode with hstatus.SPV/SPVP naming the guest; complete goes back into
+ * the guest and gives hstatus its old SPV/SPVP (§17.4, §17.5). */
+#define HSTATUS_SPV (1UL << 7)
+#define HSTATUS_SPVP (1UL << 8)
+#define HSTATUS_VTW (1UL << 21) /* any other bit: left alone */
+
+static void test_enter_from_guest(void)
+{
+	unsigned long a6 = 1, a7 = 2, flags = 0;
+
+	test_boot("virt-4hart", 0);
+	ready(LOCAL_SW, 0);
+	CHECK_EQ(sse(8, 0, 0, 0).error, 0);
+	CHECK_EQ(sse(7, LOCAL_SW, 0, 0).error, 0);
+	cpu()->mepc = 0x3000;
+	cpu()->mpp_s = true; /* VS-mode */
+	cpu()->mpv = true;
+	cpu()->hstatus = HSTATUS_SPVP | HSTATUS_VTW; /* SPV 0, SPVP 1 */
+	cpu()->sstatus = SSTATUS_SPP;
+	sse_deliver(0, &a6, &a7);
+	CHECK_EQ(cpu()->mepc, HANDLER);
+	CHECK(cpu()->mpp_s);
+	CHECK(!cpu()->mpv); /* the handler is the host's */
+	CHECK_EQ(cpu()->hstatus, HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW);
+	CHECK_EQ(cpu()->sstatus & SSTATUS_SPP, SSTATUS_SPP);
+	/* INTERRUPTED_FLAGS has the SPV/SPVP that were there before. */
+	CHECK_EQ(ecall(SBI_EXT_SSE, 0, LOCAL_SW, 7, 1, ATTRS, 0).error, 0);
+	memcpy(&flags, fake_ram(ATTRS, 8), 8);
+	CHECK_EQ(flags & 0xc, 0x8);
+	CHECK_EQ(flags & 0x3, 0x1); /* the SPP and SPIE from before */
+	CHECK(sse_complete(0, &a6, &a7));
+	CHECK_EQ(cpu()->mepc, 0x3000);
+	CHECK(cpu()->mpv);
+	CHECK(cpu()->mpp_s);
+	CHECK_EQ(cpu()->hstatus, HSTATUS_SPVP | HSTATUS_VTW);
+	/* From HS-mode: SPV ends 0 in the handler, V stays 0. */
+	cpu()->mpv = false;
+	cpu()->hstatus = HSTATUS_SPV;
+	CHECK_EQ(sse(7, LOCAL_SW, 0, 0).error, 0);
+	sse_deliver(0, &a6, &a7);
+	CHECK(!cpu()->mpv);
+	CHECK_EQ(cpu()->hstatus, 0);
+	CHECK(sse_complete(0, &a6, &a7));
+	CHECK(!cpu()->mpv);
+	CHECK_EQ(cpu()->hstatus, HSTATUS_SPV);
+	/* A hart without H: the flags' H bits are not writable. */
+	cpu()->no_h = true;
+	CHECK_EQ(sse(7, LOCAL_SW, 0, 0).error, 0);
+	sse_deliver(0, &a6, &a7);
+	flags = 4;
+	memcpy(fake_ram(ATTRS, 8), &flags, 8);
+	CHECK_EQ(ecall(SBI_EXT_SSE, 1, LOCAL_SW, 7, 1, ATTRS, 0).error,
+		 SBI_ERR_INVALID_PARAM);
+	cpu()->no_h = false;
+	CHECK_EQ(ecall(SBI_EXT_SSE, 1, LOCAL_SW, 7, 1, ATTRS, 0).error, 0);
+	cpu()->no_h = true;
+	CHECK(sse_complete(0, &a6, &a7));
+	cpu()->no_h = false;
+}
+
 static void test_priority_preemption(void)
 {
 	unsigned long a6 = 1, a7 = 2;
@@ -187,6 +250,7 @@ static void test_pmu_overflow_routing(void)
 int main(void)
 {
 	RUN(test_enter_and_resume);
+	RUN(test_enter_from_guest);
 	RUN(test_priority_preemption);
 	RUN(test_inject_other_hart);
 	RUN(test_write_all_or_nothing);

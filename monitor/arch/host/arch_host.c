@@ -620,6 +620,83 @@ void arch_write_sepc(unsigned long v)
 	cur()->sepc = v;
 }
 
+bool arch_has_h(void)
+{
+	return !cur()->no_h;
+}
+
+bool arch_trap_virt(void)
+{
+	return cur()->mpv;
+}
+
+void arch_set_trap_virt(bool v)
+{
+	cur()->mpv = v;
+}
+
+unsigned long arch_read_hstatus(void)
+{
+	return cur()->hstatus;
+}
+
+void arch_write_hstatus(unsigned long v)
+{
+	cur()->hstatus = v;
+}
+
+/* A range loop that does not end stops the test, as for sfence.vma. */
+static void count_hfence(const struct fake_hart_state *h)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		n += h->hfence_gvma[i] + h->hfence_vvma[i];
+	}
+	if (n >= FAKE_FENCE_LIMIT) {
+		fake_die("hart %u: more than %lu hypervisor fences", fk.hart,
+			 FAKE_FENCE_LIMIT);
+	}
+}
+
+void arch_hfence_gvma(bool by_gpa, uint64_t gpa, bool by_vmid,
+		      unsigned long vmid)
+{
+	struct fake_hart_state *h = cur();
+
+	count_hfence(h);
+	h->hfence_gvma[(by_gpa ? 1 : 0) | (by_vmid ? 2 : 0)]++;
+	h->last_gpa = gpa;
+	h->last_vmid = vmid;
+}
+
+void arch_hfence_vvma(bool by_va, uintptr_t va, bool by_asid,
+		      unsigned long asid)
+{
+	struct fake_hart_state *h = cur();
+
+	count_hfence(h);
+	h->hfence_vvma[(by_va ? 1 : 0) | (by_asid ? 2 : 0)]++;
+	h->last_va = va;
+	h->last_asid = asid;
+}
+
+void arch_hfence_vvma_vmid(unsigned long vmid)
+{
+	cur()->hfence_vvma_vmid++;
+	cur()->last_vmid = vmid;
+}
+
+unsigned long arch_vmid_count(void)
+{
+	return FAKE_VMIDS;
+}
+
+unsigned long arch_current_vmid(void)
+{
+	return (cur()->hgatp >> 44) & 0x3FFF; /* as hgatp.VMID, §8.2.10 */
+}
+
 unsigned long arch_read_sstatus(void)
 {
 	return cur()->sstatus;

@@ -116,6 +116,17 @@ struct fake_hart_state {
 	bool mpp_s;
 	unsigned long sepc;
 	unsigned long sstatus;
+	/* The hypervisor extension: present unless a test clears it; the
+	 * trap came from V=1 (mstatus.MPV); hstatus; hgatp. */
+	bool no_h;
+	bool mpv;
+	unsigned long hstatus;
+	unsigned long hgatp;
+	/* Hypervisor fences, by form: [0] all, [1] by address, [2] by
+	 * VMID/ASID, [3] both; then hfence.vvma for a VMID not current. */
+	unsigned long hfence_gvma[4], hfence_vvma[4], hfence_vvma_vmid;
+	uint64_t last_gpa;
+	unsigned long last_vmid;
 	/* FAKE_TRIGGERS debug triggers of types 2 and 6 (tinfo); tdata1
 	 * keeps what is written if its type is 2 or 6 (else 0); tdata3 is
 	 * not implemented and reads 0. */
@@ -127,6 +138,7 @@ struct fake_hart_state {
 	bool lcofip;
 };
 #define FAKE_TRIGGERS 2
+#define FAKE_VMIDS 16 /* the fake hart's hgatp.VMID is 4 bits wide */
 #define FAKE_TINFO ((1UL << 2) | (1UL << 6))
 
 struct fake_pmp_entry {

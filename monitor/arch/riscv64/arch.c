@@ -67,6 +67,82 @@ void arch_sfence_vma_va_asid(uintptr_t va, unsigned long asid)
 	__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"(asid) : "memory");
 }
 
+/*
+ * HFENCE.GVMA and HFENCE.VVMA (priv spec v1.12 §8.3.2) by encoding: the
+ * firmware's -march has no 'h'. An operand left out is x0, which means
+ * "every address" or "every VMID/ASID"; a register holding 0 would name
+ * address 0 or ID 0 instead, hence one form per combination.
+ */
+#define HFENCE(f7, rs1, rs2)                                                   \
+	".insn r 0x73, 0, " CSR_STR(f7) ", x0, " rs1 ", " rs2
+#define GVMA 0x31
+#define VVMA 0x11
+
+static bool has_h(void)
+{
+	return csr_read(misa) & MISA_H;
+}
+
+void arch_hfence_gvma(bool by_gpa, uint64_t gpa, bool by_vmid,
+		      unsigned long vmid)
+{
+	unsigned long a = (unsigned long)(gpa >> 2); /* rs1 is GPA >> 2 */
+
+	if (by_gpa && by_vmid) {
+		__asm__ volatile(HFENCE(GVMA, "%0", "%1")::"r"(a), "r"(vmid)
+				 : "memory");
+	} else if (by_gpa) {
+		__asm__ volatile(HFENCE(GVMA, "%0", "x0")::"r"(a) : "memory");
+	} else if (by_vmid) {
+		__asm__ volatile(HFENCE(GVMA, "x0", "%0")::"r"(vmid)
+				 : "memory");
+	} else {
+		__asm__ volatile(HFENCE(GVMA, "x0", "x0")::: "memory");
+	}
+}
+
+void arch_hfence_vvma(bool by_va, uintptr_t va, bool by_asid,
+		      unsigned long asid)
+{
+	if (by_va && by_asid) {
+		__asm__ volatile(HFENCE(VVMA, "%0", "%1")::"r"(va), "r"(asid)
+				 : "memory");
+	} else if (by_va) {
+		__asm__ volatile(HFENCE(VVMA, "%0", "x0")::"r"(va) : "memory");
+	} else if (by_asid) {
+		__asm__ volatile(HFENCE(VVMA, "x0", "%0")::"r"(asid)
+				 : "memory");
+	} else {
+		__asm__ volatile(HFENCE(VVMA, "x0", "x0")::: "memory");
+	}
+}
+
+/* HFENCE.VVMA applies to hgatp.VMID only: borrow hgatp for vmid (mode
+ * Bare; M-mode makes no guest access meanwhile) and put it back. */
+void arch_hfence_vvma_vmid(unsigned long vmid)
+{
+	unsigned long old =
+	    csr_swap(CSR_HGATP, (vmid << HGATP_VMID_SHIFT) & HGATP_VMID_MASK);
+
+	arch_hfence_vvma(false, 0, false, 0);
+	csr_write(CSR_HGATP, old);
+}
+
+/* The hart's VMIDs: hgatp.VMID is WARL, VMIDLEN bits wide (§8.2.10). */
+unsigned long arch_vmid_count(void)
+{
+	unsigned long old = csr_swap(CSR_HGATP, HGATP_VMID_MASK);
+	unsigned long ones = csr_read(CSR_HGATP) & HGATP_VMID_MASK;
+
+	csr_write(CSR_HGATP, old);
+	return (ones >> HGATP_VMID_SHIFT) + 1;
+}
+
+unsigned long arch_current_vmid(void)
+{
+	return (csr_read(CSR_HGATP) & HGATP_VMID_MASK) >> HGATP_VMID_SHIFT;
+}
+
 void arch_set_ssip(void)
 {
 	csr_set(mip, MIP_SSIP);
@@ -206,6 +282,17 @@ void arch_pmp_write(int i, uint8_t cfg, unsigned long addr)
 	 (1UL << CAUSE_FETCH_PAGE_FAULT) | (1UL << CAUSE_LOAD_PAGE_FAULT) |    \
 	 (1UL << CAUSE_STORE_PAGE_FAULT))
 #define MIDELEG_LINUX (MIP_SSIP | MIP_STIP | MIP_SEIP)
+/*
+ * What a hypervisor kernel handles itself (priv spec v1.12 §8.6): VS-mode
+ * ecalls (KVM's SBI for its guests), guest page faults (G-stage misses)
+ * and virtual instructions. Traps from V=1 the monitor does take (illegal
+ * instructions) it hands to HS-mode unexamined (rv_redirect_to_s).
+ */
+#define MEDELEG_HYP                                                            \
+	((1UL << CAUSE_VS_ECALL) | (1UL << CAUSE_FETCH_GUEST_PAGE_FAULT) |     \
+	 (1UL << CAUSE_LOAD_GUEST_PAGE_FAULT) | (1UL << CAUSE_VIRTUAL_INSN) |  \
+	 (1UL << CAUSE_STORE_GUEST_PAGE_FAULT))
+#define MIDELEG_HYP (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP | MIP_SGEIP)
 
 /*
  * menvcfg is written whole, so ADUE (bit 61, Svadu) stays 0: hardware
@@ -228,12 +315,21 @@ void rv_hart_setup(unsigned int isa)
 {
 	unsigned long envcfg = menvcfg_for(isa);
 
+	bool hyp = isa & PLAT_ISA_H;
+
 	csr_write(mtvec, (unsigned long)trap_entry);
-	csr_write(medeleg, MEDELEG_LINUX);
+	csr_write(medeleg, MEDELEG_LINUX | (hyp ? MEDELEG_HYP : 0));
 	/* Counter overflow (Sscofpmf) is S-mode's interrupt: its perf
 	 * driver samples on it. */
-	csr_write(mideleg, MIDELEG_LINUX |
+	csr_write(mideleg, MIDELEG_LINUX | (hyp ? MIDELEG_HYP : 0) |
 			       (isa & PLAT_ISA_SSCOFPMF ? 1UL << IRQ_LCOF : 0));
+	if (hyp) {
+		/* A started hart begins with no guest: nothing delegated on
+		 * to VS, G-stage off. */
+		csr_write(CSR_HEDELEG, 0);
+		csr_write(CSR_HIDELEG, 0);
+		csr_write(CSR_HGATP, 0);
+	}
 	csr_write(mcounteren, MCOUNTEREN_CY_TM_IR);
 	/* U-mode rdtime (the vDSO's clock) must not trap; Linux narrows
 	 * scounteren itself when its perf driver wants to. */
@@ -347,6 +443,39 @@ void arch_write_sstatus(unsigned long v)
 	csr_write(sstatus, v);
 }
 
+static_assert(ARCH_HSTATUS_SPV == HSTATUS_SPV &&
+		  ARCH_HSTATUS_SPVP == HSTATUS_SPVP,
+	      "priv spec v1.12 §8.2.1: hstatus.SPV is bit 7, SPVP bit 8");
+
+bool arch_has_h(void)
+{
+	return has_h();
+}
+
+bool arch_trap_virt(void)
+{
+	return rv_trap_from_v();
+}
+
+void arch_set_trap_virt(bool v)
+{
+	if (v) {
+		csr_set(mstatus, MSTATUS_MPV);
+	} else {
+		csr_clear(mstatus, MSTATUS_MPV);
+	}
+}
+
+unsigned long arch_read_hstatus(void)
+{
+	return csr_read(CSR_HSTATUS);
+}
+
+void arch_write_hstatus(unsigned long v)
+{
+	csr_write(CSR_HSTATUS, v);
+}
+
 unsigned long rv_mstatus(void)
 {
 	return csr_read(mstatus);
@@ -418,11 +547,62 @@ void rv_mie_clear(unsigned long bit)
 	csr_clear(mie, bit);
 }
 
+/*
+ * Causes whose tval is an address, so may be a guest virtual one (priv
+ * spec v1.12 §8.2.1: GVA is set when stval gets a guest virtual address).
+ * QEMU 7.2 leaves mstatus.GVA set on an illegal instruction from V=1,
+ * whose tval is the instruction; the mask keeps that out of hstatus.
+ */
+#define GVA_CAUSES                                                             \
+	((1UL << CAUSE_MISALIGNED_FETCH) | (1UL << CAUSE_FETCH_ACCESS) |       \
+	 (1UL << CAUSE_BREAKPOINT) | (1UL << CAUSE_MISALIGNED_LOAD) |          \
+	 (1UL << CAUSE_LOAD_ACCESS) | (1UL << CAUSE_MISALIGNED_STORE) |        \
+	 (1UL << CAUSE_STORE_ACCESS) | (1UL << CAUSE_FETCH_PAGE_FAULT) |       \
+	 (1UL << CAUSE_LOAD_PAGE_FAULT) | (1UL << CAUSE_STORE_PAGE_FAULT) |    \
+	 (1UL << CAUSE_FETCH_GUEST_PAGE_FAULT) |                               \
+	 (1UL << CAUSE_LOAD_GUEST_PAGE_FAULT) |                                \
+	 (1UL << CAUSE_STORE_GUEST_PAGE_FAULT))
+
+/*
+ * With H, a trap into HS-mode also records where it came from (priv spec
+ * v1.12 §8.2.1, §8.6.4): hstatus.SPV is the virtualization mode, SPVP the
+ * guest's privilege (written only when V was 1), GVA whether stval is a
+ * guest virtual address; htval and htinst take what the hart wrote to
+ * mtval2 and mtinst for this trap.
+ */
+static void hs_trap_from(unsigned long ms, unsigned long cause)
+{
+	unsigned long hs = csr_read(CSR_HSTATUS) & ~(HSTATUS_SPV | HSTATUS_GVA);
+	bool gva =
+	    (ms & MSTATUS_GVA) && cause < 64 && (GVA_CAUSES >> cause & 1);
+
+	if (ms & MSTATUS_MPV) {
+		hs &= ~HSTATUS_SPVP;
+		hs |= HSTATUS_SPV;
+		hs |= (ms & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT == PRV_S
+			  ? HSTATUS_SPVP
+			  : 0;
+	}
+	hs |= gva ? HSTATUS_GVA : 0;
+	csr_write(CSR_HSTATUS, hs);
+	csr_write(CSR_HTVAL, csr_read(CSR_MTVAL2));
+	csr_write(CSR_HTINST, csr_read(CSR_MTINST));
+}
+
+bool rv_trap_from_v(void)
+{
+	return csr_read(mstatus) & MSTATUS_MPV;
+}
+
 void rv_redirect_to_s(unsigned long cause, unsigned long tval)
 {
 	unsigned long ms = csr_read(mstatus);
 	unsigned long prev = (ms & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
 
+	if (has_h()) {
+		hs_trap_from(ms, cause);
+		ms &= ~(MSTATUS_MPV | MSTATUS_GVA);
+	}
 	csr_write(sepc, csr_read(mepc));
 	csr_write(scause, cause);
 	csr_write(stval, tval);

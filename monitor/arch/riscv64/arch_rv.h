@@ -46,6 +46,8 @@ void rv_set_mepc(unsigned long v);
 unsigned long rv_mstatus(void);
 /* Previous privilege (mstatus.MPP) of the current trap. */
 unsigned long rv_trap_prev_mode(void);
+/* The trap came from V=1 (a guest of an S-mode hypervisor). */
+bool rv_trap_from_v(void);
 /* Deliver an exception to S-mode as hardware would (priv spec §3.1.6.1). */
 void rv_redirect_to_s(unsigned long cause, unsigned long tval);
 /* mstatus.TVM: trap S-mode satp accesses and sfence.vma. */

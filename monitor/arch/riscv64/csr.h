@@ -6,6 +6,22 @@
 
 #define CSR_STIMECMP 0x14D
 #define CSR_MENVCFG 0x30A
+/* Hypervisor CSRs by number (priv spec v1.12 §8.2, Table 2.3): the
+ * firmware is built without 'h' in -march. */
+#define CSR_HSTATUS 0x600
+#define CSR_HEDELEG 0x602
+#define CSR_HIDELEG 0x603
+#define CSR_HTVAL 0x643
+#define CSR_HTINST 0x64A
+#define CSR_HGATP 0x680
+#define CSR_MTINST 0x34A
+#define CSR_MTVAL2 0x34B
+#define HSTATUS_GVA (1UL << 6)
+#define HSTATUS_SPV (1UL << 7)
+#define HSTATUS_SPVP (1UL << 8)
+#define HGATP_VMID_SHIFT 44
+#define HGATP_VMID_MASK (0x3FFFUL << HGATP_VMID_SHIFT)
+#define MISA_H (1UL << ('H' - 'A'))
 
 /* mstatus, §3.1.6 (sstatus shows the same S bits, §4.1.1) */
 #define MSTATUS_SIE (1UL << 1)
@@ -19,6 +35,10 @@
 #define MSTATUS_TVM (1UL << 20)
 #define MSTATUS_TW (1UL << 21)
 #define MSTATUS_TSR (1UL << 22)
+/* Hypervisor extension (priv spec v1.12 §8.2.10): the virtualization
+ * mode a trap came from, and whether mtval holds a guest virtual address. */
+#define MSTATUS_GVA (1UL << 38)
+#define MSTATUS_MPV (1UL << 39)
 #define PRV_U 0UL
 #define PRV_S 1UL
 #define PRV_M 3UL
@@ -31,6 +51,12 @@
 #define IRQ_S_EXT 9
 #define IRQ_M_EXT 11
 #define IRQ_LCOF 13 /* local counter overflow (Sscofpmf) */
+/* VS-level and guest external interrupts: with H, mideleg's bits for
+ * them are read-only one (priv spec v1.12 §8.4.2). */
+#define MIP_VSSIP (1UL << 2)
+#define MIP_VSTIP (1UL << 6)
+#define MIP_VSEIP (1UL << 10)
+#define MIP_SGEIP (1UL << 12)
 #define MIP_SSIP (1UL << IRQ_S_SOFT)
 #define MIP_MSIP (1UL << IRQ_M_SOFT)
 #define MIP_STIP (1UL << IRQ_S_TIMER)
@@ -52,6 +78,12 @@
 #define CAUSE_FETCH_PAGE_FAULT 12
 #define CAUSE_LOAD_PAGE_FAULT 13
 #define CAUSE_STORE_PAGE_FAULT 15
+/* Hypervisor extension causes (priv spec v1.12 §8.6.1, Table 8.6). */
+#define CAUSE_VS_ECALL 10
+#define CAUSE_FETCH_GUEST_PAGE_FAULT 20
+#define CAUSE_LOAD_GUEST_PAGE_FAULT 21
+#define CAUSE_VIRTUAL_INSN 22
+#define CAUSE_STORE_GUEST_PAGE_FAULT 23
 #define CAUSE_IRQ_FLAG (1UL << 63)
 
 /* menvcfg, §3.1.18 */
@@ -87,6 +119,15 @@
 		unsigned long __v = (unsigned long)(val);                      \
 		__asm__ volatile("csrw " CSR_STR(csr) ", %0" ::"rK"(__v)       \
 				 : "memory");                                  \
+	})
+#define csr_swap(csr, val)                                                     \
+	({                                                                     \
+		unsigned long __o, __v = (unsigned long)(val);                 \
+		__asm__ volatile("csrrw %0, " CSR_STR(csr) ", %1"              \
+				 : "=r"(__o)                                   \
+				 : "r"(__v)                                    \
+				 : "memory");                                  \
+		__o;                                                           \
 	})
 #define csr_set(csr, val)                                                      \
 	({                                                                     \

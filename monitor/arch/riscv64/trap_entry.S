@@ -121,8 +121,9 @@ rv_enter_smode:
 	frame_of_stack
 	csrw	mscratch, t1
 	csrw	mepc, a0
-	/* MPP = S, MPIE = 0, SIE = 0, SPIE = 0, MPRV = 0 */
-	li	t0, (3 << 11) | (1 << 7) | (1 << 1) | (1 << 5) | (1 << 17)
+	/* MPP = S, MPIE = 0, SIE = 0, SPIE = 0, MPRV = 0, MPV = 0 (HS, not
+	 * a guest: priv spec v1.12 §8.2.10) */
+	li	t0, (3 << 11) | (1 << 7) | (1 << 1) | (1 << 5) | (1 << 17) | (1 << 39)
 	csrc	mstatus, t0
 	li	t0, (1 << 11)
 	csrs	mstatus, t0
