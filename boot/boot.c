@@ -331,6 +331,12 @@ static void *handoff_fdt(void)
 				   memmap_monitor().size);
 }
 
+/* A G-stage root (Sv39x4 and up) is 16 KiB aligned (priv spec v1.12
+ * §8.5.1); the sealed hgatp names the monitor's base as one. */
+#define GSTAGE_SEAL_ALIGN 0x4000UL
+static_assert(MONITOR_WINDOW_SIZE % GSTAGE_SEAL_ALIGN == 0,
+	      "priv spec v1.12 §8.5.1: the x4 root is 16 KiB");
+
 static void check_layout(const struct fw_dynamic_info *fi)
 {
 	struct memmap_range mon = memmap_monitor();
@@ -340,6 +346,10 @@ static void check_layout(const struct fw_dynamic_info *fi)
 	if (!plat_in_ram(&plat, mon.base, mon.size + handoff_size)) {
 		boot_fail("memory map", "the monitor and its FDT window are "
 					"not inside /memory");
+	}
+	if (mon.base & (GSTAGE_SEAL_ALIGN - 1)) {
+		boot_fail("memory map", "the monitor is not 16 KiB aligned: "
+					"its base cannot seal hgatp");
 	}
 	if (!plat_in_ram(&plat, fi->next_addr, 4) ||
 	    overlaps(fi->next_addr, 1, mon.base, mon.size + handoff_size)) {
@@ -364,12 +374,17 @@ static void check_layout(const struct fw_dynamic_info *fi)
 static void apply_protection(void)
 {
 	struct pmp_plan p;
+	bool on = __atomic_load_n(&tvm_on, __ATOMIC_ACQUIRE);
 
 	lock_acquire(&plan_lock);
 	p = pmp;
 	lock_release(&plan_lock);
+
 	pmp_apply(&p);
-	rv_set_tvm(__atomic_load_n(&tvm_on, __ATOMIC_ACQUIRE));
+	rv_set_tvm(on);
+	/* The monitor's first 16 KiB (check_layout: aligned), to which PMP
+	 * gives S/U no access. */
+	rv_set_gstage_sealed(on, (uintptr_t)_monitor_start);
 }
 
 /*

@@ -183,6 +183,50 @@ static void guest_trap(unsigned long pc, long cause, const char *name)
 	CHECK_EQ(pl_user_epc, pc, "hyp/guest-epc");
 }
 
+/*
+ * The payload's VS ecall program run as a guest at its physical address
+ * (hgatp as it is, vsatp Bare): 10 if it ran, 1 if its first fetch
+ * faulted. ptm_cases.c asks before and after LOCK.
+ */
+long hyp_guest_cause(unsigned long pa)
+{
+	long cause = (long)pl_lower_run(pa, true);
+
+	CHECK_EQ(pl_user_hstatus & 0x80, 0x80, "hyp/trap-came-from-guest");
+	return cause;
+}
+
+/*
+ * After LOCK hgatp names a root S-mode cannot read (the monitor's base,
+ * mode Sv39x4), and mstatus.TVM should keep S-mode from changing it.
+ */
+void hyp_sealed_cases(unsigned long guest_pa, unsigned long monitor_base)
+{
+	struct pl_trap_record t;
+	unsigned long old;
+	long cause = hyp_guest_cause(guest_pa);
+
+	/* The walk's read of the root fails PMP: the spec says access fault
+	 * (1); QEMU 7.2 reports a guest-page fault (20). Either way the
+	 * guest did not run. */
+	CHECK(cause == 1 || cause == 20, "hyp/locked-guest-fetch-faults");
+	pl_expect_trap();
+	old = pl_probe_hgatp(0);
+	t = pl_trap_result();
+	if (t.cause == 2) {
+		CHECK(1, "hyp/locked-hgatp-write-refused");
+		return;
+	}
+	CHECK_EQ(old, 8UL << 60 | monitor_base >> 12,
+		 "hyp/locked-hgatp-sealed");
+	/* Not refused: the hart does not apply TVM to hgatp. */
+	pl_printf("payload: NOTE this hart lets S-mode write hgatp under "
+		  "mstatus.TVM (priv spec v1.12 §3.1.6.5 says it traps; QEMU "
+		  "7.2 does not): the seal holds only until S-mode rewrites "
+		  "it\n");
+	pl_probe_hgatp(old);
+}
+
 void suite_hyp(void)
 {
 	__asm__ volatile("csrw 0x680, zero" ::: "memory"); /* hgatp Bare */

@@ -258,6 +258,10 @@ pl_probe_store32:	/* a0 = address, a1 = value: a 32-bit store (MSIP) */
 pl_probe_csrr_mscratch:
 	csrr	a0, mscratch
 	ret
+	.globl pl_probe_hgatp
+pl_probe_hgatp:		/* a0 = new hgatp; returns the old one */
+	csrrw	a0, 0x680, a0
+	ret
 	/*
 	 * SSE handler (SBI v3.0 §17.4): a6 = hart id, a7 = ENTRY_ARG, the
 	 * address of a struct pl_sse_record. Counts the entry, notes a6 and

@@ -749,7 +749,11 @@ static void suite_ptm_paged(void)
 	unsigned long h, h2, pmd, pte;
 
 	pl_voff = HIGH_BASE - RAM_ALIAS;
+	/* Before LOCK a guest runs on whatever hgatp S-mode sets (Bare). */
+	CHECK_EQ(hyp_guest_cause(PA(pl_guest_ecall)), 10,
+		 "hyp/unlocked-guest-runs");
 	lock_cases();
+	hyp_sealed_cases(PA(pl_guest_ecall), pl_env.mon_base);
 	h = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
 	h2 = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
 	CHECK(h && h2 && h != h2, "as-create/two-handles");
