@@ -382,9 +382,9 @@ static void apply_protection(void)
 
 	pmp_apply(&p);
 	rv_set_tvm(on);
-	/* The monitor's first 16 KiB (check_layout: aligned), to which PMP
-	 * gives S/U no access. */
-	rv_set_gstage_sealed(on, (uintptr_t)_monitor_start);
+	/* Locked: no guest runs on the identity map (ptm_hgatp_sealed: the
+	 * monitor's first 16 KiB, aligned by check_layout). */
+	rv_set_hgatp(on ? ptm_hgatp_sealed() : 0);
 }
 
 /*
@@ -435,10 +435,18 @@ static void all_other_harts(unsigned long self, unsigned long bits,
 	hart_batch_wait(self, &b);
 }
 
+/* With H, pool pages may have been G-stage tables too: the guest
+ * translations cached through them go as well. */
 void ptm_hook_flush_all_harts(unsigned long self)
 {
-	all_other_harts(self, HART_MSG_SFENCE_VMA, NULL);
+	bool hyp = hart_hyp();
+
+	all_other_harts(
+	    self, HART_MSG_SFENCE_VMA | (hyp ? HART_MSG_HFENCE_GVMA : 0), NULL);
 	arch_sfence_vma_all();
+	if (hyp) {
+		arch_hfence_gvma(false, 0, false, 0);
+	}
 }
 
 /*

@@ -31,7 +31,7 @@ typedef uint64_t secmon_u64;
 /* Function IDs */
 #define SECMON_PTM_INFO 0 /* (field) -> value */
 #define SECMON_PTM_LOCK 1 /* (swapper, trampoline, kstart, kend, hole) */
-#define SECMON_PTM_AS_CREATE 2 /* () -> handle */
+#define SECMON_PTM_AS_CREATE 2 /* (kind) -> handle */
 #define SECMON_PTM_PT_ALLOC 3 /* (handle, level) -> table PA */
 #define SECMON_PTM_PTE_SET 4 /* (handle, pte_pa, new, fence_va) -> old */
 #define SECMON_PTM_PTE_MODIFY 5 /* (handle, pte_pa, clear, set) -> old */
@@ -49,6 +49,14 @@ typedef uint64_t secmon_u64;
 #define SECMON_PTM_TRACE 11 /* (kind, pa, value) */
 #define SECMON_PTM_TRACE_DUMP 12 /* () prints the counts */
 #define SECMON_TRACE_KINDS 32
+/* hgatp through the monitor: Bare, or a live G-stage root (Sv39x4). */
+#define SECMON_PTM_HGATP_SET 13 /* (hgatp) -> the value installed */
+
+/* AS_CREATE kinds. A G-stage space (a KVM guest's guest-physical map,
+ * priv spec v1.12 §8.5) has an Sv39x4 root: four pool pages, 16 KiB
+ * aligned, 2048 entries, the guest's own; levels 1 and 0 as in Sv39. */
+#define SECMON_AS_USER 0
+#define SECMON_AS_GSTAGE 1
 
 /* INFO fields */
 #define SECMON_INFO_VERSION 0
@@ -75,6 +83,7 @@ typedef uint64_t secmon_u64;
 #define SECMON_FEAT_ZOMBIE (1UL << 1)
 #define SECMON_FEAT_FENCE_VA (1UL << 2) /* PTE_SET's a3: VA to fence */
 #define SECMON_FEAT_PROFILE (1UL << 3) /* INFO 7 and 8 (a profile build) */
+#define SECMON_FEAT_GSTAGE (1UL << 4) /* AS_CREATE kind 1, HGATP_SET */
 
 /*
  * Address-space handle: bits 0-31 are the pool page index of the root,

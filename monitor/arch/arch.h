@@ -48,6 +48,8 @@ void arch_hfence_vvma(bool by_va, uintptr_t va, bool by_asid,
 void arch_hfence_vvma_vmid(unsigned long vmid);
 unsigned long arch_vmid_count(void);
 unsigned long arch_current_vmid(void); /* hgatp.VMID */
+/* Load hgatp and drop the hart's G-stage TLB (hfence.gvma, all). */
+void arch_write_hgatp(unsigned long value);
 
 /* Supervisor interrupt lines of the calling hart (mip is M-writable). */
 void arch_set_ssip(void);

@@ -67,6 +67,9 @@ long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper,
 			  uint64_t trampoline, uint64_t kstart, uint64_t kend,
 			  const uint64_t hole[2]);
 long ptm_as_create(unsigned long self, unsigned long *handle);
+/* AS_CREATE of a kind (SECMON_AS_USER, SECMON_AS_GSTAGE). */
+long ptm_as_create_kind(unsigned long self, unsigned long kind,
+			unsigned long *handle);
 long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
 		  unsigned long *pa);
 long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
@@ -87,6 +90,15 @@ long ptm_stats(unsigned long self, unsigned long handle, uint64_t buf_pa);
  */
 long ptm_satp_write(unsigned long self, uint64_t value, uint64_t *out);
 void ptm_satp_note(unsigned long self, uint64_t value);
+/*
+ * hgatp, by HGATP_SET or TVM emulation: accepted only after LOCK and with
+ * H offered; *out is what to write (Bare becomes ptm_hgatp_sealed()).
+ * ptm_hgatp_sealed() is the hgatp of a locked hart with no guest: Sv39x4
+ * on the monitor's base, a root S/U cannot read (PMP), so every guest
+ * access faults.
+ */
+long ptm_hgatp_write(unsigned long self, uint64_t value, uint64_t *out);
+uint64_t ptm_hgatp_sealed(void);
 /*
  * A hart is about to enter S-mode afresh (HSM start, non-retentive or
  * system-suspend resume) with satp = 0. Records that, after any LOCK in
@@ -122,7 +134,8 @@ void ptm_hook_flush_all_harts(unsigned long self);
  */
 void ptm_hook_protect(unsigned long self, bool on, uint64_t *satp);
 
-/* The per-hart region's share (monitor/hart): two satp arrays. Kept
+/* The per-hart region's share (monitor/hart): two satp arrays and the
+ * hgatp one. Kept
  * across ptm_init. */
 size_t ptm_hart_bytes(void);
 void ptm_attach(void *mem, unsigned int n);

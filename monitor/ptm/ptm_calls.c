@@ -9,6 +9,7 @@
 #include <secmon/sbi.h>
 
 #include "arch.h"
+#include "hart.h"
 #include "ptm_internal.h"
 
 #define SATP_MODE_SHIFT 60
@@ -47,7 +48,8 @@ long ptm_info(unsigned long field, unsigned long *value)
 		return SBI_SUCCESS;
 	case SECMON_INFO_FEATURES:
 		*value = SECMON_FEAT_BATCH | SECMON_FEAT_ZOMBIE |
-			 SECMON_FEAT_FENCE_VA;
+			 SECMON_FEAT_FENCE_VA |
+			 (hart_hyp() ? SECMON_FEAT_GSTAGE : 0);
 		return SBI_SUCCESS;
 	case SECMON_INFO_LOCKED:
 		*value = ptm.locked;
@@ -241,13 +243,40 @@ static bool free_slot(unsigned *slot)
 	return false;
 }
 
-static long as_create_locked(unsigned long self, unsigned long *handle)
+/* A user root: the kernel half is swapper's, copied in. */
+static void fill_user_root(uint32_t idx)
+{
+	uint64_t *root = db_table(idx);
+	unsigned valid = 0, nonzero = 0;
+
+	memcpy(root + 256, ptm.kernel_half, sizeof(ptm.kernel_half));
+	for (int i = 0; i < 256; i++) {
+		valid += (ptm.kernel_half[i] & SECMON_PTE_V) ? 1 : 0;
+		nonzero += ptm.kernel_half[i] != 0;
+	}
+	ptm.page[idx].count = (uint16_t)valid;
+	ptm.page[idx].nonzero = (uint16_t)nonzero;
+}
+
+/* The root pages of a new space of kind: one (user) or four (G-stage). */
+static bool take_root(unsigned long self, unsigned long kind, uint32_t *idx)
+{
+	return kind == SECMON_AS_GSTAGE ? db_take_groot(self, idx)
+					: db_take(self, idx);
+}
+
+static long as_create_locked(unsigned long self, unsigned long kind,
+			     unsigned long *handle)
 {
 	unsigned slot;
 	uint32_t idx;
-	uint64_t *root;
-	unsigned valid = 0, nonzero = 0;
 
+	if (kind != SECMON_AS_USER && kind != SECMON_AS_GSTAGE) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	if (kind == SECMON_AS_GSTAGE && !hart_hyp()) {
+		return SBI_ERR_NOT_SUPPORTED;
+	}
 	if (!ptm.locked) {
 		return SBI_ERR_DENIED;
 	}
@@ -258,35 +287,41 @@ static long as_create_locked(unsigned long self, unsigned long *handle)
 	if (ptm.last_gen >= PTM_GEN_MAX) {
 		return SBI_ERR_NO_SHMEM;
 	}
-	if (!free_slot(&slot) || !db_take(self, &idx)) {
+	if (!free_slot(&slot) || !take_root(self, kind, &idx)) {
 		return SBI_ERR_NO_SHMEM;
 	}
 	ptm.slot_cursor = slot + 1 == ptm.nslots ? 0 : slot + 1;
 	ptm.as[slot].gen = ++ptm.last_gen;
 	ptm.as[slot].state = AS_LIVE;
+	ptm.as[slot].kind = (uint8_t)kind;
 	ptm.as[slot].root = idx;
-	db_set_owned(idx, PG_ROOT, 2, slot);
-	root = db_table(idx);
-	memcpy(root + 256, ptm.kernel_half, sizeof(ptm.kernel_half));
-	for (int i = 0; i < 256; i++) {
-		valid += (ptm.kernel_half[i] & SECMON_PTE_V) ? 1 : 0;
-		nonzero += ptm.kernel_half[i] != 0;
+	if (kind == SECMON_AS_GSTAGE) {
+		for (uint32_t k = 0; k < PTM_GROOT_PAGES; k++) {
+			db_set_owned(idx + k, PG_GROOT, 2, slot);
+		}
+	} else {
+		db_set_owned(idx, PG_ROOT, 2, slot);
+		fill_user_root(idx);
 	}
-	ptm.page[idx].count = (uint16_t)valid;
-	ptm.page[idx].nonzero = (uint16_t)nonzero;
 	*handle = as_handle(slot);
 	return SBI_SUCCESS;
 }
 
-long ptm_as_create(unsigned long self, unsigned long *handle)
+long ptm_as_create_kind(unsigned long self, unsigned long kind,
+			unsigned long *handle)
 {
 	long rc;
 
 	db_lock(self);
 	count_call();
-	rc = as_create_locked(self, handle);
+	rc = as_create_locked(self, kind, handle);
 	db_unlock();
 	return refuse(rc);
+}
+
+long ptm_as_create(unsigned long self, unsigned long *handle)
+{
+	return ptm_as_create_kind(self, SECMON_AS_USER, handle);
 }
 
 long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
@@ -451,16 +486,34 @@ long ptm_pt_free(unsigned long self, unsigned long handle, uint64_t pt_pa)
 	return refuse(rc);
 }
 
-static bool root_in_use(uint32_t idx)
+/* A hart's satp, or (G-stage) the hgatp HGATP_SET gave it, holds the
+ * root. Both PPN fields are bits 0-43 (priv spec v1.12 §4.1.11, §8.2.10). */
+static bool root_in_use(const struct ptm_as *as)
 {
-	uint64_t root_ppn = db_pa(idx) >> 12;
+	uint64_t root_ppn = db_pa(as->root) >> 12;
+	const uint64_t *held =
+	    as->kind == SECMON_AS_GSTAGE ? ptm.hart_hgatp : ptm.hart_satp;
 
 	for (unsigned int h = 0; h < ptm.nharts; h++) {
-		if ((ptm.hart_satp[h] & SATP_PPN_MASK) == root_ppn) {
+		if ((held[h] & SATP_PPN_MASK) == root_ppn) {
 			return true;
 		}
 	}
 	return false;
+}
+
+static void release_tree(unsigned slot, uint32_t idx, bool is_root);
+
+/* A G-stage root's four pages: every entry is the guest's. */
+static void release_root(unsigned slot, const struct ptm_as *as)
+{
+	if (as->kind != SECMON_AS_GSTAGE) {
+		release_tree(slot, as->root, true);
+		return;
+	}
+	for (uint32_t k = 0; k < PTM_GROOT_PAGES; k++) {
+		release_tree(slot, as->root + k, false);
+	}
 }
 
 /* Release a linked table and everything it links, bottom up. Depth is at
@@ -517,10 +570,10 @@ static long as_destroy_locked(unsigned long handle)
 	if (!as) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	if (root_in_use(as->root)) {
+	if (root_in_use(as)) {
 		return SBI_ERR_DENIED;
 	}
-	release_tree(slot, as->root, true);
+	release_root(slot, as);
 	if (as->pages) {
 		cut_leftover_links(slot); /* only when something is left */
 	}
@@ -543,7 +596,8 @@ long ptm_as_destroy(unsigned long self, unsigned long handle)
 static void fill_global(struct secmon_stats *s)
 {
 	for (uint32_t i = 0; i < ptm.npages; i++) {
-		s->root_pages += ptm.page[i].state == PG_ROOT;
+		s->root_pages += ptm.page[i].state == PG_ROOT ||
+				 ptm.page[i].state == PG_GROOT;
 		s->table_pages_all += ptm.page[i].state == PG_TABLE;
 	}
 	for (uint32_t a = 0; a < ptm.nslots; a++) {
@@ -638,6 +692,54 @@ long ptm_satp_write(unsigned long self, uint64_t value, uint64_t *out)
 	return rc;
 }
 
+/*
+ * hgatp (priv spec v1.12 §8.2.10): Sv39x4 naming the first page of a live
+ * G-stage root (any VMID: the field is WARL), or Bare, which becomes the
+ * seal (ptm_hgatp_sealed): a guest may never run on the identity map.
+ */
+#define HGATP_MODE_SHIFT 60
+#define HGATP_MODE_SV39X4 8UL
+
+static bool hgatp_root_ok(uint64_t value)
+{
+	uint32_t idx;
+	const struct ptm_page *p;
+
+	if (value >> HGATP_MODE_SHIFT != HGATP_MODE_SV39X4 ||
+	    !db_index((value & SATP_PPN_MASK) << 12, &idx)) {
+		return false;
+	}
+	p = &ptm.page[idx];
+	return p->state == PG_GROOT && ptm.as[p->owner].root == idx;
+}
+
+uint64_t ptm_hgatp_sealed(void)
+{
+	return HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT |
+	       memmap_monitor().base >> 12;
+}
+
+long ptm_hgatp_write(unsigned long self, uint64_t value, uint64_t *out)
+{
+	long rc = SBI_SUCCESS;
+
+	count_call();
+	db_lock_shared(self);
+	if (!ptm.locked || !hart_hyp()) {
+		rc = !hart_hyp() ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_DENIED;
+	} else if (value >> HGATP_MODE_SHIFT == 0) {
+		*out = ptm_hgatp_sealed();
+		ptm.hart_hgatp[self] = 0;
+	} else if (hgatp_root_ok(value)) {
+		*out = value;
+		ptm.hart_hgatp[self] = value;
+	} else {
+		rc = SBI_ERR_INVALID_PARAM;
+	}
+	db_unlock_shared();
+	return refuse(rc);
+}
+
 void ptm_satp_note(unsigned long self, uint64_t value)
 {
 	db_lock(self);
@@ -651,6 +753,7 @@ bool ptm_hart_entering(unsigned long self)
 
 	db_lock(self);
 	ptm.hart_satp[self] = 0;
+	ptm.hart_hgatp[self] = 0; /* it enters with hgatp Bare or sealed */
 	locked = ptm.locked;
 	db_unlock();
 	return locked;

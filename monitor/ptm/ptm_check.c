@@ -89,8 +89,18 @@ static long check_page(uint32_t idx, char *msg, size_t len)
 		tl.nquarantine += p->state == PG_QUARANTINE;
 		return SBI_SUCCESS;
 	case PG_ROOT:
-		if (as->state != AS_LIVE || as->root != idx || p->level != 2) {
+		if (as->state != AS_LIVE || as->kind != SECMON_AS_USER ||
+		    as->root != idx || p->level != 2) {
 			FAIL("page %u: root of slot %u which does not own it",
+			     idx, p->owner);
+		}
+		break;
+	case PG_GROOT:
+		if (as->state != AS_LIVE || as->kind != SECMON_AS_GSTAGE ||
+		    as->root % PTM_GROOT_PAGES || idx < as->root ||
+		    idx >= as->root + PTM_GROOT_PAGES || p->level != 2) {
+			FAIL("page %u: G-stage root page of slot %u which does "
+			     "not own it",
 			     idx, p->owner);
 		}
 		break;

@@ -161,13 +161,14 @@ static void records_attach(uint64_t rbase, const struct records_layout *l)
 
 size_t ptm_hart_bytes(void)
 {
-	return 2 * sizeof(uint64_t);
+	return 3 * sizeof(uint64_t);
 }
 
 void ptm_attach(void *mem, unsigned int n)
 {
 	ptm.hart_satp = mem;
 	ptm.lock_satp = ptm.hart_satp ? ptm.hart_satp + n : NULL;
+	ptm.hart_hgatp = ptm.hart_satp ? ptm.hart_satp + 2 * n : NULL;
 	ptm.nharts = n;
 	if (mem) {
 		memset(mem, 0, ptm_hart_bytes() * n);
@@ -291,6 +292,43 @@ bool db_take(unsigned long self, uint32_t *idx)
 	return true;
 }
 
+/* PTM_GROOT_PAGES pages from an aligned index (the pool's base is
+ * aligned to its size, at least 4 MiB, so the address is 16 KiB aligned
+ * too), each free or (with quarantined) waiting for the flush. A linear
+ * search: VMs are created seldom. */
+static bool find_groot(uint32_t *idx, bool quarantined)
+{
+	for (uint32_t i = 0; i + PTM_GROOT_PAGES <= ptm.npages;
+	     i += PTM_GROOT_PAGES) {
+		uint32_t k = 0;
+
+		while (
+		    k < PTM_GROOT_PAGES &&
+		    (ptm.page[i + k].state == PG_FREE ||
+		     (quarantined && ptm.page[i + k].state == PG_QUARANTINE))) {
+			k++;
+		}
+		if (k == PTM_GROOT_PAGES) {
+			*idx = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Flushes only when that makes a run free: a refusal changes nothing. */
+bool db_take_groot(unsigned long self, uint32_t *idx)
+{
+	if (!find_groot(idx, false)) {
+		if (!find_groot(idx, true)) {
+			return false;
+		}
+		db_flush_quarantine(self);
+	}
+	ptm.nfree -= PTM_GROOT_PAGES;
+	return true;
+}
+
 /* The address space's list of level-1 tables: pushed when one is taken,
  * unlinked when it is released, both O(1). */
 static void l1_push(struct ptm_as *as, uint32_t idx)
@@ -364,7 +402,8 @@ struct ptm_as *as_owning(unsigned long handle, uint32_t idx, unsigned *slot)
 	const struct ptm_page *p = &ptm.page[idx];
 	struct ptm_as *as;
 
-	if (p->state != PG_TABLE && p->state != PG_ROOT) {
+	if (p->state != PG_TABLE && p->state != PG_ROOT &&
+	    p->state != PG_GROOT) {
 		return NULL;
 	}
 	as = &ptm.as[p->owner];

@@ -41,7 +41,12 @@ enum ptm_state {
 	/* Level 1 or 0 table owned by an address space (live or zombie);
 	 * linked = 1 while exactly one valid non-leaf entry points at it. */
 	PG_TABLE,
+	/* One of the four pages of a live G-stage address space's Sv39x4
+	 * root (level 2, all 512 entries the guest's); the first, 16 KiB
+	 * aligned, is the one the handle and hgatp name. */
+	PG_GROOT,
 };
+#define PTM_GROOT_PAGES 4
 
 struct ptm_page {
 	uint8_t state; /* enum ptm_state */
@@ -76,6 +81,7 @@ struct ptm_as {
 	uint32_t leaf_entries; /* valid leaf PTEs */
 	uint32_t l1_head; /* its level-1 tables (ptm_page.l1_next); 0: none */
 	uint8_t state; /* enum ptm_as_state */
+	uint8_t kind; /* SECMON_AS_USER or SECMON_AS_GSTAGE */
 	uint64_t leaf_pages; /* mapped data, 4 KiB units */
 	/* Orders PTE_SET, PTE_MODIFY and BATCH on this address space (they
 	 * share the gate); free whenever the gate is held alone. */
@@ -147,6 +153,7 @@ struct ptm_db {
 	 * the satp each hart runs, and LOCK's scratch for the reports. */
 	uint64_t *hart_satp;
 	uint64_t *lock_satp;
+	uint64_t *hart_hgatp; /* what HGATP_SET installed, per hart */
 	unsigned int nharts;
 	struct ptm_page *page; /* [npages], in the records region */
 	struct ptm_as *as; /* [nslots], in the records region */
@@ -168,6 +175,9 @@ uint64_t db_pa(uint32_t idx);
 bool db_index(uint64_t pa, uint32_t *idx);
 /* Take a zeroed page (flushing the quarantine if needed); false if none. */
 bool db_take(unsigned long self, uint32_t *idx);
+/* The same for PTM_GROOT_PAGES consecutive pages, the first 16 KiB
+ * aligned: *idx is the first. */
+bool db_take_groot(unsigned long self, uint32_t *idx);
 void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
 		  unsigned slot);
 /* Zero an owned page and move it to quarantine. */
@@ -187,11 +197,12 @@ static inline struct ptm_as *as_live(unsigned long handle, unsigned *slot)
 		return NULL;
 	}
 	p = &ptm.page[ridx];
-	if (p->state != PG_ROOT) {
+	if (p->state != PG_ROOT && p->state != PG_GROOT) {
 		return NULL;
 	}
 	as = &ptm.as[p->owner];
-	if (as->state != AS_LIVE || as->gen != (uint32_t)(handle >> 32)) {
+	if (as->state != AS_LIVE || as->gen != (uint32_t)(handle >> 32) ||
+	    as->root != ridx) {
 		return NULL;
 	}
 	*slot = p->owner;

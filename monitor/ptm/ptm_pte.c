@@ -325,7 +325,8 @@ static inline long locate(unsigned slot, uint64_t entry_pa,
 		return SBI_ERR_INVALID_ADDRESS;
 	}
 	pg = &ptm.page[idx];
-	if ((pg->state != PG_ROOT && pg->state != PG_TABLE) ||
+	if ((pg->state != PG_ROOT && pg->state != PG_TABLE &&
+	     pg->state != PG_GROOT) ||
 	    pg->owner != slot) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}

@@ -63,6 +63,19 @@ static struct sbi_ret info(unsigned long field)
 	return pair(rc, v);
 }
 
+/* HGATP_SET: validate, then load it on this hart (and drop its G-stage
+ * TLB, as a write of a new root needs). */
+static struct sbi_ret hgatp_set(const struct sbi_call *c)
+{
+	uint64_t out = 0;
+	long rc = ptm_hgatp_write(c->hart, c->a[0], &out);
+
+	if (!rc) {
+		arch_write_hgatp(out);
+	}
+	return pair(rc, out);
+}
+
 static __attribute__((noinline)) struct sbi_ret ptm_more(struct sbi_call *c)
 {
 	unsigned long v = 0;
@@ -96,8 +109,10 @@ static __attribute__((noinline)) struct sbi_ret ptm_more(struct sbi_call *c)
 		}
 		return sbi_err(rc);
 	case SECMON_PTM_AS_CREATE:
-		rc = ptm_as_create(c->hart, &v);
+		rc = ptm_as_create_kind(c->hart, c->a[0], &v);
 		return pair(rc, v);
+	case SECMON_PTM_HGATP_SET:
+		return hgatp_set(c);
 	default:
 		return sbi_err(SBI_ERR_NOT_SUPPORTED);
 	}

@@ -223,6 +223,7 @@ pl_user_prog_end:
 
 	/* Guest programs (pl_lower_run into VS-mode). */
 	.globl pl_guest_ecall, pl_guest_virtual, pl_guest_illegal
+	.balign 4096	/* one page of guest code, mapped by a G-stage leaf */
 pl_guest_ecall:
 	ecall
 1:	j	1b
@@ -231,6 +232,11 @@ pl_guest_virtual:
 1:	j	1b
 pl_guest_illegal:
 	csrr	a0, mscratch
+1:	j	1b
+	.globl pl_guest_load
+pl_guest_load:		/* a GPA no G-stage leaf maps (2 MiB) */
+	lui	t0, 0x200
+	ld	a0, 0(t0)
 1:	j	1b
 
 	/* Probes: one 4-byte instruction each, so a trap resumes at +4. */

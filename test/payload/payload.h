@@ -196,6 +196,7 @@ extern unsigned long pl_user_tval, pl_user_hstatus, pl_user_epc;
 void pl_guest_ecall(void);
 void pl_guest_virtual(void);
 void pl_guest_illegal(void);
+void pl_guest_load(void); /* loads GPA 0x200000 */
 void suite_hyp(void);
 long hyp_guest_cause(unsigned long pa);
 void hyp_sealed_cases(unsigned long guest_pa, unsigned long monitor_base);

@@ -595,6 +595,75 @@ static void user_cases(unsigned long h, unsigned long pte)
 		 "user/read-and-write-worked");
 }
 
+/*
+ * A guest on a monitor-owned G-stage (issue 17): a G-stage space maps
+ * guest-physical page 0 onto the page of guest programs (entry.S), hgatp
+ * comes from HGATP_SET, and the guest runs at GPA 0 + offset: its ecall
+ * reaches HS-mode, its load of an unmapped GPA is a guest-page fault.
+ */
+#define HGATP_SV39X4 (8UL << 60)
+#define GUEST_OFF(fn) (PA(fn) & (PG - 1))
+
+static unsigned long gstage_build(unsigned long g)
+{
+	unsigned long r = root_pa(g), pmd, pte;
+
+	pmd = ptm(SECMON_PTM_PT_ALLOC, g, SECMON_LEVEL_PMD, 0, 0).value;
+	pte = ptm(SECMON_PTM_PT_ALLOC, g, SECMON_LEVEL_PTE, 0, 0).value;
+	CHECK(pmd && pte, "gstage/tables");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, g, r, link(pmd), 0).error, 0,
+		 "gstage/link-pmd");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, g, pmd, link(pte), 0).error, 0,
+		 "gstage/link-pte");
+	CHECK_EQ(ptm(SECMON_PTM_PTE_SET, g, pte,
+		     leaf(PA(pl_guest_ecall) & ~(PG - 1), U | R | X | A), 0)
+		     .error,
+		 0, "gstage/map-guest-code");
+	/* The monitor's own rules: no leaf onto a root, the pool or the
+	 * monitor. */
+	REFUSE(ptm(SECMON_PTM_PTE_SET, g, pte + 8, leaf(r, U | R | A), 0),
+	       SBI_ERR_DENIED, pte + 8, "gstage/leaf-onto-its-root");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, g, pte + 8,
+		   leaf(pl_env.mon_base, U | R | A), 0),
+	       SBI_ERR_DENIED, pte + 8, "gstage/leaf-onto-monitor");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, g, pte + 8, leaf(PA(swapper), U | R | A),
+		   0),
+	       SBI_ERR_DENIED, pte + 8, "gstage/leaf-onto-kernel-root");
+	return r;
+}
+
+static void gstage_cases(void)
+{
+	unsigned long g, r;
+	struct sbiret s;
+
+	s = ptm(SECMON_PTM_AS_CREATE, SECMON_AS_GSTAGE, 0, 0, 0);
+	CHECK_EQ(s.error, 0, "gstage/create");
+	g = s.value;
+	r = gstage_build(g);
+	CHECK_EQ(r & 0x3fff, 0, "gstage/root-16k-aligned");
+	REFUSE(
+	    ptm(SECMON_PTM_HGATP_SET, HGATP_SV39X4 | (r + PG) >> 12, 0, 0, 0),
+	    SBI_ERR_INVALID_PARAM, r, "gstage/hgatp-second-root-page");
+	s = ptm(SECMON_PTM_HGATP_SET, HGATP_SV39X4 | 1UL << 44 | r >> 12, 0, 0,
+		0);
+	CHECK_EQ(s.error, 0, "gstage/hgatp-set");
+	CHECK_EQ(hyp_guest_cause(GUEST_OFF(pl_guest_ecall)), 10,
+		 "gstage/guest-ran-ecall");
+	CHECK_EQ(hyp_guest_cause(GUEST_OFF(pl_guest_load)), 21,
+		 "gstage/unmapped-gpa-guest-page-fault");
+	CHECK_EQ(pl_user_tval, 0x200000, "gstage/fault-gpa");
+	REFUSE(ptm(SECMON_PTM_AS_DESTROY, g, 0, 0, 0), SBI_ERR_DENIED, r,
+	       "gstage/destroy-refused-while-in-hgatp");
+	s = ptm(SECMON_PTM_HGATP_SET, 0, 0, 0, 0);
+	CHECK_EQ(s.error, 0, "gstage/hgatp-bare");
+	CHECK_EQ(s.value, HGATP_SV39X4 | pl_env.mon_base >> 12,
+		 "gstage/bare-becomes-the-seal");
+	CHECK_EQ(ptm(SECMON_PTM_CHECK, 0, 0, 0, 0).error, 0, "gstage/check");
+	CHECK_EQ(ptm(SECMON_PTM_AS_DESTROY, g, 0, 0, 0).error, 0,
+		 "gstage/destroy");
+}
+
 static void teardown_cases(unsigned long h, unsigned long pmd,
 			   unsigned long pte)
 {
@@ -754,6 +823,7 @@ static void suite_ptm_paged(void)
 		 "hyp/unlocked-guest-runs");
 	lock_cases();
 	hyp_sealed_cases(PA(pl_guest_ecall), pl_env.mon_base);
+	gstage_cases();
 	h = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
 	h2 = ptm(SECMON_PTM_AS_CREATE, 0, 0, 0, 0).value;
 	CHECK(h && h2 && h != h2, "as-create/two-handles");

@@ -123,8 +123,8 @@ static void test_info(void)
 	CHECK_EQ(v, PT_POOL_PAGES * PTM_PAGE_SIZE);
 	CHECK_EQ(pt_free_pages(), PT_POOL_PAGES);
 	CHECK_EQ(ptm_info(SECMON_INFO_FEATURES, &v), SBI_SUCCESS);
-	CHECK_EQ(v,
-		 SECMON_FEAT_BATCH | SECMON_FEAT_ZOMBIE | SECMON_FEAT_FENCE_VA);
+	CHECK_EQ(v, SECMON_FEAT_BATCH | SECMON_FEAT_ZOMBIE |
+			SECMON_FEAT_FENCE_VA | SECMON_FEAT_GSTAGE);
 	CHECK_EQ(ptm_info(SECMON_INFO_LOCKED, &v), SBI_SUCCESS);
 	CHECK_EQ(v, 0);
 	CHECK_EQ(ptm_info(SECMON_INFO_BATCH_MAX, &v), SBI_SUCCESS);
@@ -930,17 +930,17 @@ static void test_trace_dump(void)
 	CHECK_EQ(ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE, 5, PT_POOL, 0x2, 0, 0)
 		     .error,
 		 0);
-	CHECK_EQ(ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE, 5, PT_USER, 0, 0, 0)
-		     .error,
-		 0);
-	CHECK_EQ(ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE, SECMON_TRACE_KINDS,
-		       0, 0, 0, 0)
+	CHECK_EQ(
+	    ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE, 5, PT_USER, 0, 0, 0).error,
+	    0);
+	CHECK_EQ(ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE, SECMON_TRACE_KINDS, 0,
+		       0, 0, 0)
 		     .error,
 		 SBI_ERR_INVALID_PARAM);
 	fake_console_clear();
-	CHECK_EQ(ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE_DUMP, 0, 0, 0, 0, 0)
-		     .error,
-		 0);
+	CHECK_EQ(
+	    ecall(SECMON_EXT_PTM, SECMON_PTM_TRACE_DUMP, 0, 0, 0, 0, 0).error,
+	    0);
 	CHECK_CONTAINS(fake_console_text(), "kind count nonzero-V=0 in-pool");
 	CHECK_CONTAINS(fake_console_text(), "trace:  5          2          1"
 					    "          1");

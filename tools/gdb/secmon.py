@@ -419,14 +419,15 @@ line in the form of the payload's global STATS print:
             rbase, rbase + rsize - 1, rsize >> 10, len(mon.spaces)))
         print("pages: free %d, quarantine %d, root %d, table %d (level 1: "
               "%d, level 0: %d)" % (by[M.PG_FREE], by[M.PG_QUARANTINE],
-                                    by[M.PG_ROOT], by[M.PG_TABLE],
-                                    levels[1], levels[0]))
+                                    by[M.PG_ROOT] + by[M.PG_GROOT],
+                                    by[M.PG_TABLE], levels[1], levels[0]))
         print("free pages (free + quarantine): %d; books: nfree %d, "
               "nquarantine %d" % (by[M.PG_FREE] + by[M.PG_QUARANTINE],
                                   mon.nfree, mon.nquarantine))
         print("pool %d free %d quarantine %d roots %d tables %d live %d "
               "zombie %d" % (mon.npages, mon.nfree, mon.nquarantine,
-                             by[M.PG_ROOT], by[M.PG_TABLE], live, zombie))
+                             by[M.PG_ROOT] + by[M.PG_GROOT], by[M.PG_TABLE],
+                             live, zombie))
         c = mon.counters
         print("calls %d, refused %d, satp writes %d (refused %d), sfence.vma "
               "emulated %d, quarantine flushes %d" % (
@@ -488,7 +489,8 @@ monitor counts calls globally only, so those are the global counts."""
         print("  calls (global; not kept per address space): %d, refused %d"
               % (mon.counters["calls"], mon.counters["refused"]))
         for idx, p in enumerate(mon.pages):
-            if p.state in (M.PG_ROOT, M.PG_TABLE) and p.owner == slot:
+            if (p.state in (M.PG_ROOT, M.PG_TABLE, M.PG_GROOT) and
+                    p.owner == slot):
                 print("  " + mon.owner_text(mon.pa(idx)))
 
     @staticmethod
@@ -650,7 +652,8 @@ code would run under S-mode paging and PMP there."""
         limit = int(args[1]) if len(args) == 2 and args[0] == "--limit" else 20
         mon = State().mon
         bad = M.check(mon, table_reader(), limit)
-        owned = sum(p.state in (M.PG_ROOT, M.PG_TABLE) for p in mon.pages)
+        owned = sum(p.state in (M.PG_ROOT, M.PG_TABLE, M.PG_GROOT)
+                    for p in mon.pages)
         if not bad:
             print("secmon check: OK (%d pool pages, %d owned, %d live and %d "
                   "zombie address spaces)" % (

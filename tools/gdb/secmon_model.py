@@ -16,9 +16,10 @@ PTE_PBMT_MASK = 3 << 61  # Svpbmt: 0 PMA, 1 NC, 2 IO, 3 reserved
 PTE_PPN_MASK = ((1 << 44) - 1) << 10
 
 # enum ptm_state and enum ptm_as_state (monitor/ptm/ptm_internal.h)
-PG_FREE, PG_QUARANTINE, PG_ROOT, PG_TABLE = 0, 1, 2, 3
+PG_FREE, PG_QUARANTINE, PG_ROOT, PG_TABLE, PG_GROOT = 0, 1, 2, 3, 4
 PAGE_STATES = {PG_FREE: "FREE", PG_QUARANTINE: "QUARANTINE",
-               PG_ROOT: "ROOT", PG_TABLE: "TABLE"}
+               PG_ROOT: "ROOT", PG_TABLE: "TABLE", PG_GROOT: "GROOT"}
+GROOT_PAGES = 4  # an Sv39x4 root: four pages, 16 KiB aligned
 AS_FREE, AS_LIVE, AS_ZOMBIE = 0, 1, 2
 AS_STATES = {AS_FREE: "FREE", AS_LIVE: "LIVE", AS_ZOMBIE: "ZOMBIE"}
 
@@ -147,7 +148,7 @@ class Monitor:
         p = self.pages[idx]
         text = "pool page %d (0x%x): %s" % (idx, self.pa(idx),
                                             PAGE_STATES.get(p.state, p.state))
-        if p.state in (PG_ROOT, PG_TABLE):
+        if p.state in (PG_ROOT, PG_TABLE, PG_GROOT):
             sp = self.spaces[p.owner]
             text += (" level %d%s, %d valid entries, owner slot %d handle 0x%x"
                      " (%s)" % (p.level, ", linked" if p.linked else "",
@@ -255,6 +256,13 @@ def check(mon, read_table, limit=20):
             if sp.state != AS_LIVE or sp.root != idx or p.level != 2:
                 bad.append("page %d: root of slot %d which does not own it"
                            % (idx, p.owner))
+                continue
+        elif p.state == PG_GROOT:
+            if (sp.state != AS_LIVE or sp.root % GROOT_PAGES or
+                    not sp.root <= idx < sp.root + GROOT_PAGES or
+                    p.level != 2):
+                bad.append("page %d: G-stage root page of slot %d which "
+                           "does not own it" % (idx, p.owner))
                 continue
         elif p.state == PG_TABLE:
             if sp.state == AS_FREE or p.level > 1:

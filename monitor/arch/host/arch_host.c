@@ -692,6 +692,12 @@ unsigned long arch_vmid_count(void)
 	return FAKE_VMIDS;
 }
 
+void arch_write_hgatp(unsigned long value)
+{
+	cur()->hgatp = value;
+	cur()->hfence_gvma[0]++;
+}
+
 unsigned long arch_current_vmid(void)
 {
 	return (cur()->hgatp >> 44) & 0x3FFF; /* as hgatp.VMID, §8.2.10 */

@@ -495,23 +495,24 @@ void rv_set_tvm(bool on)
 	}
 }
 
-/*
- * After LOCK, hgatp and hfence.gvma trap (TVM) and the monitor refuses
- * them, so what hgatp holds then is what every V=1 access and every
- * U-mode HLV/HSV (hstatus.HU) translates through. A Bare hgatp would be
- * the identity map: instead it names a G-stage root S-mode never
- * reaches, root (16 KiB aligned, inside a PMP region with no S/U access).
- * The walk's first read of it fails the PMP check, so any guest access
- * ends in an access fault to HS-mode (priv spec v1.12 §8.5.1, §3.7.1).
- */
-#define HGATP_MODE_SV39X4 (8UL << 60)
+/* hgatp as the monitor sets it (the seal after LOCK, ptm.h; Bare
+ * before), with the G-stage TLB dropped: a hart without H has none. */
+unsigned long rv_read_hgatp(void)
+{
+	return csr_read(CSR_HGATP);
+}
 
-void rv_set_gstage_sealed(bool sealed, uintptr_t root)
+void arch_write_hgatp(unsigned long value)
+{
+	rv_set_hgatp(value);
+}
+
+void rv_set_hgatp(unsigned long value)
 {
 	if (!has_h()) {
 		return;
 	}
-	csr_write(CSR_HGATP, sealed ? HGATP_MODE_SV39X4 | root >> 12 : 0);
+	csr_write(CSR_HGATP, value);
 	arch_hfence_gvma(false, 0, false, 0);
 }
 

@@ -53,8 +53,9 @@ void rv_redirect_to_s(unsigned long cause, unsigned long tval);
 /* mstatus.TVM: trap S-mode satp accesses and sfence.vma. */
 void rv_set_tvm(bool on);
 bool rv_tvm(void);
-/* hgatp for a locked kernel: sealed onto an unreachable root, or Bare. */
-void rv_set_gstage_sealed(bool sealed, uintptr_t root);
+/* Write hgatp (if the hart has H) and drop the G-stage TLB. */
+void rv_set_hgatp(unsigned long value);
+unsigned long rv_read_hgatp(void);
 /* mstatus.TSR: trap S-mode sret (the gate before a bare hart's U-mode). */
 void rv_set_tsr(bool on);
 bool rv_tsr(void);
