@@ -99,6 +99,33 @@ int kmsg_line_stop_race(const char *text);
  * Returns 1 if one was found, 0 if not. */
 int kmsg_find_bad(int fd, char *line, size_t len);
 
+/*
+ * One program of a selftest suite (selftest_run.c): argv[0] is its path;
+ * it runs in its own process group with stdin on /dev/null, as user uid if
+ * uid >= 0, and its group is killed after limit_s seconds.
+ */
+#define SELFTEST_KILL_WAIT_S 10 /* how long a killed test gets to die */
+#define SELFTEST_KSFT_SKIP 4	/* kselftest's exit status for a skip */
+struct selftest_result {
+	int status;    /* wait status, if it ended */
+	int timed_out; /* 1: killed at the limit, 2: and not dead after */
+	int wait_err;  /* errno of a failed waitpid */
+	int fork_err;  /* errno of a failed fork */
+	double secs;   /* how long it ran */
+};
+void selftest_exec(char *const argv[], long uid, double limit_s,
+		   struct selftest_result *r);
+/* "PASS" (exit 0), "SKIP" (exit SELFTEST_KSFT_SKIP), "TIMEOUT" or "FAIL";
+ * detail gets exit_prefix and the exit status, the signal, or what went
+ * wrong. */
+const char *selftest_verdict(const struct selftest_result *r, double limit_s,
+			     const char *exit_prefix, char *detail, size_t len);
+/* Counts of the verdicts of a suite's tests. */
+struct selftest_counts {
+	int passed, failed, skipped, timed_out;
+};
+void selftest_count(struct selftest_counts *c, const char *status);
+
 /* Deterministic integer, floating-point and memory work (suite_hotplug.c). */
 unsigned long long job_compute(unsigned long long seed);
 
@@ -114,6 +141,8 @@ int suite_protected(void);
 int suite_gluebench(void);
 int suite_pmu(void);
 int suite_mmselftests(void);
+int suite_kvm(void);
+int suite_kvmselftests(void);
 /* The protected suite's time limit: longer for secmon.tier=full. */
 unsigned protected_timeout_s(void);
 int worker_main(int argc, char **argv);

@@ -313,6 +313,11 @@ static void __attribute__((noreturn)) init_main(void)
 		/* Linux's mm selftests under TCG: the caller sets QEMU's own
 		 * time limit to match. */
 		{ "mmselftests", suite_mmselftests, 3000 },
+		/* A VMM of our own on /dev/kvm: one small guest. */
+		{ "kvm", suite_kvm, 150 },
+		/* Linux's KVM selftests under TCG (120 s each at most): the
+		 * caller sets QEMU's own time limit to match. */
+		{ "kvmselftests", suite_kvmselftests, 3000 },
 	};
 	const char *name, *t;
 	unsigned timeout_s = 120;
@@ -355,7 +360,7 @@ static void __attribute__((noreturn)) init_main(void)
 		       timeout_s);
 		rc = run_suite(name, fn, timeout_s);
 	} else {
-		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected, gluebench, mmselftests)\n",
+		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected, gluebench, pmu, mmselftests, kvm, kvmselftests)\n",
 		       name);
 		rc = 1;
 	}
