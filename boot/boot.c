@@ -435,6 +435,17 @@ static void all_other_harts(unsigned long self, unsigned long bits,
 	hart_batch_wait(self, &b);
 }
 
+/* RESYNC re-applies the protection, whose hgatp is the seal. Holding
+ * the PTM gate alone, as the flush does; a stopped hart holds none. */
+void ptm_hook_reseal(unsigned long self, unsigned long hart)
+{
+	if (hart == self) {
+		rv_set_hgatp(ptm_hgatp_sealed());
+	} else if (hsm_running(hart)) {
+		hart_wait(self, hart, hart_post(hart, HART_MSG_RESYNC));
+	}
+}
+
 /* With H, pool pages may have been G-stage tables too: the guest
  * translations cached through them go as well. */
 void ptm_hook_flush_all_harts(unsigned long self)

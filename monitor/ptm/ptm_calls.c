@@ -486,16 +486,14 @@ long ptm_pt_free(unsigned long self, unsigned long handle, uint64_t pt_pa)
 	return refuse(rc);
 }
 
-/* A hart's satp, or (G-stage) the hgatp HGATP_SET gave it, holds the
- * root. Both PPN fields are bits 0-43 (priv spec v1.12 §4.1.11, §8.2.10). */
+/* A hart's satp holds the root (PPN: bits 0-43, priv spec v1.12
+ * §4.1.11; hgatp's is the same field, §8.2.10). */
 static bool root_in_use(const struct ptm_as *as)
 {
 	uint64_t root_ppn = db_pa(as->root) >> 12;
-	const uint64_t *held =
-	    as->kind == SECMON_AS_GSTAGE ? ptm.hart_hgatp : ptm.hart_satp;
 
 	for (unsigned int h = 0; h < ptm.nharts; h++) {
-		if ((held[h] & SATP_PPN_MASK) == root_ppn) {
+		if ((ptm.hart_satp[h] & SATP_PPN_MASK) == root_ppn) {
 			return true;
 		}
 	}
@@ -562,7 +560,25 @@ static void cut_leftover_links(unsigned slot)
 	}
 }
 
-static long as_destroy_locked(unsigned long handle)
+/*
+ * A dying G-stage space leaves every hgatp that holds it: those harts
+ * load the seal. Its VM's vCPUs are gone by then (Linux destroys the VM
+ * after them), so no guest loses a live map; a user space's satp holders
+ * are the kernel's to move (AS_DESTROY refuses instead).
+ */
+static void unload_groot(unsigned long self, const struct ptm_as *as)
+{
+	uint64_t root_ppn = db_pa(as->root) >> 12;
+
+	for (unsigned int h = 0; h < ptm.nharts; h++) {
+		if ((ptm.hart_hgatp[h] & SATP_PPN_MASK) == root_ppn) {
+			ptm_hook_reseal(self, h);
+			ptm.hart_hgatp[h] = 0;
+		}
+	}
+}
+
+static long as_destroy_locked(unsigned long self, unsigned long handle)
 {
 	unsigned slot;
 	struct ptm_as *as = as_live(handle, &slot);
@@ -570,7 +586,9 @@ static long as_destroy_locked(unsigned long handle)
 	if (!as) {
 		return SBI_ERR_INVALID_PARAM;
 	}
-	if (root_in_use(as)) {
+	if (as->kind == SECMON_AS_GSTAGE) {
+		unload_groot(self, as);
+	} else if (root_in_use(as)) {
 		return SBI_ERR_DENIED;
 	}
 	release_root(slot, as);
@@ -588,7 +606,7 @@ long ptm_as_destroy(unsigned long self, unsigned long handle)
 
 	db_lock(self);
 	count_call();
-	rc = as_destroy_locked(handle);
+	rc = as_destroy_locked(self, handle);
 	db_unlock();
 	return refuse(rc);
 }
@@ -699,6 +717,7 @@ long ptm_satp_write(unsigned long self, uint64_t value, uint64_t *out)
  */
 #define HGATP_MODE_SHIFT 60
 #define HGATP_MODE_SV39X4 8UL
+#define HGATP_VMID_MASK (0x3FFFUL << 44)
 
 static bool hgatp_root_ok(uint64_t value)
 {
@@ -728,7 +747,9 @@ long ptm_hgatp_write(unsigned long self, uint64_t value, uint64_t *out)
 	if (!ptm.locked || !hart_hyp()) {
 		rc = !hart_hyp() ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_DENIED;
 	} else if (value >> HGATP_MODE_SHIFT == 0) {
-		*out = ptm_hgatp_sealed();
+		/* The VMID stays: Linux borrows hgatp with a VMID and Bare
+		 * around hfence.vvma (arch/riscv/kvm/tlb.c). */
+		*out = ptm_hgatp_sealed() | (value & HGATP_VMID_MASK);
 		ptm.hart_hgatp[self] = 0;
 	} else if (hgatp_root_ok(value)) {
 		*out = value;

@@ -653,15 +653,22 @@ static void gstage_cases(void)
 	CHECK_EQ(hyp_guest_cause(GUEST_OFF(pl_guest_load)), 21,
 		 "gstage/unmapped-gpa-guest-page-fault");
 	CHECK_EQ(pl_user_tval, 0x200000, "gstage/fault-gpa");
-	REFUSE(ptm(SECMON_PTM_AS_DESTROY, g, 0, 0, 0), SBI_ERR_DENIED, r,
-	       "gstage/destroy-refused-while-in-hgatp");
-	s = ptm(SECMON_PTM_HGATP_SET, 0, 0, 0, 0);
+	s = ptm(SECMON_PTM_HGATP_SET, 3UL << 44, 0, 0, 0);
 	CHECK_EQ(s.error, 0, "gstage/hgatp-bare");
-	CHECK_EQ(s.value, HGATP_SV39X4 | pl_env.mon_base >> 12,
+	CHECK_EQ(s.value, HGATP_SV39X4 | 3UL << 44 | pl_env.mon_base >> 12,
 		 "gstage/bare-becomes-the-seal");
+	CHECK(hyp_guest_cause(GUEST_OFF(pl_guest_ecall)) != 10,
+	      "gstage/sealed-guest-does-not-run");
+	/* Destroy while this hart's hgatp holds the root: unloaded. */
+	s = ptm(SECMON_PTM_HGATP_SET, HGATP_SV39X4 | 1UL << 44 | r >> 12, 0, 0,
+		0);
+	CHECK_EQ(s.error, 0, "gstage/hgatp-set-again");
 	CHECK_EQ(ptm(SECMON_PTM_CHECK, 0, 0, 0, 0).error, 0, "gstage/check");
 	CHECK_EQ(ptm(SECMON_PTM_AS_DESTROY, g, 0, 0, 0).error, 0,
 		 "gstage/destroy");
+	CHECK(hyp_guest_cause(GUEST_OFF(pl_guest_ecall)) != 10,
+	      "gstage/destroyed-root-unloaded");
+	CHECK(*VA(r) == 0, "gstage/root-scrubbed");
 }
 
 static void teardown_cases(unsigned long h, unsigned long pmd,

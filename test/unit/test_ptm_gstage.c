@@ -138,14 +138,26 @@ static void test_hgatp(void)
 		SBI_ERR_INVALID_PARAM);
 	REFUSED(ptm_hgatp_write(SELF, 8UL << 60 | PT_USER >> 12, &out),
 		SBI_ERR_INVALID_PARAM);
-	/* Held by hart 0's hgatp: the space cannot go. */
-	REFUSED(ptm_as_destroy(SELF, h), SBI_ERR_DENIED);
-	/* Bare becomes the seal, and frees the root. */
+	/* Bare becomes the seal; the VMID stays. */
 	CHECK_EQ(ptm_hgatp_write(SELF, 5UL << 44, &out), SBI_SUCCESS);
-	CHECK_EQ(out, ptm_hgatp_sealed());
+	CHECK_EQ(out, ptm_hgatp_sealed() | 5UL << 44);
 	CHECK_EQ(ptm_hgatp_sealed(), 8UL << 60 | TEST_MON_BASE >> 12);
-	pt_destroy(h);
 	pt_destroy(u);
+	/* Destroying a space that harts 1 and 2 hold in hgatp seals theirs,
+	 * and only theirs. */
+	fake_set_hart(1);
+	CHECK_EQ(ptm_hgatp_write(1, hgatp_of(h), &out), SBI_SUCCESS);
+	fake_set_hart(2);
+	CHECK_EQ(ptm_hgatp_write(2, hgatp_of(h), &out), SBI_SUCCESS);
+	fake_set_hart(0);
+	fake_hart_state(1)->hgatp = hgatp_of(h);
+	fake_hart_state(2)->hgatp = hgatp_of(h);
+	fake_hart_state(3)->hgatp = 42;
+	pt_destroy(h);
+	CHECK_EQ(fake_hart_state(1)->hgatp, ptm_hgatp_sealed());
+	CHECK_EQ(fake_hart_state(2)->hgatp, ptm_hgatp_sealed());
+	CHECK_EQ(fake_hart_state(3)->hgatp, 42);
+	CHECK_EQ(ptm.hart_hgatp[1], 0);
 }
 
 /* Teardown frees all four root pages and every table; after the next

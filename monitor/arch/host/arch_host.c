@@ -490,6 +490,13 @@ void ptm_hook_flush_all_harts(unsigned long self)
 	fake_hart_state((unsigned int)self)->ptm_flushes++;
 }
 
+/* The fake hart's hgatp takes the seal, as RESYNC would load it. */
+void ptm_hook_reseal(unsigned long self, unsigned long hart)
+{
+	(void)self;
+	fake_hart_state((unsigned int)hart)->hgatp = ptm_hgatp_sealed();
+}
+
 /* LOCK's protection step: every running hart reports the satp the test
  * gave it (fake_hart_state()->satp); the others report 0, as on the
  * firmware. Counted per calling hart. */
