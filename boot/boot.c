@@ -307,8 +307,8 @@ static void print_banner(const void *fdt, const struct fw_dynamic_info *fi)
 	if (hart_hyp()) {
 		con_printf("  hyp      H offered to the OS: guest traps "
 			   "delegated, hfence through RFENCE;\n           "
-			   "after LOCK hgatp writes are refused (G-stage "
-			   "not monitor-owned yet)\n");
+			   "after LOCK hgatp is sealed or a monitor-owned "
+			   "G-stage root (HGATP_SET)\n");
 	} else {
 		con_printf("  hyp      'h' hidden from the OS: not every hart "
 			   "has H\n");

@@ -26,7 +26,7 @@ typedef uint64_t secmon_u64;
 /* SBI v2.0 §3: 0x0A000000-0x0AFFFFFF is firmware-specific. */
 #define SECMON_EXT_PTM 0x0A5EC000UL
 
-#define SECMON_ABI_VERSION 1UL
+#define SECMON_ABI_VERSION 2UL
 
 /* Function IDs */
 #define SECMON_PTM_INFO 0 /* (field) -> value */

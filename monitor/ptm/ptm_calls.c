@@ -746,9 +746,11 @@ long ptm_hgatp_write(unsigned long self, uint64_t value, uint64_t *out)
 	db_lock_shared(self);
 	if (!ptm.locked || !hart_hyp()) {
 		rc = !hart_hyp() ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_DENIED;
-	} else if (value >> HGATP_MODE_SHIFT == 0) {
+	} else if (value >> HGATP_MODE_SHIFT == 0 ||
+		   (value & ~HGATP_VMID_MASK) == ptm_hgatp_sealed()) {
 		/* The VMID stays: Linux borrows hgatp with a VMID and Bare
-		 * around hfence.vvma (arch/riscv/kvm/tlb.c). */
+		 * around hfence.vvma (arch/riscv/kvm/tlb.c), then writes back
+		 * what it read, which may be the seal itself. */
 		*out = ptm_hgatp_sealed() | (value & HGATP_VMID_MASK);
 		ptm.hart_hgatp[self] = 0;
 	} else if (hgatp_root_ok(value)) {

@@ -116,7 +116,7 @@ static void test_info(void)
 
 	pt_boot(PT_POOL, PT_POOL_PAGES);
 	CHECK_EQ(ptm_info(SECMON_INFO_VERSION, &v), SBI_SUCCESS);
-	CHECK_EQ(v, 1);
+	CHECK_EQ(v, SECMON_ABI_VERSION);
 	CHECK_EQ(ptm_info(SECMON_INFO_POOL_BASE, &v), SBI_SUCCESS);
 	CHECK_EQ(v, PT_POOL);
 	CHECK_EQ(ptm_info(SECMON_INFO_POOL_SIZE, &v), SBI_SUCCESS);
@@ -955,7 +955,7 @@ static void test_sbi_decoding(void)
 	r = ecall(SECMON_EXT_PTM, SECMON_PTM_INFO, SECMON_INFO_VERSION, 0, 0, 0,
 		  0);
 	CHECK_EQ(r.error, 0);
-	CHECK_EQ(r.value, 1);
+	CHECK_EQ(r.value, SECMON_ABI_VERSION);
 	r = ecall(SECMON_EXT_PTM, SECMON_PTM_AS_CREATE, 0, 0, 0, 0, 0);
 	CHECK_EQ(r.error, 0);
 	h = r.value;

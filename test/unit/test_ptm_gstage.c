@@ -142,6 +142,9 @@ static void test_hgatp(void)
 	CHECK_EQ(ptm_hgatp_write(SELF, 5UL << 44, &out), SBI_SUCCESS);
 	CHECK_EQ(out, ptm_hgatp_sealed() | 5UL << 44);
 	CHECK_EQ(ptm_hgatp_sealed(), 8UL << 60 | TEST_MON_BASE >> 12);
+	/* Writing back the seal it read is the same as Bare. */
+	CHECK_EQ(ptm_hgatp_write(SELF, out | 7UL << 44, &out), SBI_SUCCESS);
+	CHECK_EQ(out, ptm_hgatp_sealed() | 7UL << 44);
 	pt_destroy(u);
 	/* Destroying a space that harts 1 and 2 hold in hgatp seals theirs,
 	 * and only theirs. */
