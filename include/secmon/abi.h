@@ -52,9 +52,11 @@ typedef uint64_t secmon_u64;
 /* hgatp through the monitor: Bare, or a live G-stage root (Sv39x4). */
 #define SECMON_PTM_HGATP_SET 13 /* (hgatp) -> the value installed */
 
-/* AS_CREATE kinds. A G-stage space (a KVM guest's guest-physical map,
+/*
+ * AS_CREATE kinds. A G-stage space (a KVM guest's guest-physical map,
  * priv spec v1.12 §8.5) has an Sv39x4 root: four pool pages, 16 KiB
- * aligned, 2048 entries, the guest's own; levels 1 and 0 as in Sv39. */
+ * aligned, 2048 entries, the guest's own; levels 1 and 0 as in Sv39.
+ */
 #define SECMON_AS_USER 0
 #define SECMON_AS_GSTAGE 1
 
