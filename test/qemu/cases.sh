@@ -284,11 +284,11 @@ case_tool_flags() {
 		"bench --runs x" "bench-harts --bogus" "bench-harts --harts 600" \
 		"build-initramfs --bogus" "setup --bogus" \
 		"build-linux --bogus" "build-linux --source" "build-linux --source /nonexistent" \
-		"build-linux --config /dev/null" "build-mm-selftests --bogus"; do
+		"build-linux --config /dev/null" "build-mm-selftests --bogus" "build-kvm-selftests --bogus"; do
 		args=${t#* }
 		t=${t%% *}
 		case "$t" in
-		build-mm-selftests) want="see --help" ;;
+		build-mm-selftests | build-kvm-selftests) want="see --help" ;;
 		*) want="^usage: " ;;
 		esac
 		why=""
@@ -404,6 +404,8 @@ source "$SECMON_REPO/test/qemu/mm_cases.sh"
 source "$SECMON_REPO/test/qemu/demo_cases.sh"
 # shellcheck source=test/qemu/byo_cases.sh
 source "$SECMON_REPO/test/qemu/byo_cases.sh"
+# shellcheck source=test/qemu/kvm_cases.sh
+source "$SECMON_REPO/test/qemu/kvm_cases.sh"
 
 run_qemu_cases() {
 	local numa
@@ -448,6 +450,10 @@ run_qemu_cases() {
 	run_protected_cases
 	run_demo_cases
 	run_byo_cases
+	# KVM: our VMM on both firmwares; Linux's KVM selftests side by side
+	# (tools/test --kvm, two boots).
+	run_kvm_cases
+	[ "${RUN_KVM:-0}" = 0 ] || run_kvm_selftest_cases
 	# Linux's mm selftests, three boots (tools/test --mm).
 	[ "${RUN_MM:-0}" = 0 ] || run_mm_cases
 	# tools/test counts a FAIL if this line is missing: a case that
