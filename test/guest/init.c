@@ -315,7 +315,7 @@ static void __attribute__((noreturn)) init_main(void)
 		{ "mmselftests", suite_mmselftests, 3000 },
 		/* A VMM of our own on /dev/kvm: one small guest. */
 		{ "kvm", suite_kvm, 150 },
-		/* Linux's KVM selftests under TCG (120 s each at most): the
+		/* Linux's KVM selftests under TCG (300 s each at most): the
 		 * caller sets QEMU's own time limit to match. */
 		{ "kvmselftests", suite_kvmselftests, 3000 },
 	};

@@ -5,9 +5,10 @@
  * out.
  *
  * Each test runs without arguments as its own process group in /kvm with a
- * time limit (120 s, the selftests' own "settings" file; at the limit the
- * group is killed and the test is a TIMEOUT).  Its output goes straight to
- * the console and is followed by
+ * time limit (300 s; at the limit the group is killed and the test is a
+ * TIMEOUT).  The selftests' own "settings" file says 120 s, but under TCG
+ * dirty_log_test takes about 200 s and kvm_page_table_test about 120 s.
+ * Its output goes straight to the console and is followed by
  *
  *   kvmselftest: <name> PASS|FAIL|SKIP|TIMEOUT <seconds>s [<detail>]
  *
@@ -34,7 +35,7 @@
 
 #define KVM_DIR "/kvm"
 #define KVM_INFO KVM_DIR "/BUILD-INFO"
-#define DEFAULT_TEST_TIMEOUT_S 120
+#define DEFAULT_TEST_TIMEOUT_S 300
 #define MAX_TESTS 128
 #define NAME_LEN 128
 /* Time the suite keeps for itself (summary) out of its limit. */

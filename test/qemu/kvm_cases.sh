@@ -52,8 +52,9 @@ run_kvm_cases() {
 # --- Linux's KVM selftests side by side ----------------------------------------
 
 # QEMU's limit for one boot of the suite; the guest's own is a minute less
-# so that it still prints its summary. At most 13 tests of 120 s each.
-KVM_TIMEOUT=${SECMON_KVM_TIMEOUT:-2100}
+# so that it still prints its summary. 13 tests of at most 300 s each;
+# about 10 minutes on an idle host.
+KVM_TIMEOUT=${SECMON_KVM_TIMEOUT:-2400}
 
 # HOOK, column (c): the protected kernel ($PKERNEL) on monitor.bin.
 # SECMON_KVM_COLUMN_C=1 (or making this default 1) boots it too, a third
@@ -185,7 +186,7 @@ kvm_table() {
 		sep+="---|"
 	fi
 	{
-		echo "Linux 6.12's KVM selftests for riscv (tools/build-kvm-selftests), one boot per column, 120 s per test; result, time."
+		echo "Linux 6.12's KVM selftests for riscv (tools/build-kvm-selftests), one boot per column, 300 s per test; result, time."
 		echo
 		echo "$head"
 		echo "$sep"
