@@ -188,6 +188,14 @@ static void guest_trap(unsigned long pc, long cause, const char *name)
  * (hgatp as it is, vsatp Bare): 10 if it ran, 1 if its first fetch
  * faulted. ptm_cases.c asks before and after LOCK.
  */
+/* Before LOCK: HLV reads guest-physical = host-physical (both Bare). */
+void hyp_hlv_unlocked(unsigned long pa, unsigned long want)
+{
+	pl_expect_trap();
+	CHECK_EQ(pl_probe_hlv(pa), want, "hyp/unlocked-hlv-reads");
+	CHECK_EQ(pl_trap_result().cause, -1, "hyp/unlocked-hlv-no-trap");
+}
+
 long hyp_guest_cause(unsigned long pa)
 {
 	long cause = (long)pl_lower_run(pa, true);
@@ -210,6 +218,12 @@ void hyp_sealed_cases(unsigned long guest_pa, unsigned long monitor_base)
 	 * (1); QEMU 7.2 reports a guest-page fault (20). Either way the
 	 * guest did not run. */
 	CHECK(cause == 1 || cause == 20, "hyp/locked-guest-fetch-faults");
+	/* A hypervisor load (HLV, as U-mode may make under hstatus.HU)
+	 * translates through the sealed hgatp too. */
+	pl_expect_trap();
+	pl_probe_hlv(guest_pa);
+	t = pl_trap_result();
+	CHECK(t.cause == 5 || t.cause == 21, "hyp/locked-hlv-faults");
 	pl_expect_trap();
 	old = pl_probe_hgatp(0);
 	t = pl_trap_result();

@@ -264,6 +264,10 @@ pl_probe_store32:	/* a0 = address, a1 = value: a 32-bit store (MSIP) */
 pl_probe_csrr_mscratch:
 	csrr	a0, mscratch
 	ret
+	.globl pl_probe_hlv
+pl_probe_hlv:		/* a0 = hlv.d (a0): a load as the guest would make it */
+	.insn i 0x73, 4, a0, a0, 0x6c0
+	ret
 	.globl pl_probe_hgatp
 pl_probe_hgatp:		/* a0 = new hgatp; returns the old one */
 	csrrw	a0, 0x680, a0

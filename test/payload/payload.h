@@ -93,6 +93,7 @@ void pl_probe_store(unsigned long addr, unsigned long val);
 void pl_probe_store32(unsigned long addr, unsigned int val);
 unsigned long pl_probe_csrr_mscratch(void);
 unsigned long pl_probe_hgatp(unsigned long v); /* csrrw a0, hgatp, a0 */
+unsigned long pl_probe_hlv(unsigned long gva); /* hlv.d (priv §8.3.1) */
 unsigned long pl_probe_csrr_hpm3(void); /* csrr a0, hpmcounter3 */
 /* SSE: the handler in entry.S and what it records (its ENTRY_ARG). */
 struct pl_sse_record {
@@ -199,6 +200,7 @@ void pl_guest_illegal(void);
 void pl_guest_load(void); /* loads GPA 0x200000 */
 void suite_hyp(void);
 long hyp_guest_cause(unsigned long pa);
+void hyp_hlv_unlocked(unsigned long pa, unsigned long want);
 void hyp_sealed_cases(unsigned long guest_pa, unsigned long monitor_base);
 extern char pl_user_prog[], pl_user_prog_end[];
 extern unsigned long pl_voff;

@@ -629,6 +629,13 @@ static unsigned long gstage_build(unsigned long g)
 	REFUSE(ptm(SECMON_PTM_PTE_SET, g, pte + 8, leaf(PA(swapper), U | R | A),
 		   0),
 	       SBI_ERR_DENIED, pte + 8, "gstage/leaf-onto-kernel-root");
+	REFUSE(
+	    ptm(SECMON_PTM_PTE_SET, g, pte + 8, leaf(pool_base, U | R | A), 0),
+	    SBI_ERR_DENIED, pte + 8, "gstage/leaf-onto-pool");
+	REFUSE(ptm(SECMON_PTM_PTE_SET, g, pte + 8,
+		   leaf(PA(pl_guest_ecall) & ~(PG - 1), U | R | W | A | D), 0),
+	       SBI_ERR_DENIED, pte + 8,
+	       "gstage/writable-leaf-onto-kernel-image");
 	return r;
 }
 
@@ -645,6 +652,13 @@ static void gstage_cases(void)
 	REFUSE(
 	    ptm(SECMON_PTM_HGATP_SET, HGATP_SV39X4 | (r + PG) >> 12, 0, 0, 0),
 	    SBI_ERR_INVALID_PARAM, r, "gstage/hgatp-second-root-page");
+	/* A forged root in kernel memory, and swapper: not G-stage roots. */
+	REFUSE(ptm(SECMON_PTM_HGATP_SET, HGATP_SV39X4 | PA(dirty_root) >> 12, 0,
+		   0, 0),
+	       SBI_ERR_INVALID_PARAM, r, "gstage/hgatp-forged-root");
+	REFUSE(ptm(SECMON_PTM_HGATP_SET, HGATP_SV39X4 | PA(swapper) >> 12, 0, 0,
+		   0),
+	       SBI_ERR_INVALID_PARAM, r, "gstage/hgatp-kernel-root");
 	s = ptm(SECMON_PTM_HGATP_SET, HGATP_SV39X4 | 1UL << 44 | r >> 12, 0, 0,
 		0);
 	CHECK_EQ(s.error, 0, "gstage/hgatp-set");
@@ -828,6 +842,7 @@ static void suite_ptm_paged(void)
 	/* Before LOCK a guest runs on whatever hgatp S-mode sets (Bare). */
 	CHECK_EQ(hyp_guest_cause(PA(pl_guest_ecall)), 10,
 		 "hyp/unlocked-guest-runs");
+	hyp_hlv_unlocked(PA(pl_guest_ecall), *(unsigned long *)pl_guest_ecall);
 	lock_cases();
 	hyp_sealed_cases(PA(pl_guest_ecall), pl_env.mon_base);
 	gstage_cases();
