@@ -82,9 +82,23 @@ static void run_kvm_test(struct selftest_counts *c, const char *name,
 {
 	long long left_ns = kvm_suite_deadline_ns - now_ns();
 	char path[NAME_LEN + 8], detail[96];
-	char *argv[] = {path, NULL};
+	/*
+	 * arch_timer wants each guest timer interrupt within 100 us of its
+	 * deadline (TIMER_TEST_ERR_MARGIN_US), while it migrates the vCPUs
+	 * between CPUs every 2 ms. Under TCG, with vCPU threads sharing two
+	 * host cores, that is noise on every firmware (seen failing on
+	 * OpenSBI too), so every column gives it 5 ms (its own -e option,
+	 * which its failure message suggests). Every column gets the same
+	 * arguments.
+	 */
+	char *argv[] = {path, NULL, NULL, NULL};
 	struct selftest_result r;
 	const char *status;
+
+	if (strcmp(name, "arch_timer") == 0) {
+		argv[1] = "-e";
+		argv[2] = "5000";
+	}
 
 	if (left_ns < 5 * 1000000000LL) {
 		kreport(c, name, "TIMEOUT", 0, "not started: suite time limit");
