@@ -47,6 +47,10 @@ case_kvm_vmm() {
 run_kvm_cases() {
 	case_kvm_vmm opensbi "$(opensbi_fw)"
 	case_kvm_vmm secmon "$BIOS" 'secmon: system reset: shutdown \(reason none\)'
+	# The glued kernel: the VM's G-stage tables are pool pages.
+	KERNEL=$PKERNEL case_kvm_vmm protected "$BIOS" \
+		'kvm \[[0-9]+\]: G-stage tables owned by the secmon monitor' \
+		'secmon: locked; user page tables are monitor-owned'
 }
 
 # --- Linux's KVM selftests side by side ----------------------------------------
@@ -56,11 +60,10 @@ run_kvm_cases() {
 # about 10 minutes on an idle host.
 KVM_TIMEOUT=${SECMON_KVM_TIMEOUT:-2400}
 
-# HOOK, column (c): the protected kernel ($PKERNEL) on monitor.bin.
-# SECMON_KVM_COLUMN_C=1 (or making this default 1) boots it too, a third
-# boot, and (c) must then pass what (a) passes, like (b). It needs a
-# protected kernel with KVM built in.
-KVM_COLUMN_C=${SECMON_KVM_COLUMN_C:-0}
+# Column (c): the protected kernel ($PKERNEL, glue patch 16: the VM's
+# G-stage tables are monitor-owned) on monitor.bin. On by default;
+# SECMON_KVM_COLUMN_C=0 leaves it out.
+KVM_COLUMN_C=${SECMON_KVM_COLUMN_C:-1}
 
 declare -A KVM_FW KVM_KERNEL KVM_LABEL
 
