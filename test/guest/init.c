@@ -9,6 +9,10 @@
  * "SECMON-GUEST-DONE suite=<name> rc=<0|1>" and powers off, which on secmon
  * ends in an SBI SRST call.
  *
+ * Before the suite it loads every module under /modules (an initramfs made
+ * with tools/build-initramfs --modules, for a kernel with KVM as a module,
+ * as distributions ship it); a module that does not load fails the run.
+ *
  * Started with a "--" mode argument it is a helper process of a suite.
  */
 #define _GNU_SOURCE
@@ -20,7 +24,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -293,6 +299,42 @@ static int run_suite(const char *name, int (*fn)(void), unsigned timeout_s)
 	return 1;
 }
 
+/* Loads every .ko file of /modules with finit_module(2); returns the
+ * failures. */
+static int load_modules(void)
+{
+	DIR *d = opendir("/modules");
+	struct dirent *e;
+	int failed = 0;
+
+	if (!d) {
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		char path[300];
+		size_t n = strlen(e->d_name);
+		int fd;
+
+		if (n < 4 || strcmp(e->d_name + n - 3, ".ko") != 0) {
+			continue;
+		}
+		snprintf(path, sizeof(path), "/modules/%s", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) != 0) {
+			printf("init: loading module %s failed: %s\n", path,
+			       strerror(errno));
+			failed++;
+		} else {
+			printf("init: loaded module %s\n", path);
+		}
+		if (fd >= 0) {
+			close(fd);
+		}
+	}
+	closedir(d);
+	return failed;
+}
+
 static void __attribute__((noreturn)) init_main(void)
 {
 	/* Default time limits stay below the QEMU time limits of tools/run
@@ -322,7 +364,7 @@ static void __attribute__((noreturn)) init_main(void)
 	const char *name, *t;
 	unsigned timeout_s = 120;
 	int (*fn)(void) = NULL;
-	int rc;
+	int rc, bad_modules;
 
 	mount_fs("devtmpfs", "/dev", "devtmpfs");
 	ensure_console();
@@ -355,6 +397,7 @@ static void __attribute__((noreturn)) init_main(void)
 	guest_timeout_s = timeout_s;
 
 	print_uptime();
+	bad_modules = load_modules();
 	if (fn) {
 		printf("init: running suite %s (time limit %u s)\n", name,
 		       timeout_s);
@@ -362,6 +405,13 @@ static void __attribute__((noreturn)) init_main(void)
 	} else {
 		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected, gluebench, pmu, mmselftests, kvm, kvmselftests)\n",
 		       name);
+		rc = 1;
+	}
+	if (bad_modules) {
+		printf("init: %d module(s) under /modules did not load: the run "
+		       "fails (a module built for another kernel? see the "
+		       "lines above and dmesg)\n",
+		       bad_modules);
 		rc = 1;
 	}
 	print_uptime();

@@ -3,7 +3,10 @@
 #
 # The VMM cases boot the plain tiny kernel ($KERNEL, KVM built in) with the
 # guest suite "kvm" (test/guest/suite_kvm.c, a VMM of our own and a small
-# guest) on Debian's OpenSBI and on monitor.bin.
+# guest) on Debian's OpenSBI and on monitor.bin; the protected kernel; the
+# protected defconfig kernel with KVM as a module ($PDKERNEL, $PDMODINITRD);
+# and Debian 13's own kernel and kvm.ko ($DEBKERNEL, $DEBINITRD) on both
+# firmwares.
 #
 # The KVM selftests tier runs Linux's own KVM selftests (built by
 # tools/build-kvm-selftests, the guest suite "kvmselftests") side by side:
@@ -23,12 +26,13 @@
 
 # --- the VMM of our own -----------------------------------------------------
 
-# case_kvm_vmm TAG FIRMWARE [EXPECT...]: the suite kvm on FIRMWARE.
+# case_kvm_vmm TAG FIRMWARE [EXPECT...]: the suite kvm on FIRMWARE, booting
+# $KERNEL with $INITRD (an initramfs with /modules for a modular KVM).
 case_kvm_vmm() {
 	local tag=$1 fw=$2 rc why=""
 	shift 2
 	local logf="$LOGDIR/kvm-vmm-$tag.log"
-	boot "$logf" rc -smp 2 -bios "$fw" -kernel "$KERNEL" -initrd "$INITRD" \
+	MEM=1G boot "$logf" rc -smp 2 -bios "$fw" -kernel "$KERNEL" -initrd "$INITRD" \
 		-append "console=ttyS0 secmon.suite=kvm"
 	if [ "$rc" = 124 ]; then
 		why="timed out after ${QEMU_TIMEOUT}s"
@@ -51,6 +55,21 @@ run_kvm_cases() {
 	KERNEL=$PKERNEL case_kvm_vmm protected "$BIOS" \
 		'kvm \[[0-9]+\]: G-stage tables owned by the secmon monitor' \
 		'secmon: locked; user page tables are monitor-owned'
+	# KVM as a module (riscv defconfig's KVM=m) on the glued defconfig:
+	# kvm.ko takes the glue's exports.
+	KERNEL=$PDKERNEL INITRD=$PDMODINITRD case_kvm_vmm protected-defconfig-module "$BIOS" \
+		'init: loaded module /modules/kvm.ko' \
+		'kvm \[[0-9]+\]: G-stage tables owned by the secmon monitor' \
+		'kvm \[[0-9]+\]: using Sv39x4 G-stage page table format'
+	# A distribution kernel as it ships: Debian 13's riscv64 kernel and its
+	# own kvm.ko (tools/fetch-debian-kernel), on both firmwares.
+	local fw
+	for fw in opensbi secmon; do
+		KERNEL=$DEBKERNEL INITRD=$DEBINITRD case_kvm_vmm "debian13-$fw" \
+			"$([ "$fw" = secmon ] && echo "$BIOS" || opensbi_fw)" \
+			'Linux version 6\.12\.[0-9]+\+deb13-riscv64' \
+			'init: loaded module /modules/kvm.ko'
+	done
 }
 
 # --- Linux's KVM selftests side by side ----------------------------------------
