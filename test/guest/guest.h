@@ -142,6 +142,7 @@ int suite_gluebench(void);
 int suite_pmu(void);
 int suite_mmselftests(void);
 int suite_kvm(void);
+int suite_kvmbench(void);
 int suite_kvmselftests(void);
 /* The protected suite's time limit: longer for secmon.tier=full. */
 unsigned protected_timeout_s(void);

@@ -357,6 +357,8 @@ static void __attribute__((noreturn)) init_main(void)
 		{ "mmselftests", suite_mmselftests, 3000 },
 		/* A VMM of our own on /dev/kvm: one small guest. */
 		{ "kvm", suite_kvm, 150 },
+		/* What KVM costs, for tools/bench-kvm. */
+		{ "kvmbench", suite_kvmbench, 280 },
 		/* Linux's KVM selftests under TCG (300 s each at most): the
 		 * caller sets QEMU's own time limit to match. */
 		{ "kvmselftests", suite_kvmselftests, 3000 },
@@ -403,7 +405,7 @@ static void __attribute__((noreturn)) init_main(void)
 		       timeout_s);
 		rc = run_suite(name, fn, timeout_s);
 	} else {
-		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected, gluebench, pmu, mmselftests, kvm, kvmselftests)\n",
+		printf("init: unknown suite '%s' (known: demo, basic, hotplug, suspend, trace, protected, gluebench, pmu, mmselftests, kvm, kvmbench, kvmselftests)\n",
 		       name);
 		rc = 1;
 	}

@@ -48,6 +48,20 @@ case_kvm_vmm() {
 	report "qemu/kvm-vmm-$tag" "$why" "$logf"
 }
 
+# The suite kvmbench on the protected kernel, one hart, -icount shift=0.
+case_kvm_bench() {
+	local logf="$LOGDIR/kvm-bench-protected.log" rc why=""
+	boot "$logf" rc -smp 1 -icount shift=0 -bios "$BIOS" -kernel "$PKERNEL" -initrd "$INITRD" \
+		-append "console=ttyS0 secmon.suite=kvmbench"
+	[ "$rc" = 0 ] || why="QEMU exit status $rc, expected 0"
+	[ -n "$why" ] || why=$(expect_lines "$logf" \
+		'^KBENCH vm-create-destroy [0-9]+ ns/op calls [0-9.]+' \
+		'^KBENCH gstage-fault [0-9]+ ns/op calls 1\.[0-9]+' \
+		'^[0-9]+ passed, 0 failed' 'SECMON-GUEST-DONE suite=kvmbench rc=0') || true
+	[ -n "$why" ] || why=$(reject_lines "$logf" 'Oops|BUG:|WARNING:|^FAIL ') || true
+	report "qemu/kvm-bench-protected" "$why" "$logf"
+}
+
 run_kvm_cases() {
 	case_kvm_vmm opensbi "$(opensbi_fw)"
 	case_kvm_vmm secmon "$BIOS" 'secmon: system reset: shutdown \(reason none\)'
@@ -55,6 +69,9 @@ run_kvm_cases() {
 	KERNEL=$PKERNEL case_kvm_vmm protected "$BIOS" \
 		'kvm \[[0-9]+\]: G-stage tables owned by the secmon monitor' \
 		'secmon: locked; user page tables are monitor-owned'
+	# The cost suite of tools/bench-kvm, so that it keeps working: its
+	# own checks (every guest store seen, every exit the expected one).
+	case_kvm_bench
 	# KVM as a module (riscv defconfig's KVM=m) on the glued defconfig:
 	# kvm.ko takes the glue's exports.
 	KERNEL=$PDKERNEL INITRD=$PDMODINITRD case_kvm_vmm protected-defconfig-module "$BIOS" \

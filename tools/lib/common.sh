@@ -39,3 +39,22 @@ cmake_build() {
 	cmake --build "$SECMON_BUILD" -j"$(nproc)" "${targets[@]}" >"$SECMON_BUILD/build.log" 2>&1 ||
 		{ grep -E 'error|Error' "$SECMON_BUILD/build.log" | head -20 >&2; die "build failed (log: build/build.log)"; }
 }
+
+# replace_section TAG SECTION OUT: SECTION's text (which starts with
+# "<!-- TAG -->" and ends with "<!-- /TAG -->") replaces that part of the
+# report OUT, or is appended to it, after "<!-- notes -->" (the part
+# tools/bench keeps when it rewrites OUT).
+replace_section() {
+	local tag=$1 section=$2 out=$3
+	if grep -q "^<!-- $tag -->" "$out"; then
+		awk -v f="$section" -v open="<!-- $tag -->" -v close="<!-- /$tag -->" '
+			$0 == open { while ((getline l < f) > 0) print l; skip = 1; next }
+			$0 == close { skip = 0; next }
+			!skip { print }' "$out" >"$out.new"
+	else
+		grep -q '^<!-- notes -->' "$out" || echo '<!-- notes -->' >>"$out"
+		{ cat "$out"; echo; cat "$section"; } >"$out.new"
+	fi
+	mv "$out.new" "$out"
+	log "wrote $out"
+}
