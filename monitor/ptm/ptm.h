@@ -74,6 +74,12 @@ long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
 		  unsigned long *pa);
 long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
 		 uint64_t val, uint64_t *old);
+/* PTE_SET with a3: after a successful store, fence on this hart the
+ * address the entry maps (a VA, or a guest physical address in a G-stage
+ * space); 0 fences nothing. */
+long ptm_pte_set_fenced(unsigned long self, unsigned long handle,
+			uint64_t pte_pa, uint64_t val, uint64_t fence,
+			uint64_t *old);
 long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,
 		    uint64_t clear, uint64_t set, uint64_t *old);
 long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,

@@ -347,13 +347,29 @@ long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
 	return refuse(rc);
 }
 
-/* SET and MODIFY: one entry, under the address space's lock. */
+/*
+ * After a store that maps addr (PTE_SET's a3, SECMON_FEAT_FENCE_VA): the
+ * local fence the kernel would otherwise trap for. addr is a virtual
+ * address in a user space and a guest physical address in a G-stage one
+ * (HFENCE.GVMA takes it shifted right by 2, which the arch hook does).
+ */
+static void fence_mapped(unsigned kind, uint64_t addr)
+{
+	if (kind == SECMON_AS_GSTAGE) {
+		arch_hfence_gvma(true, addr, false, 0);
+	} else {
+		arch_sfence_vma_va((uintptr_t)addr);
+	}
+}
+
+/* SET and MODIFY: one entry, under the address space's lock; fence: the
+ * address the new entry maps, fenced on this hart after it (0: none). */
 static long update_one(unsigned long self, unsigned long handle,
 		       uint64_t pte_pa, int op, uint64_t a, uint64_t b,
-		       uint64_t *old)
+		       uint64_t fence, uint64_t *old)
 {
 	struct ptm_as *as;
-	unsigned slot;
+	unsigned slot, kind = SECMON_AS_USER;
 	long rc;
 
 	count_call();
@@ -361,26 +377,38 @@ static long update_one(unsigned long self, unsigned long handle,
 	as = db_as_lock(self, handle, &slot);
 	if (as) {
 		rc = pte_update(slot, pte_pa, op, a, b, old);
+		kind = as->kind;
 		db_as_unlock(as);
 	} else {
 		rc = SBI_ERR_INVALID_PARAM;
 	}
 	db_unlock_shared();
+	if (rc == SBI_SUCCESS && fence) {
+		fence_mapped(kind, fence);
+	}
 	return refuse(rc);
 }
 
 long ptm_pte_set(unsigned long self, unsigned long handle, uint64_t pte_pa,
 		 uint64_t val, uint64_t *old)
 {
-	return update_one(self, handle, pte_pa, SECMON_BATCH_OP_SET, val, 0,
+	return update_one(self, handle, pte_pa, SECMON_BATCH_OP_SET, val, 0, 0,
 			  old);
+}
+
+long ptm_pte_set_fenced(unsigned long self, unsigned long handle,
+			uint64_t pte_pa, uint64_t val, uint64_t fence,
+			uint64_t *old)
+{
+	return update_one(self, handle, pte_pa, SECMON_BATCH_OP_SET, val, 0,
+			  fence, old);
 }
 
 long ptm_pte_modify(unsigned long self, unsigned long handle, uint64_t pte_pa,
 		    uint64_t clear, uint64_t set, uint64_t *old)
 {
 	return update_one(self, handle, pte_pa, SECMON_BATCH_OP_MODIFY, clear,
-			  set, old);
+			  set, 0, old);
 }
 
 long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,

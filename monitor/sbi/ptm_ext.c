@@ -156,13 +156,11 @@ static struct sbi_ret ptm_call(struct sbi_call *c)
 						  : PMU_SLOT_PTM_OTHER);
 		return ptm_warm(c);
 	}
-	rc = ptm_pte_set(c->hart, c->a[0], c->a[1], c->a[2], &old);
-	/* a3: the VA the entry maps, fenced here once the store is done, so
-	 * the kernel needs no trapped sfence.vma after it (docs/abi.md,
-	 * SECMON_FEAT_FENCE_VA). */
-	if (!rc && c->a[3]) {
-		arch_sfence_vma_va(c->a[3]);
-	}
+	/* a3: the address the entry maps, fenced here once the store is
+	 * done, so the kernel needs no trapped sfence.vma or hfence.gvma
+	 * after it (docs/abi.md, SECMON_FEAT_FENCE_VA). */
+	rc = ptm_pte_set_fenced(c->hart, c->a[0], c->a[1], c->a[2], c->a[3],
+				&old);
 	pmu_fw_count(c->hart, PMU_SLOT_PTM_CALL(SECMON_PTM_PTE_SET));
 	return pair(rc, old);
 }

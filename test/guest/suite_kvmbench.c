@@ -14,7 +14,9 @@
  *                      base get_spec_version): VS -> HS -> VS;
  *   gstage-fault       the guest's first store to a page of a memory slot
  *                      whose host pages are present: a G-stage page fault
- *                      and the map, less the same loop once mapped.
+ *                      and the map, less the same loop once mapped;
+ *   slot-delete-per-page  deleting that slot, which unmaps its pages from
+ *                      the G-stage, per page.
  *
  * Each prints
  *
@@ -452,8 +454,8 @@ static int bench_sbi(struct vmm *v, struct tally *t)
  */
 static int bench_touch(struct vmm *v, struct tally *t)
 {
-	long long ns[ROUNDS];
-	struct counters sum = {0, 0, 0};
+	long long ns[ROUNDS], unmap[ROUNDS];
+	struct counters sum = {0, 0, 0}, usum = {0, 0, 0};
 
 	for (int r = 0; r < ROUNDS; r++) {
 		long long t0, first, again;
@@ -491,15 +493,23 @@ static int bench_touch(struct vmm *v, struct tally *t)
 			}
 		}
 		memset(v->touch, 0xa5, TOUCH_SIZE);
+		c0 = counters_now();
+		t0 = now_ns();
 		if (set_slot(v, 1, TOUCH_GPA, v->touch, 0)) {
 			return -1;
 		}
+		unmap[r] = (now_ns() - t0) / TOUCH_PAGES;
+		c = counters_since(c0);
+		usum.calls += c.calls;
+		usum.mentries += c.mentries;
+		usum.minsns += c.minsns;
 		ns[r] = (first - again) / TOUCH_PAGES;
 		printf("kvmbench: gstage-fault round %d: first pass %lld ns, "
 		       "second %lld ns\n",
 		       r + 1, first, again);
 	}
 	report(t, "gstage-fault", ns, sum, TOUCH_PAGES);
+	report(t, "slot-delete-per-page", unmap, usum, TOUCH_PAGES);
 	return 0;
 }
 

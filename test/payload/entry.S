@@ -210,6 +210,26 @@ pl_user_trap:
 
 /* The U-mode program, copied to a user page: reads 0x20000, writes
  * value + 1 to 0x20008, then loads 0x30000, which is not mapped. */
+	/* The U-mode hypervisor load: hlv.d of the guest-physical address
+	 * in pl_user_hlv_gpa (priv §8.3.1; hstatus.HU lets U-mode make it),
+	 * then an ecall, so that a load that worked ends in cause 8. */
+	.globl pl_user_hlv_prog, pl_user_hlv_gpa, pl_user_hlv_prog_end
+	.option push
+	.option norvc	/* fixed sizes: the word is at offset 24 */
+	.option norelax
+	.balign 8
+pl_user_hlv_prog:
+	auipc	t1, 0
+	ld	t0, 24(t1)	/* pl_user_hlv_gpa (ptm_cases.c checks) */
+	.insn i 0x73, 4, a0, t0, 0x6c0
+	ecall
+1:	j	1b
+	.balign 8
+pl_user_hlv_gpa:
+	.dword	0
+pl_user_hlv_prog_end:
+	.option pop
+
 	.globl pl_user_prog, pl_user_prog_end
 pl_user_prog:
 	lui	t0, 0x20

@@ -203,6 +203,7 @@ long hyp_guest_cause(unsigned long pa);
 void hyp_hlv_unlocked(unsigned long pa, unsigned long want);
 void hyp_sealed_cases(unsigned long guest_pa, unsigned long monitor_base);
 extern char pl_user_prog[], pl_user_prog_end[];
+extern char pl_user_hlv_prog[], pl_user_hlv_gpa[], pl_user_hlv_prog_end[];
 extern unsigned long pl_voff;
 void pl_secondary_suspend(unsigned long hartid);
 /* Print the totals and power off; never returns. */

@@ -566,6 +566,42 @@ static void batch_cases(unsigned long h, unsigned long pte)
 	       SBI_ERR_INVALID_PARAM, 0, "stats/stale-handle");
 }
 
+/*
+ * With hstatus.HU, U-mode may make hypervisor loads (HLV), which translate
+ * through hgatp: after LOCK the seal, so a load of RAM (the code page's
+ * own guest-physical address, which a Bare hgatp would let it read, and
+ * then ecall: cause 8) faults (guest-page fault 21 or access fault 5).
+ * An illegal instruction (2) would mean the hart ignores HU. Runs the
+ * program from the same user code page (VA 0x10000), under h's satp.
+ */
+static void user_hlv_case(unsigned long h)
+{
+	unsigned long sw = SATP_SV39 | (PA(swapper) >> 12);
+	unsigned long n =
+	    (unsigned long)(pl_user_hlv_prog_end - pl_user_hlv_prog);
+	unsigned long cause, hstatus;
+
+	CHECK_EQ(pl_user_hlv_gpa - pl_user_hlv_prog, 24,
+		 "hyp/user-hlv-program-layout");
+	memcpy(ucode, pl_user_hlv_prog, n);
+	ucode[(pl_user_hlv_gpa - pl_user_hlv_prog) / 8] = PA(ucode);
+	__asm__ volatile("fence.i");
+	__asm__ volatile("csrrs %0, 0x600, %1"
+			 : "=r"(hstatus)
+			 : "r"(1UL << 9)
+			 : "memory"); /* hstatus.HU */
+	pl_probe_satp(SATP_SV39 | (root_pa(h) >> 12));
+	cause = pl_user_run(0x10000);
+	pl_probe_satp(sw);
+	__asm__ volatile("csrw 0x600, %0" ::"r"(hstatus) : "memory");
+	CHECK(cause == 21 || cause == 5, "hyp/locked-user-hlv-faults");
+	if (cause != 21 && cause != 5) {
+		pl_printf("payload: U-mode HLV ended with scause %lu (8: the "
+			  "load worked; 2: the hart ignores hstatus.HU)\n",
+			  cause);
+	}
+}
+
 /* U-mode reads and writes its pages, then faults on an unmapped one. */
 static void user_cases(unsigned long h, unsigned long pte)
 {
@@ -593,6 +629,7 @@ static void user_cases(unsigned long h, unsigned long pte)
 	CHECK_EQ(pl_user_tval, 0x30000, "user/fault-address");
 	CHECK_EQ(*VA(data_pa + 16 * PG + 8), 0x5EC0DE + 1,
 		 "user/read-and-write-worked");
+	user_hlv_case(h);
 }
 
 /*

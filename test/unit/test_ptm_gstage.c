@@ -4,6 +4,8 @@
  * the same leaf rules as user tables, no kernel half, never a satp root,
  * hgatp only through the PTM's rule, and teardown that frees all four.
  */
+#include <string.h>
+
 #include "hart.h"
 #include "test_ptm.h"
 
@@ -104,6 +106,48 @@ static void test_entries(void)
 	/* A table is linked at most once, in one address space. */
 	REFUSED(ptm_pte_set(SELF, h, slot(r, 1501), link_to(pmd), 0),
 		SBI_ERR_INVALID_PARAM);
+	CHECK_PTM_OK();
+}
+
+/*
+ * PTE_SET's a3 on a G-stage space is a guest physical address: after the
+ * store the monitor runs HFENCE.GVMA for it on this hart, not sfence.vma
+ * (which the user spaces get); a refused store fences nothing.
+ */
+static void test_fenced_store(void)
+{
+	struct fake_hart_state *me = fake_hart_state(0);
+	unsigned long h, u;
+	uint64_t pmd, pte, upte, old = 1;
+
+	pt_setup();
+	h = gcreate();
+	pmd = pt_alloc(h, SECMON_LEVEL_PMD);
+	pte = pt_alloc(h, SECMON_LEVEL_PTE);
+	pt_set(h, slot(groot(h), 2), link_to(pmd));
+	pt_set(h, slot(pmd, 0), link_to(pte));
+	memset(me->hfence_gvma, 0, sizeof(me->hfence_gvma));
+	me->sfence_va = 0;
+	CHECK_EQ(ptm_pte_set_fenced(SELF, h, slot(pte, 5),
+				    leaf(PT_USER, U | R | W | A | D), 0x80005000,
+				    &old),
+		 SBI_SUCCESS);
+	CHECK_EQ(old, 0);
+	CHECK_EQ(me->hfence_gvma[1], 1);
+	CHECK_EQ(me->last_gpa, 0x80005000);
+	CHECK_EQ(me->sfence_va, 0);
+	REFUSED(ptm_pte_set_fenced(SELF, h, slot(pte, 6),
+				   leaf(PT_POOL, U | R), 0x80006000, &old),
+		SBI_ERR_DENIED);
+	CHECK_EQ(me->hfence_gvma[1], 1);
+	/* A user space's a3 is a VA: sfence.vma. */
+	u = pt_create();
+	upte = pt_chain(u, &pmd);
+	CHECK_EQ(ptm_pte_set_fenced(SELF, u, slot(upte, 1),
+				    leaf(PT_USER, U | R | A), 0x1000, &old),
+		 SBI_SUCCESS);
+	CHECK_EQ(me->sfence_va, 1);
+	CHECK_EQ(me->hfence_gvma[1], 1);
 	CHECK_PTM_OK();
 }
 
@@ -210,6 +254,7 @@ int main(void)
 	RUN(test_create);
 	RUN(test_before_lock_and_without_h);
 	RUN(test_entries);
+	RUN(test_fenced_store);
 	RUN(test_not_a_satp_root);
 	RUN(test_hgatp);
 	RUN(test_destroy);
