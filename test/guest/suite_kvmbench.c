@@ -145,8 +145,7 @@ static uint32_t rv_auipc(int rd, uint32_t imm20)
 static void write_guest(uint8_t *code)
 {
 	const uint32_t exit_loop[] = {
-	    rv_lui(A7, SBI_EXT_EXPERIMENTAL_FIRST >> 12),
-	    RV_ECALL,
+	    rv_lui(A7, SBI_EXT_EXPERIMENTAL_FIRST >> 12), RV_ECALL,
 	    rv_i(0, A0, 0, ZERO, 0x67), /* jalr zero, 0(a0) */
 	};
 	const uint32_t sbi_loop[] = {

@@ -129,15 +129,15 @@ static void test_fenced_store(void)
 	memset(me->hfence_gvma, 0, sizeof(me->hfence_gvma));
 	me->sfence_va = 0;
 	CHECK_EQ(ptm_pte_set_fenced(SELF, h, slot(pte, 5),
-				    leaf(PT_USER, U | R | W | A | D), 0x80005000,
-				    &old),
+				    leaf(PT_USER, U | R | W | A | D),
+				    0x80005000, &old),
 		 SBI_SUCCESS);
 	CHECK_EQ(old, 0);
 	CHECK_EQ(me->hfence_gvma[1], 1);
 	CHECK_EQ(me->last_gpa, 0x80005000);
 	CHECK_EQ(me->sfence_va, 0);
-	REFUSED(ptm_pte_set_fenced(SELF, h, slot(pte, 6),
-				   leaf(PT_POOL, U | R), 0x80006000, &old),
+	REFUSED(ptm_pte_set_fenced(SELF, h, slot(pte, 6), leaf(PT_POOL, U | R),
+				   0x80006000, &old),
 		SBI_ERR_DENIED);
 	CHECK_EQ(me->hfence_gvma[1], 1);
 	/* A user space's a3 is a VA: sfence.vma. */
