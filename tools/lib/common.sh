@@ -47,9 +47,9 @@ cmake_build() {
 replace_section() {
 	local tag=$1 section=$2 out=$3
 	if grep -q "^<!-- $tag -->" "$out"; then
-		awk -v f="$section" -v open="<!-- $tag -->" -v close="<!-- /$tag -->" '
-			$0 == open { while ((getline l < f) > 0) print l; skip = 1; next }
-			$0 == close { skip = 0; next }
+		awk -v f="$section" -v open_tag="<!-- $tag -->" -v close_tag="<!-- /$tag -->" '
+			$0 == open_tag { while ((getline l < f) > 0) print l; skip = 1; next }
+			$0 == close_tag { skip = 0; next }
 			!skip { print }' "$out" >"$out.new"
 	else
 		grep -q '^<!-- notes -->' "$out" || echo '<!-- notes -->' >>"$out"
