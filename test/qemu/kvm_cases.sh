@@ -82,6 +82,10 @@ run_kvm_cases() {
 	# own kvm.ko (tools/fetch-debian-kernel), on both firmwares.
 	local fw
 	for fw in opensbi secmon; do
+		if [ -z "${DEBKERNEL:-}" ]; then
+			echo "FAIL qemu/kvm-vmm-debian13-$fw: Debian 13's kernel could not be fetched (build/test-logs/fetch-debian-kernel.log; tools/fetch-debian-kernel)"
+			continue
+		fi
 		KERNEL=$DEBKERNEL INITRD=$DEBINITRD case_kvm_vmm "debian13-$fw" \
 			"$([ "$fw" = secmon ] && echo "$BIOS" || opensbi_fw)" \
 			'Linux version 6\.12\.[0-9]+\+deb13-riscv64' \
