@@ -369,7 +369,7 @@ static long update_one(unsigned long self, unsigned long handle,
 		       uint64_t fence, uint64_t *old)
 {
 	struct ptm_as *as;
-	unsigned slot, kind = SECMON_AS_USER;
+	unsigned slot;
 	long rc;
 
 	count_call();
@@ -377,15 +377,14 @@ static long update_one(unsigned long self, unsigned long handle,
 	as = db_as_lock(self, handle, &slot);
 	if (as) {
 		rc = pte_update(slot, pte_pa, op, a, b, old);
-		kind = as->kind;
+		if (rc == SBI_SUCCESS && fence) {
+			fence_mapped(as->kind, fence);
+		}
 		db_as_unlock(as);
 	} else {
 		rc = SBI_ERR_INVALID_PARAM;
 	}
 	db_unlock_shared();
-	if (rc == SBI_SUCCESS && fence) {
-		fence_mapped(kind, fence);
-	}
 	return refuse(rc);
 }
 
