@@ -123,11 +123,10 @@ static uint32_t rv_j(int off)
 
 #define RV_ECALL 0x00000073u
 
-/* Writes n words at code + off; returns off past them. */
-static size_t emit(uint8_t *code, size_t off, const uint32_t *w, size_t n)
+/* Writes n words at code + off. */
+static void emit(uint8_t *code, size_t off, const uint32_t *w, size_t n)
 {
 	memcpy(code + off, w, n * sizeof(*w));
-	return off + n * sizeof(*w);
 }
 
 /* auipc rd, imm20: rd = pc + (imm20 << 12). */
