@@ -5,11 +5,13 @@
  */
 #include "arch_host.h"
 
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "arch.h"
 #include "console.h"
@@ -33,8 +35,8 @@ struct fake_reg {
 };
 
 static struct {
-	unsigned int hart;
 	bool delivery;
+	bool threads;
 	struct fake_hart_state harts[FAKE_HARTS];
 	struct fake_mmio_write log[FAKE_MMIO_LOG_MAX];
 	size_t nlog;
@@ -45,16 +47,30 @@ static struct {
 	char in[FAKE_INPUT_MAX];
 	size_t nin, in_pos;
 	struct fake_pmp_entry pmp[16];
-	unsigned long relax_streak;
-	unsigned long wfi_streak;
+	/* Threaded mode: the hart each thread runs as (1 + index; 0: none),
+	 * and RESYNC requests (the seal) not yet served, per hart. */
+	unsigned int claimed[FAKE_HARTS];
+	bool reseal[FAKE_HARTS];
 	void (*wfi_hook)(unsigned int hart);
 	void (*window_hook)(unsigned int point);
 } fk;
 
+/*
+ * What belongs to the thread rather than to the machine: the hart it runs
+ * as (as CSR accesses act on the hart that executes them) and its own
+ * spin and wfi streaks, so that one thread's waiting never counts against
+ * another's progress.
+ */
+static _Thread_local unsigned int cur_hart;
+static _Thread_local unsigned long relax_streak;
+static _Thread_local unsigned long wfi_streak;
+static _Thread_local struct timespec spin_start;
+
 /* Fake RAM is separate from fk so fake_reset can zero it cheaply too. */
 static unsigned char fake_ram_buf[FAKE_RAM_SIZE] __attribute__((aligned(4096)));
 /* The high window: 1 GiB of address space, so mapped only when used;
- * untouched pages cost nothing and read as zero. */
+ * untouched pages cost nothing and read as zero. Threads may race to map
+ * it first: one mapping wins, the others are dropped. */
 static unsigned char *fake_high_ram;
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -75,6 +91,9 @@ void fake_reset(void)
 	static const struct con_uart uart = {FAKE_UART_BASE, 0, 1};
 
 	memset(&fk, 0, sizeof(fk));
+	cur_hart = 0;
+	relax_streak = 0;
+	wfi_streak = 0;
 	memset(fake_ram_buf, 0, sizeof(fake_ram_buf));
 	if (fake_high_ram) {
 		munmap(fake_high_ram, FAKE_HIGH_RAM_SIZE);
@@ -88,12 +107,12 @@ void fake_set_hart(unsigned int hart)
 	if (hart >= FAKE_HARTS) {
 		fake_die("fake_set_hart(%u): only %d harts", hart, FAKE_HARTS);
 	}
-	fk.hart = hart;
+	cur_hart = hart;
 }
 
 unsigned int fake_hart(void)
 {
-	return fk.hart;
+	return cur_hart;
 }
 
 struct fake_hart_state *fake_hart_state(unsigned int hart)
@@ -107,7 +126,7 @@ struct fake_hart_state *fake_hart_state(unsigned int hart)
 
 static struct fake_hart_state *cur(void)
 {
-	return &fk.harts[fk.hart];
+	return &fk.harts[cur_hart];
 }
 
 void fake_set_delivery(bool on)
@@ -197,19 +216,19 @@ static int msip_owner(uintptr_t addr)
 /* Let the target take its software interrupt now (see arch_host.h). */
 static void deliver(int target)
 {
-	unsigned int saved = fk.hart;
+	unsigned int saved = cur_hart;
 
-	fk.hart = (unsigned int)target;
+	cur_hart = (unsigned int)target;
 	hart_serve((unsigned long)target);
-	fk.hart = saved;
+	cur_hart = saved;
 }
 
 static void mmio_write(uintptr_t addr, uint64_t val, unsigned int width)
 {
 	int target;
 
-	fk.relax_streak = 0;
-	fk.wfi_streak = 0;
+	relax_streak = 0;
+	wfi_streak = 0;
 	if (is_uart(addr)) {
 		uart_write(addr, val);
 		return;
@@ -217,7 +236,8 @@ static void mmio_write(uintptr_t addr, uint64_t val, unsigned int width)
 	if (fk.nlog == FAKE_MMIO_LOG_MAX) {
 		fake_die("MMIO log full (%d writes)", FAKE_MMIO_LOG_MAX);
 	}
-	fk.log[fk.nlog++] = (struct fake_mmio_write){addr, val, width, fk.hart};
+	fk.log[fk.nlog++] =
+	    (struct fake_mmio_write){addr, val, width, cur_hart};
 	find_reg(addr, true)->val = val;
 	target = msip_owner(addr);
 	if (fk.delivery && val == 1 && target >= 0) {
@@ -342,17 +362,23 @@ static bool in_window(uint64_t pa, size_t len, uint64_t base, uint64_t size)
 
 static unsigned char *high_ram(void)
 {
-	void *p;
+	unsigned char *p = __atomic_load_n(&fake_high_ram, __ATOMIC_ACQUIRE);
+	unsigned char *none = NULL;
 
-	if (!fake_high_ram) {
-		p = mmap(NULL, FAKE_HIGH_RAM_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (p == MAP_FAILED) {
-			fake_die("cannot map the high RAM window");
-		}
-		fake_high_ram = p;
+	if (p) {
+		return p;
 	}
-	return fake_high_ram;
+	p = mmap(NULL, FAKE_HIGH_RAM_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		fake_die("cannot map the high RAM window");
+	}
+	if (!__atomic_compare_exchange_n(&fake_high_ram, &none, p, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		munmap(p, FAKE_HIGH_RAM_SIZE);
+		p = none;
+	}
+	return p;
 }
 
 void *arch_phys_ptr(uint64_t pa, size_t len)
@@ -394,7 +420,7 @@ static void count_page_fence(void)
 	const struct fake_hart_state *h = cur();
 
 	if (h->sfence_va + h->sfence_va_asid >= FAKE_FENCE_LIMIT) {
-		fake_die("hart %u: more than %lu page fences", fk.hart,
+		fake_die("hart %u: more than %lu page fences", cur_hart,
 			 FAKE_FENCE_LIMIT);
 	}
 }
@@ -453,10 +479,10 @@ bool arch_msip_pending(void)
 {
 	const struct fake_reg *r;
 
-	if (!plat.harts || fk.hart >= plat.nharts) {
+	if (!plat.harts || cur_hart >= plat.nharts) {
 		return false;
 	}
-	r = find_reg((uintptr_t)plat.harts[fk.hart].msip, false);
+	r = find_reg((uintptr_t)plat.harts[cur_hart].msip, false);
 	return r && (r->val & 1);
 }
 
@@ -491,10 +517,43 @@ void ptm_hook_flush_all_harts(unsigned long self)
 }
 
 /* The fake hart's hgatp takes the seal, as RESYNC would load it. */
+static void reseal_now(unsigned int hart)
+{
+	fake_hart_state(hart)->hgatp = ptm_hgatp_sealed();
+}
+
+/* A RESYNC request to hart, if one is waiting: taken by whoever clears
+ * it (the hart itself, or its sender once no thread runs it). */
+static void serve_reseal(unsigned int hart)
+{
+	if (__atomic_exchange_n(&fk.reseal[hart], false, __ATOMIC_ACQ_REL)) {
+		reseal_now(hart);
+	}
+}
+
+/*
+ * Single-threaded, the seal is loaded at once. Threaded, a hart that a
+ * thread runs right now takes it as the firmware's RESYNC does: at its
+ * next wait or when its call returns (fake_thread_leave), while the
+ * sender waits for it; a hart no thread runs is in S-mode and takes it
+ * at once.
+ */
 void ptm_hook_reseal(unsigned long self, unsigned long hart)
 {
-	(void)self;
-	fake_hart_state((unsigned int)hart)->hgatp = ptm_hgatp_sealed();
+	unsigned int h = (unsigned int)hart;
+
+	(void)fake_hart_state(h);
+	if (!fk.threads || hart == self) {
+		reseal_now(h);
+		return;
+	}
+	__atomic_store_n(&fk.reseal[h], true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&fk.reseal[h], __ATOMIC_SEQ_CST)) {
+		if (!__atomic_load_n(&fk.claimed[h], __ATOMIC_SEQ_CST)) {
+			serve_reseal(h);
+		}
+		arch_relax();
+	}
 }
 
 /* LOCK's protection step: every running hart reports the satp the test
@@ -661,7 +720,7 @@ static void count_hfence(const struct fake_hart_state *h)
 		n += h->hfence_gvma[i] + h->hfence_vvma[i];
 	}
 	if (n >= FAKE_FENCE_LIMIT) {
-		fake_die("hart %u: more than %lu hypervisor fences", fk.hart,
+		fake_die("hart %u: more than %lu hypervisor fences", cur_hart,
 			 FAKE_FENCE_LIMIT);
 	}
 }
@@ -781,13 +840,13 @@ void arch_window(unsigned int point)
 void arch_wfi(void)
 {
 	cur()->wfi++;
-	if (++fk.wfi_streak >= FAKE_WFI_LIMIT) {
+	if (++wfi_streak >= FAKE_WFI_LIMIT) {
 		fake_die("hart %u waits for an interrupt forever (no wfi hook "
 			 "that raises one? see fake_set_wfi_hook)",
-			 fk.hart);
+			 cur_hart);
 	}
 	if (fk.wfi_hook) {
-		fk.wfi_hook(fk.hart);
+		fk.wfi_hook(cur_hart);
 	}
 }
 
@@ -803,11 +862,68 @@ uint64_t arch_instret(void)
 	return 0;
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * Threaded, a waiter gives its CPU to the thread it waits for (the host
+ * may have fewer CPUs than threads), serves a RESYNC sent to it, and
+ * only a wait of FAKE_SPIN_SECONDS counts as endless: a count of spins
+ * would say nothing about a holder the host preempted.
+ */
+static void relax_threaded(void)
+{
+	if (cur_hart < FAKE_HARTS) {
+		serve_reseal(cur_hart);
+	}
+	sched_yield();
+	if (relax_streak == 1) {
+		clock_gettime(CLOCK_MONOTONIC, &spin_start);
+	} else if (!(relax_streak % 1024) &&
+		   seconds_since(&spin_start) > FAKE_SPIN_SECONDS) {
+		fake_die("hart %u spins for more than %d s", cur_hart,
+			 FAKE_SPIN_SECONDS);
+	}
+}
+
 void arch_relax(void)
 {
-	if (++fk.relax_streak >= FAKE_RELAX_LIMIT) {
+	++relax_streak;
+	if (fk.threads) {
+		relax_threaded();
+		return;
+	}
+	if (relax_streak >= FAKE_RELAX_LIMIT) {
 		fake_die("hart %u spins forever (no delivery to the hart it "
 			 "waits for? see fake_set_delivery)",
-			 fk.hart);
+			 cur_hart);
 	}
+}
+
+void fake_set_threads(bool on)
+{
+	fk.threads = on;
+}
+
+void fake_thread_enter(unsigned int hart)
+{
+	(void)fake_hart_state(hart);
+	cur_hart = hart;
+	relax_streak = 0;
+	__atomic_store_n(&fk.claimed[hart], 1, __ATOMIC_SEQ_CST);
+}
+
+/* The call returned to S-mode: a RESYNC sent meanwhile is taken now, as
+ * the firmware takes the pending IPI right after mret. Unclaimed first,
+ * so that a sender who sees it claimed still finds the request served. */
+void fake_thread_leave(unsigned int hart)
+{
+	__atomic_store_n(&fk.claimed[hart], 0, __ATOMIC_SEQ_CST);
+	serve_reseal(hart);
 }

@@ -43,6 +43,16 @@
  * in a row without other fake activity) aborts the test with a message,
  * rather than hanging ctest; so does a hart issuing more than
  * FAKE_FENCE_LIMIT page-sized sfence.vma (a range loop that does not end).
+ *
+ * Threads (fake_set_threads): the current hart and the spin and wfi
+ * streaks are the calling thread's, so several threads may each run one
+ * hart's calls for real (the page-table fuzzer does). A thread claims its
+ * hart for a call with fake_thread_enter() and gives it back with
+ * fake_thread_leave(). Then arch_relax() yields the CPU and aborts only
+ * after FAKE_SPIN_SECONDS of waiting, and ptm_hook_reseal() to a claimed
+ * hart waits until that hart takes the seal (in its waits or when its call
+ * returns), as the firmware's RESYNC does. The MMIO map, the console input
+ * and IPI delivery stay single-threaded.
  */
 #ifndef SECMON_ARCH_HOST_H
 #define SECMON_ARCH_HOST_H
@@ -72,6 +82,7 @@
 #define FAKE_RELAX_LIMIT 1000000UL
 #define FAKE_WFI_LIMIT 1000UL
 #define FAKE_FENCE_LIMIT 1000000UL
+#define FAKE_SPIN_SECONDS 60
 
 struct fake_mmio_write {
 	uintptr_t addr;
@@ -160,6 +171,12 @@ unsigned int fake_hart(void);
 struct fake_hart_state *fake_hart_state(unsigned int hart);
 
 void fake_set_delivery(bool on);
+
+/* Threaded mode (see above) on or off; fake_reset() turns it off. */
+void fake_set_threads(bool on);
+/* The calling thread runs hart for one call; then gives it back. */
+void fake_thread_enter(unsigned int hart);
+void fake_thread_leave(unsigned int hart);
 
 /* Called (on the waiting hart) by every arch_wfi(); NULL for none. */
 void fake_set_wfi_hook(void (*hook)(unsigned int hart));
