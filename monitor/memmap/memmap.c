@@ -13,19 +13,8 @@
 
 #define PAGE_SIZE 4096UL
 
-/* Named so the gdb extension (tools/gdb/secmon.py) can read it. */
-static struct memmap_state {
-	struct memmap_range ram[MEMMAP_MAX_RAM];
-	unsigned int nram;
-	struct memmap_range monitor;
-	struct memmap_range records;
-	struct memmap_range pool;
-	struct memmap_guard device[MEMMAP_MAX_DEVICES];
-	unsigned int ndevice;
-	struct memmap_range os_mmio[MEMMAP_MAX_OS_MMIO];
-	unsigned int nos_mmio;
-	uint64_t kroot[2]; /* 0: none */
-} memmap_state;
+/* memmap.h says why this is not static. */
+struct memmap_state memmap_state;
 
 /* Readers: every OS buffer access. The writer: LOCK setting the roots. */
 static struct rwlock memmap_lock = RWLOCK_INIT;
@@ -41,6 +30,8 @@ static bool valid_range(uint64_t base, uint64_t size)
 }
 
 /* [a, a + alen) and [b, b + blen) share a byte; an empty b shares none. */
+/*@ assigns \nothing;
+    ensures \result <==> mm_overlap(a, alen, b, blen); */
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return blen && a < b + blen && b < a + alen;
@@ -161,12 +152,21 @@ void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline)
 }
 
 /* [base, base + len) lies inside one of the n ranges, without wrap. */
+/*@ requires \valid_read(r + (0 .. n - 1));
+    assigns \nothing;
+    ensures \result <==> mm_inside(r, n, base, len); */
 static bool inside_one(const struct memmap_range *r, unsigned int n,
 		       uint64_t base, uint64_t len)
 {
 	if (base + len < base) {
 		return false;
 	}
+	/*@ loop invariant 0 <= i <= n;
+	    loop invariant \forall integer j; 0 <= j < i ==>
+	      !(base >= r[j].base &&
+		(uint64_t)(base + len) <= (uint64_t)(r[j].base + r[j].size));
+	    loop assigns i;
+	    loop variant n - i; */
 	for (unsigned int i = 0; i < n; i++) {
 		if (base >= r[i].base && base + len <= r[i].base + r[i].size) {
 			return true;
@@ -197,6 +197,12 @@ bool memmap_in_pool(uint64_t base, uint64_t len)
 
 bool memmap_in_kernel_root(uint64_t base, uint64_t len)
 {
+	/*@ loop invariant 0 <= i <= 2;
+	    loop invariant \forall integer j; 0 <= j < i ==>
+	      !(memmap_state.kroot[j] != 0 &&
+		mm_overlap(base, len, memmap_state.kroot[j], PAGE_SIZE));
+	    loop assigns i;
+	    loop variant 2 - i; */
 	for (int i = 0; i < 2; i++) {
 		if (memmap_state.kroot[i] &&
 		    overlaps(base, len, memmap_state.kroot[i], PAGE_SIZE)) {
@@ -208,6 +214,12 @@ bool memmap_in_kernel_root(uint64_t base, uint64_t len)
 
 bool memmap_in_device(uint64_t base, uint64_t len)
 {
+	/*@ loop invariant 0 <= i <= memmap_state.ndevice;
+	    loop invariant \forall integer j; 0 <= j < i ==>
+	      !mm_overlap(base, len, memmap_state.device[j].base,
+			  memmap_state.device[j].size);
+	    loop assigns i;
+	    loop variant memmap_state.ndevice - i; */
 	for (unsigned int i = 0; i < memmap_state.ndevice; i++) {
 		if (overlaps(base, len, memmap_state.device[i].base,
 			     memmap_state.device[i].size)) {

@@ -76,14 +76,89 @@ int memmap_add_os_mmio(uint64_t base, uint64_t size);
 /* LOCK (caller holds the PTM gate alone): 0, 0 removes them again. */
 void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline);
 
+/*
+ * The map itself. Other files read it only through the functions below;
+ * it is not static so that the ACSL predicates here can name it (they
+ * are the facts the page-table manager's proofs rely on: tools/verify
+ * --wp, docs/verification.md), and gdb finds it by name.
+ */
+struct memmap_state {
+	struct memmap_range ram[MEMMAP_MAX_RAM];
+	unsigned int nram;
+	struct memmap_range monitor;
+	struct memmap_range records;
+	struct memmap_range pool;
+	struct memmap_guard device[MEMMAP_MAX_DEVICES];
+	unsigned int ndevice;
+	struct memmap_range os_mmio[MEMMAP_MAX_OS_MMIO];
+	unsigned int nos_mmio;
+	uint64_t kroot[2]; /* 0: none */
+};
+extern struct memmap_state memmap_state;
+
+/*@
+  // Each fact below as a predicate on the map at label L. "touches" is
+  // any overlap or a range that wraps, "inside" lies within one range
+  // without wrap, as the functions compute them: in 64-bit arithmetic.
+  predicate mm_sane{L} =
+    memmap_state.nram <= MEMMAP_MAX_RAM &&
+    memmap_state.ndevice <= MEMMAP_MAX_DEVICES &&
+    memmap_state.nos_mmio <= MEMMAP_MAX_OS_MMIO;
+  predicate mm_wraps(integer base, integer len) =
+    (uint64_t)(base + len) < base;
+  predicate mm_overlap(integer a, integer alen, integer b, integer blen) =
+    blen != 0 && a < (uint64_t)(b + blen) && b < (uint64_t)(a + alen);
+  predicate mm_inside{L}(struct memmap_range *r, integer n, integer base,
+			 integer len) =
+    !mm_wraps(base, len) &&
+    \exists integer i; 0 <= i < n && base >= r[i].base &&
+      (uint64_t)(base + len) <= (uint64_t)(r[i].base + r[i].size);
+  predicate mm_inside_ram{L}(integer b, integer l) =
+    mm_inside(&memmap_state.ram[0], memmap_state.nram, b, l);
+  predicate mm_inside_os_mmio{L}(integer b, integer l) =
+    mm_inside(&memmap_state.os_mmio[0], memmap_state.nos_mmio, b, l);
+  predicate mm_touches_monitor{L}(integer b, integer l) = mm_wraps(b, l) ||
+    mm_overlap(b, l, memmap_state.monitor.base, memmap_state.monitor.size) ||
+    mm_overlap(b, l, memmap_state.records.base, memmap_state.records.size);
+  predicate mm_touches_pool{L}(integer b, integer l) = mm_wraps(b, l) ||
+    mm_overlap(b, l, memmap_state.pool.base, memmap_state.pool.size);
+  predicate mm_touches_kroot{L}(integer b, integer l) = mm_wraps(b, l) ||
+    (memmap_state.kroot[0] != 0 &&
+     mm_overlap(b, l, memmap_state.kroot[0], 4096)) ||
+    (memmap_state.kroot[1] != 0 &&
+     mm_overlap(b, l, memmap_state.kroot[1], 4096));
+  predicate mm_touches_device{L}(integer b, integer l) = mm_wraps(b, l) ||
+    \exists integer i; 0 <= i < memmap_state.ndevice &&
+      mm_overlap(b, l, memmap_state.device[i].base,
+		 memmap_state.device[i].size);
+*/
+
 /* Facts; false on wrap. A range is in RAM only inside one RAM range. */
+/*@ requires mm_sane;
+    assigns \nothing;
+    ensures \result <==> mm_inside_ram(base, len); */
 bool memmap_in_ram(uint64_t base, uint64_t len);
 /* The monitor's window or its records region. */
+/*@ requires mm_sane;
+    assigns \nothing;
+    ensures \result <==> mm_touches_monitor(base, len); */
 bool memmap_in_monitor(uint64_t base, uint64_t len);
+/*@ requires mm_sane;
+    assigns \nothing;
+    ensures \result <==> mm_touches_pool(base, len); */
 bool memmap_in_pool(uint64_t base, uint64_t len);
+/*@ requires mm_sane;
+    assigns \nothing;
+    ensures \result <==> mm_touches_kroot(base, len); */
 bool memmap_in_kernel_root(uint64_t base, uint64_t len);
+/*@ requires mm_sane;
+    assigns \nothing;
+    ensures \result <==> mm_touches_device(base, len); */
 bool memmap_in_device(uint64_t base, uint64_t len);
 /* Inside one OS device-memory range (and not RAM by construction). */
+/*@ requires mm_sane;
+    assigns \nothing;
+    ensures \result <==> mm_inside_os_mmio(base, len); */
 bool memmap_in_os_mmio(uint64_t base, uint64_t len);
 /* The window the image, data and stacks live in. */
 struct memmap_range memmap_monitor(void);

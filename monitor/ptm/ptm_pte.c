@@ -118,14 +118,16 @@ void ptm_filter_build(void)
 static long check_target_map(uint64_t pa, uint64_t size, bool w)
 {
 	/* Outside RAM: never the monitor's own devices (CLINT/ACLINT), else
-	 * only device memory the tree gives the OS, which holds no image,
-	 * pool or monitor memory. */
+	 * only device memory the tree gives the OS. */
 	if (!memmap_in_ram(pa, size)) {
 		if (memmap_in_device(pa, size)) {
 			return SBI_ERR_DENIED;
 		}
-		return memmap_in_os_mmio(pa, size) ? SBI_SUCCESS
-						   : SBI_ERR_INVALID_PARAM;
+		if (!memmap_in_os_mmio(pa, size)) {
+			return SBI_ERR_INVALID_PARAM;
+		}
+		/* Boot takes the tree's device ranges as they are, so
+		 * one may overlap RAM: the rules below still hold there. */
 	}
 	if (memmap_in_monitor(pa, size) || memmap_in_pool(pa, size) ||
 	    memmap_in_kernel_root(pa, size)) {

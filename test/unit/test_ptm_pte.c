@@ -69,10 +69,22 @@ static void refused_both(uint64_t pte_pa, uint64_t val, long err)
 static void test_slot_rule(void)
 {
 	uint64_t bad[] = {
-		0, 0x1000, ~0UL - 7, PT_USER, PT_SWAPPER, PT_TRAMP + 8,
-		TEST_MON_BASE + 0x1000, PT_POOL - 8,
-		PT_POOL + PT_POOL_PAGES * PTM_PAGE_SIZE,
-		0, 0, 0, 0, 0, 0, 0,
+	    0,
+	    0x1000,
+	    ~0UL - 7,
+	    PT_USER,
+	    PT_SWAPPER,
+	    PT_TRAMP + 8,
+	    TEST_MON_BASE + 0x1000,
+	    PT_POOL - 8,
+	    PT_POOL + PT_POOL_PAGES * PTM_PAGE_SIZE,
+	    0,
+	    0,
+	    0,
+	    0,
+	    0,
+	    0,
+	    0,
 	};
 	unsigned long garbage[5];
 	uint64_t old = 0;
@@ -83,11 +95,11 @@ static void test_slot_rule(void)
 	garbage[2] = w.h + (1UL << 32);
 	garbage[3] = w.h2 + 1;
 	garbage[4] = ~0UL;
-	bad[9] = slot(w.pte, 3) + 4;          /* misaligned */
+	bad[9] = slot(w.pte, 3) + 4; /* misaligned */
 	bad[10] = slot(w.pte, 3) + 1;
-	bad[11] = w.root2;                    /* another AS's pages */
+	bad[11] = w.root2; /* another AS's pages */
 	bad[12] = slot(w.t2, 100);
-	bad[13] = slot(w.freed, 0);           /* quarantined */
+	bad[13] = slot(w.freed, 0); /* quarantined */
 	bad[14] = PT_POOL + (PT_POOL_PAGES - 1) * PTM_PAGE_SIZE; /* free */
 	bad[15] = slot(w.root, 511) + 7;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -127,15 +139,15 @@ static void test_slot_rule(void)
 static void test_v0_values(void)
 {
 	const uint64_t vals[] = {
-		0,
-		ppn(PT_USER) | G | R,                 /* PAGE_NONE */
-		ppn(TEST_MON_BASE) | G | R,           /* ...of anything */
-		ppn(PT_POOL) | R | W | X | U | G | A | D,
-		ppn(PT_SWAPPER) | G | R,
-		0x1234567800UL | 0x3e,                /* swap entry */
-		0xffffffffffffffffUL & ~V,            /* high bits too */
-		1UL << 63 | 1UL << 54,
-		link_to(PT_POOL) & ~V,                /* a link's shape */
+	    0,
+	    ppn(PT_USER) | G | R, /* PAGE_NONE */
+	    ppn(TEST_MON_BASE) | G | R, /* ...of anything */
+	    ppn(PT_POOL) | R | W | X | U | G | A | D,
+	    ppn(PT_SWAPPER) | G | R,
+	    0x1234567800UL | 0x3e, /* swap entry */
+	    0xffffffffffffffffUL & ~V, /* high bits too */
+	    1UL << 63 | 1UL << 54,
+	    link_to(PT_POOL) & ~V, /* a link's shape */
 	};
 	uint64_t tables[4];
 	struct secmon_stats before;
@@ -253,9 +265,9 @@ static void test_link_rules(void)
 	refused_both(slot(w.pmd, 8), link_to(w.spare0), SBI_ERR_INVALID_PARAM);
 	/* A MODIFY that changes only the PPN moves the link too. */
 	pt_set(w.h, slot(w.root, 1), link_to(other_pmd));
-	CHECK_EQ(pt_modify(w.h, slot(w.root, 1), SECMON_PTE_PPN_MASK,
-			   ppn(w.spare1)),
-		 link_to(other_pmd));
+	CHECK_EQ(
+	    pt_modify(w.h, slot(w.root, 1), SECMON_PTE_PPN_MASK, ppn(w.spare1)),
+	    link_to(other_pmd));
 	CHECK(!ptm.page[(other_pmd - PT_POOL) >> 12].linked);
 	/* Unlinking by a V=0 value, and a leaf over a link. */
 	CHECK_EQ(pt_set(w.h, slot(w.root, 1), 0x5a00), link_to(w.spare1));
@@ -385,6 +397,25 @@ static void test_device_leaves(void)
 	CHECK_PTM_OK();
 }
 
+/*
+ * Boot takes the tree's device ranges as they are: one that covers RAM
+ * must not let a leaf reach the monitor or the pool through it. (Before
+ * the fix, a 1 GiB leaf over all of low RAM was accepted here; found
+ * while writing the leaf contract of tools/verify --wp.)
+ */
+static void test_mmio_over_ram(void)
+{
+	world_setup();
+	CHECK_EQ(memmap_add_os_mmio(0x80000000UL, 0x40000000UL), 0);
+	refused_both(slot(w.root, 3), leaf(0x80000000UL, R | U),
+		     SBI_ERR_DENIED);
+	refused_both(slot(w.root, 3), leaf(0x80000000UL, R | W | U),
+		     SBI_ERR_DENIED);
+	/* Device memory apart from RAM is still the OS's to map. */
+	CHECK_EQ(pt_set(w.h, slot(w.pte, 20), leaf(0x10000000, R | W | U)), 0);
+	CHECK_PTM_OK();
+}
+
 /* Svpbmt: with every hart on it, leaves may carry PBMT NC (1) or IO (2),
  * never the reserved 3, and links never; without it, no PBMT at all. */
 static void test_pbmt_leaves(void)
@@ -457,9 +488,9 @@ static void test_modify_rules(void)
 	/* A leaf becoming a link needs a link's shape and a target. */
 	REFUSED(modify(slot(w.pte, 5), R | W, 0), SBI_ERR_INVALID_PARAM);
 	pt_set(w.h, slot(w.pmd, 5), leaf(PT_USER, R | U));
-	REFUSED(modify(slot(w.pmd, 5), R | U | A | SECMON_PTE_PPN_MASK,
-		       ppn(w.pte)),
-		SBI_ERR_INVALID_PARAM); /* pte is linked */
+	REFUSED(
+	    modify(slot(w.pmd, 5), R | U | A | SECMON_PTE_PPN_MASK, ppn(w.pte)),
+	    SBI_ERR_INVALID_PARAM); /* pte is linked */
 	CHECK_EQ(pt_modify(w.h, slot(w.pmd, 5), R | U | A | SECMON_PTE_PPN_MASK,
 			   ppn(w.spare0)),
 		 leaf(PT_USER, R | U | A));
@@ -566,7 +597,7 @@ static void partial(unsigned k, unsigned n, long err)
 static void test_batch_partial(void)
 {
 	world_setup();
-	put_entry(0, 2, slot(w.spare0, 0), 0, 0);                /* bad op */
+	put_entry(0, 2, slot(w.spare0, 0), 0, 0); /* bad op */
 	partial(0, 4, SBI_ERR_INVALID_PARAM);
 	put_entry(2, ~0UL, slot(w.spare0, 2), 0, 0);
 	partial(2, 4, SBI_ERR_INVALID_PARAM);
@@ -582,7 +613,7 @@ static void test_batch_partial(void)
 	put_entry(31, SECMON_BATCH_OP_MODIFY, slot(w.spare0, 31), 0,
 		  G | V | R | U);
 	partial(31, 32, SBI_ERR_INVALID_PARAM);
-	put_entry(6, SECMON_BATCH_OP_SET, slot(w.t2, 6), 0, 0);  /* other AS */
+	put_entry(6, SECMON_BATCH_OP_SET, slot(w.t2, 6), 0, 0); /* other AS */
 	partial(6, 7, SBI_ERR_INVALID_ADDRESS);
 }
 
@@ -788,6 +819,7 @@ int main(void)
 	RUN(test_link_rules);
 	RUN(test_leaf_rules);
 	RUN(test_device_leaves);
+	RUN(test_mmio_over_ram);
 	RUN(test_pbmt_leaves);
 	RUN(test_ad_bits);
 	RUN(test_modify_rules);
