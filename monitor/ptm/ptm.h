@@ -58,7 +58,11 @@ bool ptm_locked(void);
 uint64_t ptm_kernel_root(int i); /* i = 0: swapper, 1: trampoline */
 
 /* ABI calls. self is the calling hart. */
+/* ptm_info reads without the gate (one hart only: tests, analysis);
+ * S-mode's INFO is ptm_info_hart. */
 long ptm_info(unsigned long field, unsigned long *value);
+long ptm_info_hart(unsigned long self, unsigned long field,
+		   unsigned long *value);
 long ptm_lock_kernel(unsigned long self, uint64_t swapper, uint64_t trampoline,
 		     uint64_t kstart, uint64_t kend);
 /* LOCK with a hole [hole[0], hole[1]) in the image that user leaves may map

@@ -62,6 +62,20 @@ long ptm_info(unsigned long field, unsigned long *value)
 	}
 }
 
+/* Under the shared gate: the free count changes a page at a time under
+ * the gate held alone, so an unlocked read could see a count the pool
+ * never had (half of an AS_DESTROY's releases). */
+long ptm_info_hart(unsigned long self, unsigned long field,
+		   unsigned long *value)
+{
+	long rc;
+
+	db_lock_shared(self);
+	rc = ptm_info(field, value);
+	db_unlock_shared();
+	return rc;
+}
+
 /* A kernel root is an ordinary OS page before LOCK: RAM, page aligned,
  * neither the monitor's nor the pool's. */
 static bool root_page_ok(uint64_t pa)

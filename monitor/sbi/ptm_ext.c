@@ -32,7 +32,7 @@ static uint64_t fid_insns[PROFILE_FIDS];
 
 /* INFO: the page-table manager's fields, and the profile's (which are the
  * trap layer's, not the PTM's). */
-static struct sbi_ret info(unsigned long field)
+static struct sbi_ret info(unsigned long self, unsigned long field)
 {
 	uint64_t entries, insns;
 	unsigned long v = 0;
@@ -56,7 +56,7 @@ static struct sbi_ret info(unsigned long field)
 		    &fid_insns[field - SECMON_INFO_MONITOR_FID_INSNS(0)],
 		    __ATOMIC_RELAXED));
 	}
-	rc = ptm_info(field, &v);
+	rc = ptm_info_hart(self, field, &v);
 	if (!rc && field == SECMON_INFO_FEATURES && profile) {
 		v |= SECMON_FEAT_PROFILE;
 	}
@@ -99,7 +99,7 @@ static __attribute__((noinline)) struct sbi_ret ptm_more(struct sbi_call *c)
 		}
 		return sbi_err(rc);
 	case SECMON_PTM_INFO:
-		return info(c->a[0]);
+		return info(c->hart, c->a[0]);
 	case SECMON_PTM_LOCK:
 		rc = ptm_lock_kernel_hole(c->hart, c->a[0], c->a[1], c->a[2],
 					  c->a[3], &c->a[4]);
