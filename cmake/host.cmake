@@ -54,26 +54,40 @@ ExternalProject_Add(firmware
 
 # The page-table fuzzer (test/fuzz) needs clang's libFuzzer, so it is a
 # separate build with clang, whatever compiles the rest. CTest runs it for
-# a bounded, seeded time; test/fuzz/README.md has the long run.
+# a bounded, seeded time; test/fuzz/README.md has the long run. Its AFL++
+# and coverage builds (fuzz_ptm_afl, fuzz_ptm_cov) are built only when
+# asked for (tools/fuzz does).
 find_program(SECMON_CLANG clang)
-if(SECMON_CLANG)
+find_program(SECMON_AFL_CC afl-clang-fast)
+function(secmon_fuzz_build name dir engine cc)
   string(REPLACE ";" "|" _fz_sources "${MONITOR_LOGIC_SOURCES}")
   string(REPLACE ";" "|" _fz_fdt "${LIBFDT_SOURCES}")
   string(REPLACE ";" "|" _fz_inc "${MONITOR_INCLUDE_DIRS}")
-  ExternalProject_Add(fuzz_ptm
+  ExternalProject_Add(${name}
     SOURCE_DIR ${CMAKE_SOURCE_DIR}/test/fuzz
-    BINARY_DIR ${CMAKE_BINARY_DIR}/fuzz
+    BINARY_DIR ${CMAKE_BINARY_DIR}/${dir}
     LIST_SEPARATOR |
     CMAKE_ARGS
-      -DCMAKE_C_COMPILER=${SECMON_CLANG}
+      -DCMAKE_C_COMPILER=${cc}
       -DCMAKE_BUILD_TYPE=
+      -DSECMON_FUZZ_ENGINE=${engine}
       -DSECMON_ROOT=${CMAKE_SOURCE_DIR}
       -DSECMON_MONITOR_SOURCES=${_fz_sources}
       -DSECMON_LIBFDT_SOURCES=${_fz_fdt}
       -DSECMON_INCLUDE_DIRS=${_fz_inc}
       -DSECMON_HART_CAP=${SECMON_HART_CAP}
     BUILD_ALWAYS ON
-    INSTALL_COMMAND "")
+    INSTALL_COMMAND ""
+    ${ARGN})
+endfunction()
+if(SECMON_CLANG)
+  secmon_fuzz_build(fuzz_ptm fuzz libfuzzer ${SECMON_CLANG})
+  secmon_fuzz_build(fuzz_ptm_cov fuzz-cov coverage ${SECMON_CLANG}
+    EXCLUDE_FROM_ALL TRUE)
+  if(SECMON_AFL_CC)
+    secmon_fuzz_build(fuzz_ptm_afl fuzz-afl afl ${SECMON_AFL_CC}
+      EXCLUDE_FROM_ALL TRUE)
+  endif()
   add_test(NAME fuzz_ptm
     COMMAND ${CMAKE_BINARY_DIR}/fuzz/fuzz_ptm -seed=1 -runs=150000
             -max_total_time=60 -print_final_stats=1

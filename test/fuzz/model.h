@@ -31,44 +31,58 @@
 #define FZ_SWAPPER (FZ_KEND - 0x2000UL)
 #define FZ_TRAMP (FZ_KEND - 0x1000UL)
 #define FZ_DIRTY 0x80300000UL /* a would-be root with a user entry */
-#define FZ_ZERO 0x80301000UL  /* an empty page: a legal root too */
+#define FZ_ZERO 0x80301000UL /* an empty page: a legal root too */
 #define FZ_POOL 0x80400000UL
-#define FZ_POOL_PAGES 24
+/* Room for a few Sv39x4 roots (four aligned pages each) beside user
+ * spaces, yet small enough that exhaustion and reuse come often. */
+#define FZ_POOL_PAGES 32
 /* The pool's records (monitor memory): one page right below it. */
 #define FZ_RECORDS (FZ_POOL - 0x1000UL)
 #define FZ_RECORDS_SIZE 0x1000UL
 #define FZ_SCRATCH 0x80500000UL /* the checker's own STATS buffer */
-#define FZ_USER 0x80600000UL    /* 2 MiB of user data */
+#define FZ_USER 0x80600000UL /* 2 MiB of user data */
 #define FZ_HARTS 8
-#define FZ_MAX_AS 256           /* handles remembered per input */
+#define FZ_MAX_AS 256 /* handles remembered per input */
 
 #define PG_SIZE 4096UL
+/* An Sv39x4 root (priv spec v1.12 §8.5.1): 16 KiB, 16 KiB aligned. */
+#define GROOT_PAGES 4
+#define GROOT_SIZE (GROOT_PAGES * PG_SIZE)
+/* docs/abi.md: after LOCK a hart with no guest holds the seal, Sv39x4 on
+ * the monitor's base. */
+#define FZ_SEAL (8UL << 60 | FZ_MON >> 12)
+#define HGATP_VMID (0x3fffUL << 44)
 
-enum m_page_state { MP_FREE, MP_QUAR, MP_ROOT, MP_TABLE };
+enum m_page_state { MP_FREE, MP_QUAR, MP_ROOT, MP_TABLE, MP_GROOT };
 enum m_as_state { MA_LIVE, MA_ZOMBIE, MA_DEAD };
 
 struct m_page {
 	int state;
-	int as;    /* index into model.as for ROOT/TABLE */
-	int level; /* 2 for ROOT */
+	int as; /* index into model.as for ROOT/GROOT/TABLE */
+	int level; /* 2 for ROOT and GROOT */
 	uint64_t e[512];
 };
 
 struct m_as {
 	uint64_t handle;
 	int state;
-	unsigned root; /* pool page index of its root */
+	int kind; /* SECMON_AS_USER or SECMON_AS_GSTAGE */
+	unsigned root; /* pool page index of its root (the first of four) */
 };
 
 struct model {
+	bool hyp; /* every hart has H: G-stage spaces are offered */
 	bool locked;
-	uint64_t kroot[2], kstart, kend;
+	uint64_t kroot[2], kstart, kend, hole[2];
 	uint64_t khalf[256];
 	uint8_t kroot_bytes[2][PG_SIZE]; /* the roots at LOCK */
 	struct m_page pg[FZ_POOL_PAGES];
 	struct m_as as[FZ_MAX_AS];
 	unsigned nas;
 	uint64_t satp[FZ_HARTS];
+	/* What each hart loaded into hgatp through the monitor (0: nothing
+	 * since it started). */
+	uint64_t hgatp[FZ_HARTS];
 	uint64_t refused, satp_writes, satp_refused, sfences, flushes;
 };
 
@@ -77,16 +91,17 @@ extern struct model m;
 void m_reset(void);
 
 /* Lookups. */
-int m_live(uint64_t handle);            /* -1 unless a LIVE handle */
-int m_live_or_zombie(uint64_t handle);  /* -1 unless LIVE or ZOMBIE */
+int m_live(uint64_t handle); /* -1 unless a LIVE handle */
+int m_live_or_zombie(uint64_t handle); /* -1 unless LIVE or ZOMBIE */
 bool m_pool_index(uint64_t pa, unsigned *idx);
 bool m_linked(unsigned idx);
 unsigned m_count(int state);
 unsigned m_as_count(int state);
 
 /* Predictions: the SBI error the call must return (0 = accepted). */
-long m_lock(uint64_t sw, uint64_t tr, uint64_t ks, uint64_t ke, uint64_t satp);
-long m_create(void);
+long m_lock(uint64_t sw, uint64_t tr, uint64_t ks, uint64_t ke,
+	    const uint64_t hole[2], uint64_t satp);
+long m_create(uint64_t kind);
 long m_alloc(uint64_t handle, uint64_t level);
 long m_free(uint64_t handle, uint64_t pt_pa);
 long m_destroy(uint64_t handle);
@@ -94,6 +109,8 @@ long m_stats(uint64_t handle, uint64_t buf);
 long m_batch_head(uint64_t handle, uint64_t buf, uint64_t n);
 bool m_buffer_ok(uint64_t pa, uint64_t len);
 long m_satp(uint64_t value);
+/* HGATP_SET: the error, and in *loaded the value the hart loads. */
+long m_hgatp(uint64_t value, uint64_t *loaded);
 
 /*
  * One PTE write (op as in BATCH) in the AS a (from m_live): predicts,
@@ -105,9 +122,9 @@ long m_pte(int a, uint64_t pte_pa, uint64_t op, uint64_t x, uint64_t y,
 /* Apply accepted calls whose result came from the monitor. */
 void m_flush(void);
 void m_apply_lock(uint64_t sw, uint64_t tr, uint64_t ks, uint64_t ke,
-		  unsigned self, uint64_t satp);
+		  const uint64_t hole[2], unsigned self, uint64_t satp);
 /* Returns NULL if accepted as a new AS, else what is wrong. */
-const char *m_apply_create(uint64_t handle);
+const char *m_apply_create(uint64_t kind, uint64_t handle);
 const char *m_apply_alloc(int a, uint64_t level, uint64_t pa);
 void m_apply_free(uint64_t pt_pa);
 void m_apply_destroy(int a);
