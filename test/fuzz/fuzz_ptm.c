@@ -835,6 +835,8 @@ static void exec_call(struct call *c)
 	unsigned long gpa = h->hfence_gvma[1];
 	uint64_t out = POISON;
 
+	c->rc = 0;
+	c->value = 0;
 	fake_thread_enter(c->hart);
 	switch (c->op) {
 	case OP_SATP:
@@ -1256,16 +1258,19 @@ static void start_line(void)
 
 static void *lane_thread(void *arg)
 {
-	unsigned me = (unsigned)(uintptr_t)arg, seen = 0;
+	unsigned me = (unsigned)(uintptr_t)arg, seen = 0, n;
 
 	for (;;) {
+		/* The round and its size together: a lane that wakes late
+		 * must not take a later round's size for its own. */
 		pthread_mutex_lock(&rd.mu);
 		while (rd.gen == seen) {
 			pthread_cond_wait(&rd.go, &rd.mu);
 		}
 		seen = rd.gen;
+		n = rd.nlanes;
 		pthread_mutex_unlock(&rd.mu);
-		if (me < rd.nlanes) {
+		if (me < n) {
 			start_line();
 			exec_call(&calls[me]);
 			__atomic_fetch_add(&rd.finished, 1, __ATOMIC_ACQ_REL);
