@@ -1298,8 +1298,24 @@ static void lanes_start(void)
 	}
 }
 
+/* How many rounds ran, and in how many a hart waited for another's lock
+ * (FUZZ_PTM_ROUNDS=1: printed at exit). */
+static unsigned long rounds, rounds_waited;
+
+static void __attribute__((destructor)) print_rounds(void)
+{
+	if (getenv("FUZZ_PTM_ROUNDS")) {
+		fprintf(stderr,
+			"fuzz_ptm: %lu rounds, %lu with a hart waiting for "
+			"another\n",
+			rounds, rounds_waited);
+	}
+}
+
 static void run_round(unsigned n)
 {
+	unsigned long waits = fake_thread_waits();
+
 	lanes_start();
 	fake_set_threads(true);
 	pthread_mutex_lock(&rd.mu);
@@ -1315,6 +1331,8 @@ static void run_round(unsigned n)
 		sched_yield();
 	}
 	fake_set_threads(false);
+	rounds++;
+	rounds_waited += fake_thread_waits() != waits;
 }
 
 static const unsigned char orders[6][3] = {

@@ -51,6 +51,7 @@ static struct {
 	 * and RESYNC requests (the seal) not yet served, per hart. */
 	unsigned int claimed[FAKE_HARTS];
 	bool reseal[FAKE_HARTS];
+	unsigned long waits; /* threaded arch_relax() calls */
 	void (*wfi_hook)(unsigned int hart);
 	void (*window_hook)(unsigned int point);
 } fk;
@@ -879,6 +880,7 @@ static double seconds_since(const struct timespec *t0)
  */
 static void relax_threaded(void)
 {
+	__atomic_fetch_add(&fk.waits, 1, __ATOMIC_RELAXED);
 	if (cur_hart < FAKE_HARTS) {
 		serve_reseal(cur_hart);
 	}
@@ -909,6 +911,11 @@ void arch_relax(void)
 void fake_set_threads(bool on)
 {
 	fk.threads = on;
+}
+
+unsigned long fake_thread_waits(void)
+{
+	return __atomic_load_n(&fk.waits, __ATOMIC_RELAXED);
 }
 
 void fake_thread_enter(unsigned int hart)

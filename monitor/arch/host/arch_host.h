@@ -177,6 +177,8 @@ void fake_set_threads(bool on);
 /* The calling thread runs hart for one call; then gives it back. */
 void fake_thread_enter(unsigned int hart);
 void fake_thread_leave(unsigned int hart);
+/* How often a thread waited in arch_relax() (for another hart) so far. */
+unsigned long fake_thread_waits(void);
 
 /* Called (on the waiting hart) by every arch_wfi(); NULL for none. */
 void fake_set_wfi_hook(void (*hook)(unsigned int hart));
