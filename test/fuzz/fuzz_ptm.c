@@ -1299,16 +1299,18 @@ static void lanes_start(void)
 }
 
 /* How many rounds ran, and in how many a hart waited for another's lock
- * (FUZZ_PTM_ROUNDS=1: printed at exit). */
+ * (FUZZ_PTM_ROUNDS=1: printed at exit, with the models dropped). */
 static unsigned long rounds, rounds_waited;
+/* Models a round left possible beyond MAX_MODELS (check_round). */
+static unsigned long models_dropped;
 
 static void __attribute__((destructor)) print_rounds(void)
 {
 	if (getenv("FUZZ_PTM_ROUNDS")) {
 		fprintf(stderr,
 			"fuzz_ptm: %lu rounds, %lu with a hart waiting for "
-			"another\n",
-			rounds, rounds_waited);
+			"another; %lu possible models dropped\n",
+			rounds, rounds_waited, models_dropped);
 	}
 }
 
@@ -1339,31 +1341,77 @@ static const unsigned char orders[6][3] = {
     {0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0},
 };
 
-/* Some order of the round's calls must explain every result and the
- * state after them; the model continues from that order's. */
+/*
+ * The models a round's results leave possible. Orders that explain the
+ * same results may leave different hidden state (a satp written before
+ * or after a LOCK that forgets it), so every state that fits is kept
+ * until a later round tells them apart; at most MAX_MODELS, the first
+ * ones found (the model generating arguments is the first).
+ */
+#define MAX_MODELS 6
+static struct model models[MAX_MODELS], fits[MAX_MODELS];
+static unsigned nmodels;
+
+/* A round starts from the one model the calls before it left. */
+static void models_reset(void)
+{
+	memcpy(&models[0], &m, sizeof(m));
+	nmodels = 1;
+}
+
+static bool fits_already(unsigned nfits)
+{
+	for (unsigned f = 0; f < nfits; f++) {
+		if (!memcmp(&fits[f], &m, sizeof(m))) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Some order of the round's calls, from some model still possible,
+ * must explain every result and the state after them. */
 static void check_round(unsigned n)
 {
-	static struct model before;
 	static char why[6][sizeof(trial_msg)];
-	unsigned norders = n == 2 ? 2 : 6, tried = 0;
+	unsigned norders = n == 2 ? 2 : 6, tried = 0, nfits = 0;
 
-	memcpy(&before, &m, sizeof(m));
-	for (unsigned o = 0; o < 6 && tried < norders; o++) {
-		if (n == 2 && orders[o][2] != 2) {
-			continue;
-		}
-		memcpy(&m, &before, sizeof(m));
-		trial = true;
-		if (!setjmp(trial_jmp)) {
-			for (unsigned k = 0; k < n; k++) {
-				model_call(&calls[orders[o][k]]);
+	for (unsigned c = 0; c < nmodels; c++) {
+		for (unsigned o = 0, t = 0; o < 6 && t < norders; o++) {
+			if (n == 2 && orders[o][2] != 2) {
+				continue;
 			}
-			check_state();
+			t++;
+			memcpy(&m, &models[c], sizeof(m));
+			trial = true;
+			if (!setjmp(trial_jmp)) {
+				for (unsigned k = 0; k < n; k++) {
+					model_call(&calls[orders[o][k]]);
+				}
+				check_state();
+				trial = false;
+				if (fits_already(nfits)) {
+					continue;
+				}
+				if (nfits == MAX_MODELS) {
+					models_dropped++;
+					continue;
+				}
+				memcpy(&fits[nfits++], &m, sizeof(m));
+				continue;
+			}
 			trial = false;
-			return;
+			if (!c) {
+				memcpy(why[tried++], trial_msg,
+				       sizeof(trial_msg));
+			}
 		}
-		trial = false;
-		memcpy(why[tried++], trial_msg, sizeof(trial_msg));
+	}
+	if (nfits) {
+		memcpy(models, fits, nfits * sizeof(m));
+		nmodels = nfits;
+		memcpy(&m, &models[0], sizeof(m));
+		return;
 	}
 	for (unsigned k = 0; k < n; k++) {
 		fprintf(stderr,
@@ -1373,7 +1421,8 @@ static void check_round(unsigned n)
 			(unsigned long)calls[k].value);
 	}
 	for (unsigned t = 0; t < tried; t++) {
-		fprintf(stderr, "fuzz_ptm: order %u: %s\n", t, why[t]);
+		fprintf(stderr, "fuzz_ptm: order %u (first model of %u): %s\n",
+			t, nmodels, why[t]);
 	}
 	op_name = "round";
 	fail("no order of the round's %u calls explains the results", n);
@@ -1530,6 +1579,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		initial_lock();
 	}
 	if (first & 2) {
+		models_reset();
 		run_rounds(&in);
 	} else {
 		run_sequential(&in);
