@@ -74,6 +74,10 @@ uint64_t *db_table(uint32_t idx)
 	return arch_phys_ptr(db_pa(idx), PTM_PAGE_SIZE);
 }
 
+/*@ requires db_shape && \valid(idx) && \separated(idx, &ptm);
+    assigns *idx;
+    ensures \result <==> pool_has(pa);
+    ensures \result ==> *idx == pool_index(pa) && *idx < ptm.npages; */
 bool db_index(uint64_t pa, uint32_t *idx)
 {
 	if (pa < ptm.base ||

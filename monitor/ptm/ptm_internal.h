@@ -164,6 +164,136 @@ struct ptm_db {
 
 extern struct ptm_db ptm;
 
+/*@
+  // The page-table manager's specification: the predicates of the ACSL
+  // contracts on its helpers and rules, proved by tools/verify --wp
+  // (docs/verification.md says what is proved and what is assumed).
+
+  // Privileged spec §4.3.1 (Sv32's PTE format, Sv39's is the same below
+  // bit 54): V, R, W, X; a valid entry with R = W = X = 0 points to the
+  // next level.
+  predicate pte_v(integer e) = (e & SECMON_PTE_V) != 0;
+  predicate pte_table(integer e) =
+    pte_v(e) && (e & (SECMON_PTE_R | SECMON_PTE_W | SECMON_PTE_X)) == 0;
+  predicate pte_leaf(integer e) =
+    pte_v(e) && (e & (SECMON_PTE_R | SECMON_PTE_W | SECMON_PTE_X)) != 0;
+  // pte_pa(): the address a leaf maps or a link points to.
+  logic integer pte_target(integer e) =
+    (uint64_t)((e & SECMON_PTE_PPN_MASK) << 2);
+  // What a leaf at level 0, 1, 2 maps (Sv39: 4 KiB, 2 MiB, 1 GiB).
+  logic integer leaf_bytes(integer level) =
+    level == 0 ? 0x1000 : (level == 1 ? 0x200000 : 0x40000000);
+
+  // overlaps() in ptm_pte.c, in 64-bit arithmetic.
+  predicate pte_overlap(integer a, integer alen, integer b, integer blen) =
+    alen != 0 && blen != 0 && a < (uint64_t)(b + blen) &&
+    b < (uint64_t)(a + alen);
+  // The writable part of the locked kernel image: the image less its hole.
+  predicate touches_image_w{L}(integer pa, integer sz) =
+    pte_overlap(pa, sz, ptm.kstart, (uint64_t)(ptm.khole[0] - ptm.kstart)) ||
+    pte_overlap(pa, sz, ptm.khole[1], (uint64_t)(ptm.kend - ptm.khole[1]));
+  // The leaf theorem's conclusion (docs/abi.md, "Invariants"): a V=1 leaf
+  // at this level never maps the monitor (its window or its records), the
+  // pool, a locked kernel root, or, if writable, the kernel image.
+  predicate leaf_safe{L}(integer level, integer val) =
+    !mm_touches_monitor(pte_target(val), leaf_bytes(level)) &&
+    !mm_touches_pool(pte_target(val), leaf_bytes(level)) &&
+    !mm_touches_kroot(pte_target(val), leaf_bytes(level)) &&
+    ((val & SECMON_PTE_W) != 0 ==>
+       !touches_image_w(pte_target(val), leaf_bytes(level)));
+
+  // The precomputed filter (ptm_filter_build at LOCK).
+  predicate spans_hit{L}(struct ptm_span *s, integer n, integer pa,
+			 integer end) =
+    \exists integer k; 0 <= k < n && pa < s[k].end && s[k].base < end;
+  // Opaque to WP's simplifier, so that the provers match it whole.
+  axiomatic granules {
+    predicate granule_dirty{L}(struct ptm_filter *f, integer g)
+      reads f->dirty[..];
+    axiom granule_dirty_def{L}: \forall struct ptm_filter *f, integer g;
+      granule_dirty(f, g) <==> ((f->dirty[g / 64] >> (g % 64)) & 1) != 0;
+  }
+  predicate filter_ram_has{L}(integer pa, integer sz) =
+    ptm.filter.ram.base <= pa && pa + sz <= ptm.filter.ram.end;
+  // No granule of [pa, end) is marked.
+  predicate range_clean{L}(integer pa, integer end) =
+    \forall integer x; pa <= x < end ==>
+      !granule_dirty(&ptm.filter,
+		     (x - ptm.filter.ram.base) >> ptm.filter.gshift);
+  // What LOCK's filter must be for the hot path to apply the same rules as
+  // the memory map: inside its RAM, a range apart from the deny spans
+  // touches no monitor, pool or root, one apart from the deny_w spans no
+  // writable image; and a range whose granules are all clean hits no span.
+  predicate filter_ok{L} =
+    ptm.filter.ndeny <= 5 && ptm.filter.ndeny_w <= 2 &&
+    21 <= ptm.filter.gshift < 64 &&
+    ptm.filter.ram.base <= ptm.filter.ram.end &&
+    ((ptm.filter.ram.end - ptm.filter.ram.base) >> ptm.filter.gshift) <
+      PTM_FILTER_GRANULES &&
+    (\forall integer pa, sz; 0 < sz && filter_ram_has(pa, sz) &&
+       !spans_hit(&ptm.filter.deny[0], ptm.filter.ndeny, pa, pa + sz) ==>
+       !mm_touches_monitor(pa, sz) && !mm_touches_pool(pa, sz) &&
+       !mm_touches_kroot(pa, sz)) &&
+    (\forall integer pa, sz; 0 < sz && filter_ram_has(pa, sz) &&
+       !spans_hit(&ptm.filter.deny_w[0], ptm.filter.ndeny_w, pa, pa + sz) ==>
+       !touches_image_w(pa, sz)) &&
+    (\forall integer pa, end;
+       ptm.filter.ram.base <= pa < end <= ptm.filter.ram.end &&
+       range_clean(pa, end) ==>
+       !spans_hit(&ptm.filter.deny[0], ptm.filter.ndeny, pa, end) &&
+       !spans_hit(&ptm.filter.deny_w[0], ptm.filter.ndeny_w, pa, end));
+
+  // The pool as the records see it.
+  predicate pool_has{L}(integer pa) =
+    ptm.base <= pa < ptm.base + ptm.npages * 4096;
+  logic integer pool_index{L}(integer pa) = (pa - ptm.base) / 4096;
+  predicate pg_owned(struct ptm_page p) =
+    p.state == PG_ROOT || p.state == PG_TABLE || p.state == PG_GROOT;
+  // The arrays the records region holds: valid, apart from each other
+  // and from ptm itself.
+  predicate db_shape{L} =
+    0 < ptm.npages && 0 < ptm.nslots <= PTM_MAX_SLOTS &&
+    ptm.base + ptm.npages * 4096 <= 18446744073709551615 &&
+    \valid(ptm.page + (0 .. ptm.npages - 1)) &&
+    \valid(ptm.as + (0 .. ptm.nslots - 1)) &&
+    \separated(ptm.page + (0 .. ptm.npages - 1),
+	       ptm.as + (0 .. ptm.nslots - 1), &ptm, &memmap_state);
+  // Every record's fields in range.
+  predicate db_records_ok{L} = \forall integer i; 0 <= i < ptm.npages ==>
+    ptm.page[i].state <= PG_GROOT &&
+    (pg_owned(ptm.page[i]) ==>
+       ptm.page[i].owner < ptm.nslots && ptm.page[i].level <= 2);
+  predicate db_ok{L} = db_shape && db_records_ok && mm_sane;
+
+  // The link rule: a non-leaf entry at this level points to a table
+  // page of the same address space one level down that no other entry
+  // links (or it is the entry already there), with no U, A, D, G.
+  predicate link_ok{L}(integer slot, integer level, integer old,
+		       integer val) =
+    level != 0 &&
+    (val & (SECMON_PTE_U | SECMON_PTE_A | SECMON_PTE_D | SECMON_PTE_G)) == 0 &&
+    pool_has(pte_target(val)) &&
+    ptm.page[pool_index(pte_target(val))].state == PG_TABLE &&
+    ptm.page[pool_index(pte_target(val))].owner == slot &&
+    ptm.page[pool_index(pte_target(val))].level == level - 1 &&
+    (ptm.page[pool_index(pte_target(val))].linked == 0 || old == val);
+  // The bits rule of a leaf (priv spec §4.3.1, §4.3.2 step 6): W only
+  // with R, aligned to its size, U = 1 and G = 0.
+  predicate leaf_bits(integer level, integer val) =
+    ((val & SECMON_PTE_W) == 0 || (val & SECMON_PTE_R) != 0) &&
+    (pte_target(val) & (leaf_bytes(level) - 1)) == 0 &&
+    (val & SECMON_PTE_U) != 0 && (val & SECMON_PTE_G) == 0;
+
+  // C11 §6.5.7 on non-negative values: the shift facts the proofs use,
+  // which the provers do not know. Assumed (docs/verification.md).
+  axiomatic c_shifts {
+    axiom shr_monotonic: \forall integer a, b, s;
+      0 <= a <= b && 0 <= s ==> (a >> s) <= (b >> s);
+    axiom shl_leaf: \forall integer l;
+      0 <= l <= 2 ==> (4096 << (9 * l)) == leaf_bytes(l);
+  }
+*/
+
 /* Locks (see the order above). The gate alone: */
 void db_lock(unsigned long self);
 void db_unlock(void);

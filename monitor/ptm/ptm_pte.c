@@ -12,11 +12,15 @@
 #include "ptm_internal.h"
 
 /* Inline forms for the hot path; the public ones below wrap them. */
+/*@ assigns \nothing;
+    ensures \result <==> pte_table(pte); */
 static inline bool is_table(uint64_t pte)
 {
 	return (pte & V) && !(pte & (R | W | X));
 }
 
+/*@ assigns \nothing;
+    ensures \result <==> pte_leaf(pte); */
 static inline bool is_leaf(uint64_t pte)
 {
 	return (pte & V) && (pte & (R | W | X));
@@ -32,17 +36,25 @@ bool pte_is_leaf(uint64_t pte)
 	return is_leaf(pte);
 }
 
+/*@ assigns \nothing;
+    ensures \result == pte_target(pte); */
 uint64_t pte_pa(uint64_t pte)
 {
-	return ((pte & SECMON_PTE_PPN_MASK) >> SECMON_PTE_PPN_SHIFT) << 12;
+	/* PPN (bits 10-53) << 12, the field kept in place: << 2. */
+	return (pte & SECMON_PTE_PPN_MASK) << (12 - SECMON_PTE_PPN_SHIFT);
 }
 
 /* 4 KiB, 2 MiB or 1 GiB for a leaf at level 0, 1 or 2. */
+/*@ requires level <= 2;
+    assigns \nothing;
+    ensures \result == leaf_bytes(level); */
 static inline uint64_t leaf_size(unsigned level)
 {
 	return PTM_PAGE_SIZE << (9 * level);
 }
 
+/*@ assigns \nothing;
+    ensures \result <==> pte_overlap(a, alen, b, blen); */
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return alen && blen && a < b + blen && b < a + alen;
@@ -115,6 +127,11 @@ void ptm_filter_build(void)
 
 /* The full target check against the memory map: for leaves outside the
  * filter's RAM range (other RAM ranges, device memory). */
+/*@ requires mm_sane;
+    assigns \nothing;
+    ensures \result == SBI_SUCCESS ==>
+      !mm_touches_monitor(pa, size) && !mm_touches_pool(pa, size) &&
+      !mm_touches_kroot(pa, size) && (w ==> !touches_image_w(pa, size)); */
 static long check_target_map(uint64_t pa, uint64_t size, bool w)
 {
 	/* Outside RAM: never the monitor's own devices (CLINT/ACLINT), else
@@ -140,9 +157,16 @@ static long check_target_map(uint64_t pa, uint64_t size, bool w)
 	return SBI_SUCCESS;
 }
 
+/*@ requires \valid_read(s + (0 .. n - 1));
+    assigns \nothing;
+    ensures \result <==> spans_hit(s, n, pa, end); */
 static inline bool span_hit(const struct ptm_span *s, uint32_t n, uint64_t pa,
 			    uint64_t end)
 {
+	/*@ loop invariant 0 <= i <= n;
+	    loop invariant !spans_hit(s, i, pa, end);
+	    loop assigns i;
+	    loop variant n - i; */
 	for (uint32_t i = 0; i < n; i++) {
 		if (pa < s[i].end && s[i].base < end) {
 			return true;
@@ -153,11 +177,21 @@ static inline bool span_hit(const struct ptm_span *s, uint32_t n, uint64_t pa,
 
 /* Inside the filter's RAM range (the hot case): the same rules as
  * check_target_map, from the spans LOCK precomputed. */
+/*@ requires ptm.filter.ram.base <= ptm.filter.ram.end;
+    assigns \nothing;
+    ensures \result <==> filter_ram_has(pa, size); */
 static inline bool in_filter_ram(uint64_t pa, uint64_t size)
 {
-	return pa >= ptm.filter.ram.base && pa + size <= ptm.filter.ram.end;
+	/* Without wrap, for any pa and size. */
+	return pa >= ptm.filter.ram.base && pa <= ptm.filter.ram.end &&
+	       size <= ptm.filter.ram.end - pa;
 }
 
+/*@ requires filter_ok;
+    requires ptm.filter.ram.base <= pa < end <= ptm.filter.ram.end;
+    assigns \nothing;
+    ensures \result ==>
+      range_clean(pa, end); */
 static inline bool granule_clean(uint64_t pa, uint64_t end)
 {
 	const struct ptm_filter *f = &ptm.filter;
@@ -172,6 +206,14 @@ bool ptm_filter_clean(uint64_t pa, uint64_t size)
 	return in_filter_ram(pa, size) && granule_clean(pa, pa + size);
 }
 
+/*@ requires filter_ok;
+    requires 0 < size && filter_ram_has(pa, size);
+    assigns \nothing;
+    ensures \result == SBI_SUCCESS || \result == SBI_ERR_DENIED;
+    ensures \result == SBI_SUCCESS ==>
+      !spans_hit(&ptm.filter.deny[0], ptm.filter.ndeny, pa, pa + size) &&
+      (w ==> !spans_hit(&ptm.filter.deny_w[0], ptm.filter.ndeny_w, pa,
+			pa + size)); */
 static inline long check_target_ram(uint64_t pa, uint64_t size, bool w)
 {
 	const struct ptm_filter *f = &ptm.filter;
@@ -188,6 +230,10 @@ static inline long check_target_ram(uint64_t pa, uint64_t size, bool w)
 }
 
 /* The rules on a leaf's own bits. */
+/*@ requires level <= 2;
+    assigns \nothing;
+    ensures \result == SBI_SUCCESS || \result == SBI_ERR_INVALID_PARAM;
+    ensures \result == SBI_SUCCESS ==> leaf_bits(level, val); */
 static inline long leaf_bits_ok(unsigned level, uint64_t val)
 {
 	/* W without R is a reserved encoding (priv spec Table 4.5). */
@@ -205,6 +251,10 @@ static inline long leaf_bits_ok(unsigned level, uint64_t val)
 	return SBI_SUCCESS;
 }
 
+/*@ requires filter_ok && mm_sane && level <= 2;
+    assigns \nothing;
+    ensures \result == SBI_SUCCESS ==>
+      leaf_bits(level, val) && leaf_safe(level, val); */
 static long check_leaf(unsigned level, uint64_t val)
 {
 	uint64_t pa = pte_pa(val), size = leaf_size(level);
@@ -218,6 +268,9 @@ static long check_leaf(unsigned level, uint64_t val)
 }
 
 /* A non-leaf entry links an unlinked table of the same AS, one level down. */
+/*@ requires db_ok && level <= 2;
+    assigns \nothing;
+    ensures \result == SBI_SUCCESS ==> link_ok(slot, level, old, val); */
 static long check_link(unsigned slot, unsigned level, uint64_t old,
 		       uint64_t val)
 {
@@ -244,6 +297,7 @@ static long check_link(unsigned slot, unsigned level, uint64_t old,
 
 /* Bits 54-63 of a valid entry: reserved and N must be 0; PBMT only on a
  * leaf, only where every hart has Svpbmt, and never the reserved 3. */
+/*@ assigns \nothing; */
 static inline bool high_bits_bad(uint64_t val)
 {
 	uint64_t high = val & SECMON_PTE_HIGH_MASK;
@@ -257,6 +311,16 @@ static inline bool high_bits_bad(uint64_t val)
 	return high != 0;
 }
 
+/*@ requires db_ok && filter_ok;
+    requires idx < ptm.npages && i < 512 && pg_owned(ptm.page[idx]);
+    assigns \nothing;
+    ensures \result == SBI_SUCCESS && ptm.page[idx].state == PG_ROOT ==>
+      i < 256;
+    ensures \result == SBI_SUCCESS && pte_leaf(val) ==>
+      leaf_bits(ptm.page[idx].level, val) &&
+      leaf_safe(ptm.page[idx].level, val);
+    ensures \result == SBI_SUCCESS && pte_table(val) ==>
+      link_ok(slot, ptm.page[idx].level, old, val); */
 long pte_check_new(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 		   uint64_t val)
 {
