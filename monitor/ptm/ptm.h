@@ -134,6 +134,7 @@ bool ptm_trace_counts(unsigned kind, uint64_t out[3]);
 
 /* Hooks the platform supplies (riscv64: boot.c; host tests: fakes). */
 /* Make every hart drop cached translations (sync). */
+/*@ assigns \nothing; */
 void ptm_hook_flush_all_harts(unsigned long self);
 /* Make hart load the sealed hgatp (sync; itself if hart == self). */
 void ptm_hook_reseal(unsigned long self, unsigned long hart);

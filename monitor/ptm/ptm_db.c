@@ -64,6 +64,9 @@ void db_unlock(void)
 	rw_write_unlock(&ptm_gate);
 }
 
+/*@ requires db_shape && idx < ptm.npages;
+    assigns \nothing;
+    ensures \result == ptm.base + idx * 4096; */
 uint64_t db_pa(uint32_t idx)
 {
 	return ptm.base + (uint64_t)idx * PTM_PAGE_SIZE;
@@ -252,12 +255,35 @@ uint64_t ptm_kernel_root(int i)
  * Every hart drops its cached translations, then quarantined pages
  * (zeroed when released) become free. Called with the PTM gate held alone.
  */
+/*@ requires db_ok;
+    assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
+      ptm.flushes;
+    ensures \forall integer j; 0 <= j < ptm.npages ==>
+      ptm.page[j].state == \old(ptm.page[j].state) ||
+      (\old(ptm.page[j].state) == PG_QUARANTINE &&
+       ptm.page[j].state == PG_FREE);
+    ensures \old(ptm.nquarantine) != 0 ==>
+      \forall integer j; 0 <= j < ptm.npages ==>
+	ptm.page[j].state != PG_QUARANTINE;
+    ensures ptm.nquarantine == 0;
+    ensures db_ok; */
 void db_flush_quarantine(unsigned long self)
 {
 	if (!ptm.nquarantine) {
 		return;
 	}
 	ptm_hook_flush_all_harts(self);
+	/*@ loop invariant 0 <= i <= ptm.npages;
+	    loop invariant \forall integer j; 0 <= j < i ==>
+	      (\at(ptm.page[j].state, LoopEntry) == PG_QUARANTINE ==>
+		 ptm.page[j].state == PG_FREE) &&
+	      (\at(ptm.page[j].state, LoopEntry) != PG_QUARANTINE ==>
+		 ptm.page[j].state == \at(ptm.page[j].state, LoopEntry));
+	    loop invariant \forall integer j; i <= j < ptm.npages ==>
+	      ptm.page[j].state == \at(ptm.page[j].state, LoopEntry);
+	    loop invariant db_ok;
+	    loop assigns i, ptm.page[0 .. ptm.npages - 1].state;
+	    loop variant ptm.npages - i; */
 	for (uint32_t i = 0; i < ptm.npages; i++) {
 		if (ptm.page[i].state == PG_QUARANTINE) {
 			ptm.page[i].state = PG_FREE;
@@ -270,8 +296,15 @@ void db_flush_quarantine(unsigned long self)
 
 /* Next free page from a rotating cursor: O(1) while the pool is mostly
  * free, and never more than one pass over the pool. */
+/*@ requires db_ok && ptm.cursor < ptm.npages;
+    requires \valid(idx) && \separated(idx, &ptm, ptm.page + (0 .. ptm.npages -
+   1)); assigns ptm.cursor, *idx; ensures ptm.cursor < ptm.npages; ensures
+   \result ==> *idx < ptm.npages && ptm.page[*idx].state == PG_FREE; */
 static bool find_free(uint32_t *idx)
 {
+	/*@ loop invariant 0 <= n <= ptm.npages && ptm.cursor < ptm.npages;
+	    loop assigns n, ptm.cursor;
+	    loop variant ptm.npages - n; */
 	for (uint32_t n = 0; n < ptm.npages; n++) {
 		uint32_t i = ptm.cursor;
 
@@ -284,6 +317,16 @@ static bool find_free(uint32_t *idx)
 	return false;
 }
 
+/*@ requires db_ok && ptm.cursor < ptm.npages;
+    requires \valid(idx) && \separated(idx, &ptm, ptm.page + (0 .. ptm.npages -
+   1)); assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
+      ptm.flushes, ptm.cursor, *idx;
+    ensures db_ok && ptm.cursor < ptm.npages;
+    ensures \result ==> *idx < ptm.npages && ptm.page[*idx].state == PG_FREE;
+    ensures \forall integer j; 0 <= j < ptm.npages ==>
+      ptm.page[j].state == \old(ptm.page[j].state) ||
+      (\old(ptm.page[j].state) == PG_QUARANTINE &&
+       ptm.page[j].state == PG_FREE); */
 bool db_take(unsigned long self, uint32_t *idx)
 {
 	if (!ptm.nfree) {
@@ -300,16 +343,40 @@ bool db_take(unsigned long self, uint32_t *idx)
  * aligned to its size, at least 4 MiB, so the address is 16 KiB aligned
  * too), each free or (with quarantined) waiting for the flush. A linear
  * search: VMs are created seldom. */
+/*@ requires db_ok && idx < ptm.npages;
+    assigns \nothing;
+    ensures \result <==> ptm.page[idx].state == PG_FREE ||
+      (quarantined && ptm.page[idx].state == PG_QUARANTINE); */
+static bool groot_page_ok(uint32_t idx, bool quarantined)
+{
+	uint8_t st = ptm.page[idx].state;
+
+	return st == PG_FREE || (quarantined && st == PG_QUARANTINE);
+}
+
+/*@ requires db_ok;
+    requires \valid(idx) && \separated(idx, &ptm, ptm.page + (0 .. ptm.npages -
+   1)); assigns *idx; ensures \result ==> *idx + PTM_GROOT_PAGES <= ptm.npages
+   && \forall integer k; 0 <= k < PTM_GROOT_PAGES ==> ptm.page[*idx + k].state
+   == PG_FREE || (quarantined && ptm.page[*idx + k].state == PG_QUARANTINE); */
 static bool find_groot(uint32_t *idx, bool quarantined)
 {
-	for (uint32_t i = 0; i + PTM_GROOT_PAGES <= ptm.npages;
+	/*@ loop invariant 0 <= i <= ptm.npages;
+	    loop assigns i;
+	    loop variant ptm.npages - i; */
+	for (uint32_t i = 0; ptm.npages - i >= PTM_GROOT_PAGES;
 	     i += PTM_GROOT_PAGES) {
 		uint32_t k = 0;
 
-		while (
-		    k < PTM_GROOT_PAGES &&
-		    (ptm.page[i + k].state == PG_FREE ||
-		     (quarantined && ptm.page[i + k].state == PG_QUARANTINE))) {
+		/*@ loop invariant 0 <= k <= PTM_GROOT_PAGES;
+		    loop invariant i + PTM_GROOT_PAGES <= ptm.npages;
+		    loop invariant \forall integer j; 0 <= j < k ==>
+		      ptm.page[i + j].state == PG_FREE ||
+		      (quarantined && ptm.page[i + j].state == PG_QUARANTINE);
+		    loop assigns k;
+		    loop variant PTM_GROOT_PAGES - k; */
+		while (k < PTM_GROOT_PAGES &&
+		       groot_page_ok(i + k, quarantined)) {
 			k++;
 		}
 		if (k == PTM_GROOT_PAGES) {
@@ -321,6 +388,20 @@ static bool find_groot(uint32_t *idx, bool quarantined)
 }
 
 /* Flushes only when that makes a run free: a refusal changes nothing. */
+/*@ requires db_ok && ptm.nfree >= PTM_GROOT_PAGES;
+    requires \valid(idx) && \separated(idx, &ptm, ptm.page + (0 .. ptm.npages -
+   1)); assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
+      ptm.flushes, *idx;
+    ensures db_ok;
+    ensures \result ==> *idx + PTM_GROOT_PAGES <= ptm.npages &&
+      \forall integer k; 0 <= k < PTM_GROOT_PAGES ==>
+	ptm.page[*idx + k].state == PG_FREE;
+    ensures !\result ==> \forall integer j; 0 <= j < ptm.npages ==>
+      ptm.page[j].state == \old(ptm.page[j].state);
+    ensures \forall integer j; 0 <= j < ptm.npages ==>
+      ptm.page[j].state == \old(ptm.page[j].state) ||
+      (\old(ptm.page[j].state) == PG_QUARANTINE &&
+       ptm.page[j].state == PG_FREE); */
 bool db_take_groot(unsigned long self, uint32_t *idx)
 {
 	if (!find_groot(idx, false)) {
@@ -333,10 +414,24 @@ bool db_take_groot(unsigned long self, uint32_t *idx)
 	return true;
 }
 
+/* Zero a table that holds entries: the scrub before reuse. */
+/*@ requires db_shape && idx < ptm.npages;
+    assigns pool_table(idx)[0 .. 511];
+    ensures \forall integer k; 0 <= k < 512 ==> pool_table(idx)[k] == 0; */
+static void db_scrub(uint32_t idx)
+{
+	memset(db_table(idx), 0, PTM_PAGE_SIZE);
+}
+
 /* The address space's list of level-1 tables: pushed when one is taken,
  * unlinked when it is released, both O(1). */
-static void l1_push(struct ptm_as *as, uint32_t idx)
+/*@ requires db_ok && idx < ptm.npages && slot < ptm.nslots && l1_sane(slot);
+    assigns ptm.page[idx].l1_prev, ptm.page[idx].l1_next,
+      ptm.page[0 .. ptm.npages - 1].l1_prev, ptm.as[slot].l1_head;
+    ensures l1_sane(slot); */
+static void l1_push(unsigned slot, uint32_t idx)
 {
+	struct ptm_as *as = &ptm.as[slot];
 	struct ptm_page *p = &ptm.page[idx];
 
 	p->l1_prev = 0;
@@ -347,8 +442,13 @@ static void l1_push(struct ptm_as *as, uint32_t idx)
 	as->l1_head = idx + 1;
 }
 
-static void l1_unlink(struct ptm_as *as, uint32_t idx)
+/*@ requires db_ok && idx < ptm.npages && slot < ptm.nslots && l1_sane(slot);
+    assigns ptm.page[0 .. ptm.npages - 1].l1_prev,
+      ptm.page[0 .. ptm.npages - 1].l1_next, ptm.as[slot].l1_head;
+    ensures l1_sane(slot); */
+static void l1_unlink(unsigned slot, uint32_t idx)
 {
+	struct ptm_as *as = &ptm.as[slot];
 	const struct ptm_page *p = &ptm.page[idx];
 
 	if (p->l1_prev) {
@@ -361,6 +461,19 @@ static void l1_unlink(struct ptm_as *as, uint32_t idx)
 	}
 }
 
+/*@ requires db_ok && idx < ptm.npages && slot < ptm.nslots && level <= 2;
+    requires st == PG_ROOT || st == PG_TABLE || st == PG_GROOT;
+    requires ptm.page[idx].state == PG_FREE;
+    requires l1_sane(slot);
+    assigns ptm.page[idx], ptm.page[0 .. ptm.npages - 1].l1_prev,
+      ptm.as[slot].l1_head, ptm.as[slot].pages,
+      ptm.as[slot].level_pages[level];
+    ensures ptm.page[idx].state == st && ptm.page[idx].owner == slot &&
+      ptm.page[idx].level == level && ptm.page[idx].linked == 0 &&
+      ptm.page[idx].count == 0 && ptm.page[idx].nonzero == 0;
+    ensures ptm.as[slot].pages == (uint32_t)(\old(ptm.as[slot].pages) + 1);
+    ensures pages_kept{Pre, Post}(idx);
+    ensures db_ok && l1_sane(slot); */
 void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
 		  unsigned slot)
 {
@@ -371,22 +484,35 @@ void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
 			       .level = (uint8_t)level,
 			       .owner = (uint16_t)slot};
 	if (st == PG_TABLE && level == 1) {
-		l1_push(as, idx);
+		l1_push(slot, idx);
 	}
 	as->pages++;
 	as->level_pages[level]++;
 }
 
+/*@ requires db_ok && idx < ptm.npages && pg_owned(ptm.page[idx]);
+    requires l1_sane(ptm.page[idx].owner) && ptm.nquarantine < ptm.npages;
+    assigns ptm.page[idx], ptm.page[0 .. ptm.npages - 1].l1_prev,
+      ptm.page[0 .. ptm.npages - 1].l1_next,
+      ptm.as[ptm.page[idx].owner].l1_head, ptm.as[ptm.page[idx].owner].pages,
+      ptm.as[ptm.page[idx].owner].level_pages[0 .. 2], ptm.nquarantine,
+      pool_table(idx)[0 .. 511];
+    ensures ptm.page[idx].state == PG_QUARANTINE &&
+      ptm.page[idx].count == 0 && ptm.page[idx].nonzero == 0 &&
+      ptm.page[idx].linked == 0;
+    ensures ptm.nquarantine == (uint32_t)(\old(ptm.nquarantine) + 1);
+    ensures pages_kept{Pre, Post}(idx);
+    ensures db_ok; */
 void db_release(uint32_t idx)
 {
 	struct ptm_page *p = &ptm.page[idx];
 	struct ptm_as *as = &ptm.as[p->owner];
 
 	if (p->nonzero) {
-		memset(db_table(idx), 0, PTM_PAGE_SIZE);
+		db_scrub(idx);
 	}
 	if (p->state == PG_TABLE && p->level == 1) {
-		l1_unlink(as, idx);
+		l1_unlink(p->owner, idx);
 	}
 	as->pages--;
 	as->level_pages[p->level]--;
@@ -401,6 +527,15 @@ unsigned long as_handle(unsigned slot)
 
 /* The address space (live or zombie) that owns table page idx, if the
  * handle names it. A zombie keeps its former root index and generation. */
+/*@ requires db_ok && idx < ptm.npages;
+    requires \valid(slot) && \separated(slot, &ptm,
+      ptm.page + (0 .. ptm.npages - 1), ptm.as + (0 .. ptm.nslots - 1));
+    assigns *slot;
+    ensures \result != \null ==> *slot < ptm.nslots &&
+      \result == &ptm.as[*slot] && pg_owned(ptm.page[idx]) &&
+      ptm.page[idx].owner == *slot && ptm.as[*slot].state != AS_FREE &&
+      ptm.as[*slot].root == (handle & 0xffffffff) &&
+      ptm.as[*slot].gen == (uint32_t)(handle >> 32); */
 struct ptm_as *as_owning(unsigned long handle, uint32_t idx, unsigned *slot)
 {
 	const struct ptm_page *p = &ptm.page[idx];
@@ -420,6 +555,14 @@ struct ptm_as *as_owning(unsigned long handle, uint32_t idx, unsigned *slot)
 	return as;
 }
 
+/*@ requires db_shape && slot < ptm.nslots;
+    assigns ptm.as[slot];
+    ensures \old(ptm.as[slot].state) == AS_ZOMBIE &&
+      \old(ptm.as[slot].pages) == 0 ==>
+      ptm.as[slot].state == AS_FREE && ptm.as[slot].gen != 0;
+    ensures !(\old(ptm.as[slot].state) == AS_ZOMBIE &&
+	      \old(ptm.as[slot].pages) == 0) ==>
+      ptm.as[slot] == \old(ptm.as[slot]); */
 void as_retire_if_empty(unsigned slot)
 {
 	struct ptm_as *as = &ptm.as[slot];

@@ -263,7 +263,30 @@ extern struct ptm_db ptm;
     ptm.page[i].state <= PG_GROOT &&
     (pg_owned(ptm.page[i]) ==>
        ptm.page[i].owner < ptm.nslots && ptm.page[i].level <= 2);
-  predicate db_ok{L} = db_shape && db_records_ok && mm_sane;
+  // With no page counted in quarantine, none is there.
+  predicate quar_counted{L} = ptm.nquarantine == 0 ==>
+    \forall integer j; 0 <= j < ptm.npages ==>
+      ptm.page[j].state != PG_QUARANTINE;
+  predicate db_ok{L} = db_shape && db_records_ok && quar_counted && mm_sane;
+  // Every page but idx keeps its state, owner, level, link and counts.
+  predicate pages_kept{L1, L2}(integer idx) =
+    \forall integer j; 0 <= j < \at(ptm.npages, L1) && j != idx ==>
+      \at(ptm.page[j].state, L1) == \at(ptm.page[j].state, L2) &&
+      \at(ptm.page[j].owner, L1) == \at(ptm.page[j].owner, L2) &&
+      \at(ptm.page[j].level, L1) == \at(ptm.page[j].level, L2) &&
+      \at(ptm.page[j].linked, L1) == \at(ptm.page[j].linked, L2) &&
+      \at(ptm.page[j].count, L1) == \at(ptm.page[j].count, L2) &&
+      \at(ptm.page[j].nonzero, L1) == \at(ptm.page[j].nonzero, L2);
+  // The ends of the slot's level-1 list name pool pages (0: none).
+  predicate l1_sane{L}(integer slot) =
+    ptm.as[slot].l1_head <= ptm.npages &&
+    \forall integer j; 0 <= j < ptm.npages ==>
+      ptm.page[j].l1_next <= ptm.npages && ptm.page[j].l1_prev <= ptm.npages;
+  // The pool's table pages, as db_table() finds them (assumed: the
+  // platform maps the pool linearly, apart from the records).
+  axiomatic pool_tables {
+    logic uint64_t *pool_table(integer idx);
+  }
 
   // The link rule: a non-leaf entry at this level points to a table
   // page of the same address space one level down that no other entry
@@ -300,6 +323,12 @@ void db_unlock(void);
 /* The shared gate and the address-space locks: inline, after as_live. */
 
 /* Page helpers. idx is a pool page index. */
+/*@ requires db_shape && idx < ptm.npages;
+    assigns \nothing;
+    ensures \result == pool_table(idx);
+    ensures \valid(\result + (0 .. 511));
+    ensures \separated(\result + (0 .. 511), &ptm, &memmap_state,
+      ptm.page + (0 .. ptm.npages - 1), ptm.as + (0 .. ptm.nslots - 1)); */
 uint64_t *db_table(uint32_t idx);
 uint64_t db_pa(uint32_t idx);
 bool db_index(uint64_t pa, uint32_t *idx);

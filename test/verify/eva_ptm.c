@@ -205,12 +205,21 @@ void eva_pte_modify(void)
 	ptm_pte_modify(any_hart(), any(), any(), any(), any(), &old);
 }
 
+/* n is split into its values: with each one fixed, EVA carries the buffer
+ * check (n entries from pa fit in OS RAM) into the reads of entry k < n,
+ * which an interval for n cannot relate to pa. Above the maximum, BATCH
+ * refuses before any read. */
 void eva_batch(void)
 {
 	unsigned long applied;
+	unsigned long n = Frama_C_unsigned_long_interval(0, SECMON_BATCH_MAX);
 
 	setup();
-	ptm_batch(any_hart(), any(), any(), any(), &applied);
+	//@ split n;
+	ptm_batch(any_hart(), any(), any(), n, &applied);
+	ptm_batch(any_hart(), any(), any(),
+		  Frama_C_unsigned_long_interval(SECMON_BATCH_MAX + 1, ~0UL),
+		  &applied);
 }
 
 void eva_pt_alloc(void)
