@@ -480,9 +480,16 @@ void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
 	struct ptm_page *p = &ptm.page[idx];
 	struct ptm_as *as = &ptm.as[slot];
 
-	*p = (struct ptm_page){.state = (uint8_t)st,
-			       .level = (uint8_t)level,
-			       .owner = (uint16_t)slot};
+	/* A FREE page's record is all zero but its state (db_release,
+	 * db_flush_quarantine): these are the fields that change. */
+	p->state = (uint8_t)st;
+	p->level = (uint8_t)level;
+	p->owner = (uint16_t)slot;
+	p->linked = 0;
+	p->count = 0;
+	p->nonzero = 0;
+	p->l1_next = 0;
+	p->l1_prev = 0;
 	if (st == PG_TABLE && level == 1) {
 		l1_push(slot, idx);
 	}
