@@ -163,6 +163,15 @@ def _():
     return "unexpected: %s" % bad if bad else None
 
 
+@test("check-leaf-in-os-device-memory-over-ram")
+def _():
+    def change(m):
+        # a tree whose device range covers RAM, and a 1 GiB leaf in it
+        m.mon.mmio = [(0x80000000, 0x40000000)]
+        m.mem[POOL][3] = leaf(0x80000000)
+    return corrupted(change, "maps monitor memory")
+
+
 @test("check-leaf-maps-monitor-device")
 def _():
     def change(m):

@@ -174,9 +174,9 @@ def check_leaf(mon, level, val):
         return "user leaf without U or with G"
     if mon.in_device(pa, size):
         return "maps the monitor's device 0x%x" % pa
-    if not mon.in_ram(pa, size):
-        if mon.in_mmio(pa, size):
-            return None
+    # Device memory from the tree may overlap RAM: the rules below hold
+    # there too (check_target_map).
+    if not mon.in_ram(pa, size) and not mon.in_mmio(pa, size):
         return "maps 0x%x, outside RAM and the OS's device memory" % pa
     if mon.in_monitor(pa, size):
         return "maps monitor memory 0x%x" % pa
