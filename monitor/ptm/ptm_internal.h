@@ -277,6 +277,13 @@ extern struct ptm_db ptm;
       \at(ptm.page[j].linked, L1) == \at(ptm.page[j].linked, L2) &&
       \at(ptm.page[j].count, L1) == \at(ptm.page[j].count, L2) &&
       \at(ptm.page[j].nonzero, L1) == \at(ptm.page[j].nonzero, L2);
+  // Every page keeps its state, owner and level: what PTE writes may not
+  // change (they change entries, counts and links only).
+  predicate owners_kept{L1, L2} =
+    \forall integer j; 0 <= j < \at(ptm.npages, L1) ==>
+      \at(ptm.page[j].state, L1) == \at(ptm.page[j].state, L2) &&
+      \at(ptm.page[j].owner, L1) == \at(ptm.page[j].owner, L2) &&
+      \at(ptm.page[j].level, L1) == \at(ptm.page[j].level, L2);
   // The ends of the slot's level-1 list name pool pages (0: none).
   predicate l1_sane{L}(integer slot) =
     ptm.as[slot].l1_head <= ptm.npages &&
@@ -306,6 +313,29 @@ extern struct ptm_db ptm;
     ((val & SECMON_PTE_W) == 0 || (val & SECMON_PTE_R) != 0) &&
     (pte_target(val) & (leaf_bytes(level) - 1)) == 0 &&
     (val & SECMON_PTE_U) != 0 && (val & SECMON_PTE_G) == 0;
+
+  // A refused call's promise (docs/abi.md): every entry of every pool
+  // page, every page record and every address-space slot as it was.
+  predicate ptm_same{L1, L2} =
+    (\forall integer p, j; 0 <= p < \at(ptm.npages, L1) && 0 <= j < 512 ==>
+       \at(pool_table(p)[j], L1) == \at(pool_table(p)[j], L2)) &&
+    (\forall integer p; 0 <= p < \at(ptm.npages, L1) ==>
+       \at(ptm.page[p], L1) == \at(ptm.page[p], L2)) &&
+    (\forall integer s; 0 <= s < \at(ptm.nslots, L1) ==>
+       \at(ptm.as[s], L1) == \at(ptm.as[s], L2));
+  // A caller's result word, valid and none of the PTM's own state.
+  predicate out_ok{L}(uint64_t *p) =
+    \valid(p) &&
+    \separated(p, &ptm, &memmap_state, ptm.page + (0 .. ptm.npages - 1),
+	       ptm.as + (0 .. ptm.nslots - 1)) &&
+    \forall integer q; 0 <= q < ptm.npages ==>
+      \separated(p, pool_table(q) + (0 .. 511));
+  // An accepted write's entry obeys the rules: a leaf the leaf rules, a
+  // root's kernel half untouched.
+  predicate entry_ok{L}(integer idx, integer i, integer val) =
+    (ptm.page[idx].state == PG_ROOT ==> i < 256) &&
+    (pte_leaf(val) ==> leaf_bits(ptm.page[idx].level, val) &&
+			leaf_safe(ptm.page[idx].level, val));
 
   // C11 §6.5.7 on non-negative values: the shift facts the proofs use,
   // which the provers do not know. Assumed (docs/verification.md).
@@ -440,7 +470,9 @@ bool pte_is_leaf(uint64_t pte);
  * within one BATCH. pte_batch starts with PTE_CURSOR_INIT.
  */
 struct pte_cursor {
-	uint64_t pa; /* the page's address; 1 (no page's) before the first */
+	/* The page's number (address / 4 KiB); UINT64_MAX, no page's,
+	 * before the first. */
+	uint64_t pfn;
 	uint64_t *table; /* its entries */
 	struct ptm_page *pg; /* its record: a ROOT or TABLE the slot owns */
 	uint32_t idx;
@@ -451,7 +483,33 @@ struct pte_cursor {
 	int32_t dcount, dnonzero, dleaf;
 };
 #define PTE_CURSOR_INIT                                                        \
-	((struct pte_cursor){1, NULL, NULL, UINT32_MAX, 0, 0, 0})
+	((struct pte_cursor){UINT64_MAX, NULL, NULL, UINT32_MAX, 0, 0, 0})
+/*@
+  // A cursor at a table page the slot owns, as locate() leaves it.
+  predicate cursor_at{L}(struct pte_cursor *c, integer slot) =
+    c->idx < ptm.npages && c->pg != \null && c->pg == &ptm.page[c->idx] &&
+    c->table == pool_table(c->idx) && pg_owned(ptm.page[c->idx]) &&
+    ptm.page[c->idx].owner == slot && \valid(c->table + (0 .. 511)) &&
+    \separated(c->table + (0 .. 511), &ptm, &memmap_state,
+	       ptm.page + (0 .. ptm.npages - 1),
+	       ptm.as + (0 .. ptm.nslots - 1));
+  // BATCH's cursor: before the first entry, or at such a page.
+  // Its pending book changes are bounded by the entries it has seen
+  // (BATCH_MAX); PTE_CURSOR_INIT has none.
+  predicate cursor_ok{L}(struct pte_cursor *c, integer slot) =
+    (c->pg == \null ==> c->pfn == 18446744073709551615 && c->dcount == 0 &&
+			c->dnonzero == 0 && c->dleaf == 0) &&
+    (c->pg != \null ==> cursor_at(c, slot));
+  predicate cursor_books{L}(struct pte_cursor *c, integer k) =
+    -k <= c->dcount <= k && -k <= c->dnonzero <= k && -k <= c->dleaf <= k;
+  // The cursor itself is the caller's, none of the PTM's state.
+  predicate cursor_apart{L}(struct pte_cursor *c) =
+    \valid(c) &&
+    \separated(c, &ptm, &memmap_state, ptm.page + (0 .. ptm.npages - 1),
+	       ptm.as + (0 .. ptm.nslots - 1)) &&
+    \forall integer q; 0 <= q < ptm.npages ==>
+      \separated(c, pool_table(q) + (0 .. 511));
+*/
 /* Check and apply one SET or MODIFY (op as in BATCH); *old = replaced. */
 long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,
 		uint64_t *old);

@@ -342,6 +342,11 @@ long pte_check_new(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 }
 
 /* The books of an accepted write that changes no link. */
+/*@ requires db_shape && \valid(as) && \separated(as, pg);
+    requires \exists integer k; 0 <= k < ptm.npages && pg == &ptm.page[k];
+    requires pg->level <= 2;
+    assigns pg->count, pg->nonzero, as->leaf_entries, as->leaf_pages;
+    ensures owners_kept{Pre, Post}; */
 static inline void commit_data(struct ptm_as *as, struct ptm_page *pg,
 			       uint64_t old, uint64_t val)
 {
@@ -359,6 +364,9 @@ static inline void commit_data(struct ptm_as *as, struct ptm_page *pg,
 	}
 }
 
+/*@ requires db_shape;
+    assigns ptm.page[0 .. ptm.npages - 1].linked;
+    ensures owners_kept{Pre, Post}; */
 static void set_linked(uint64_t pte, uint8_t linked)
 {
 	uint32_t ci;
@@ -368,6 +376,12 @@ static void set_linked(uint64_t pte, uint8_t linked)
 	}
 }
 
+/*@ requires db_ok && slot < ptm.nslots && idx < ptm.npages;
+    requires ptm.page[idx].level <= 2;
+    assigns ptm.page[0 .. ptm.npages - 1].linked, ptm.page[idx].count,
+      ptm.page[idx].nonzero, ptm.as[slot].leaf_entries,
+      ptm.as[slot].leaf_pages;
+    ensures owners_kept{Pre, Post}; */
 void pte_commit(unsigned slot, uint32_t idx, uint64_t old, uint64_t val)
 {
 	if (old != val && is_table(old)) {
@@ -381,13 +395,30 @@ void pte_commit(unsigned slot, uint32_t idx, uint64_t old, uint64_t val)
 
 /* The slot must be an aligned entry of a table page that slot owns. The
  * cursor's page is checked already: the common case is one compare. */
+/*@ requires db_ok && cursor_apart(at);
+    behavior found:
+      assumes entry_pa % 8 == 0 && pool_has(entry_pa) &&
+	pg_owned(ptm.page[pool_index(entry_pa)]) &&
+	ptm.page[pool_index(entry_pa)].owner == slot;
+      assigns *at;
+      ensures \result == SBI_SUCCESS && cursor_at(at, slot) &&
+	at->idx == pool_index(entry_pa) &&
+	at->dcount == 0 && at->dnonzero == 0 && at->dleaf == 0;
+    behavior refused:
+      assumes !(entry_pa % 8 == 0 && pool_has(entry_pa) &&
+	pg_owned(ptm.page[pool_index(entry_pa)]) &&
+	ptm.page[pool_index(entry_pa)].owner == slot);
+      assigns \nothing;
+      ensures \result == SBI_ERR_INVALID_ADDRESS;
+    complete behaviors;
+    disjoint behaviors; */
 static inline long locate(unsigned slot, uint64_t entry_pa,
 			  struct pte_cursor *at)
 {
 	const struct ptm_page *pg;
 	uint32_t idx;
 
-	if ((entry_pa & 7) || !db_index(entry_pa, &idx)) {
+	if (entry_pa % 8 || !db_index(entry_pa, &idx)) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
 	pg = &ptm.page[idx];
@@ -396,7 +427,7 @@ static inline long locate(unsigned slot, uint64_t entry_pa,
 	    pg->owner != slot) {
 		return SBI_ERR_INVALID_ADDRESS;
 	}
-	*at = (struct pte_cursor){entry_pa & ~(PTM_PAGE_SIZE - 1),
+	*at = (struct pte_cursor){entry_pa / PTM_PAGE_SIZE,
 				  db_table(idx),
 				  &ptm.page[idx],
 				  idx,
@@ -407,6 +438,13 @@ static inline long locate(unsigned slot, uint64_t entry_pa,
 }
 
 /* Apply the cursor's pending book changes (see struct pte_cursor). */
+/*@ requires db_ok && slot < ptm.nslots && cursor_apart(cur);
+    requires cursor_ok(cur, slot) && cursor_books(cur, 65536);
+    assigns ptm.page[0 .. ptm.npages - 1].count,
+      ptm.page[0 .. ptm.npages - 1].nonzero, ptm.as[slot].leaf_entries,
+      ptm.as[slot].leaf_pages, cur->dcount, cur->dnonzero, cur->dleaf;
+    ensures owners_kept{Pre, Post} && db_ok;
+    ensures cursor_ok(cur, slot) && cursor_books(cur, 0); */
 static inline void books_flush(unsigned slot, struct pte_cursor *cur)
 {
 	struct ptm_page *pg = cur->pg;
@@ -423,21 +461,34 @@ static inline void books_flush(unsigned slot, struct pte_cursor *cur)
 }
 
 /* A BATCH entry in the page the last one was in needs one compare. */
+/*@ requires db_ok && slot < ptm.nslots && cursor_apart(cur);
+    requires cursor_ok(cur, slot) && cursor_books(cur, 65536);
+    assigns *cur, ptm.page[0 .. ptm.npages - 1].count,
+      ptm.page[0 .. ptm.npages - 1].nonzero, ptm.as[slot].leaf_entries,
+      ptm.as[slot].leaf_pages;
+    ensures owners_kept{Pre, Post};
+    ensures cursor_ok(cur, slot);
+    ensures \forall integer k; cursor_books{Pre}(cur, k) ==>
+      cursor_books(cur, k);
+    ensures \result == SBI_SUCCESS ==> cursor_at(cur, slot); */
 static inline long locate_next(unsigned slot, uint64_t entry_pa,
 			       struct pte_cursor *cur)
 {
-	if ((entry_pa & ~(PTM_PAGE_SIZE - 1)) == cur->pa) {
-		return entry_pa & 7 ? SBI_ERR_INVALID_ADDRESS : SBI_SUCCESS;
+	if (entry_pa / PTM_PAGE_SIZE == cur->pfn) {
+		return entry_pa % 8 ? SBI_ERR_INVALID_ADDRESS : SBI_SUCCESS;
 	}
 	books_flush(slot, cur);
 	return locate(slot, entry_pa, cur);
 }
 
+/*@ assigns \nothing;
+    ensures \result == entry_pa % 4096 / 8 && \result < 512; */
 static inline unsigned slot_of(uint64_t entry_pa)
 {
-	return (unsigned)((entry_pa & (PTM_PAGE_SIZE - 1)) >> 3);
+	return (unsigned)(entry_pa % PTM_PAGE_SIZE / 8);
 }
 
+/*@ assigns \nothing; */
 static inline uint64_t new_value(int op, uint64_t old, uint64_t a, uint64_t b)
 {
 	uint64_t val = op == SECMON_BATCH_OP_SET ? a : (old & ~a) | b;
@@ -459,12 +510,25 @@ static inline uint64_t new_value(int op, uint64_t old, uint64_t a, uint64_t b)
  * is never lost and that the rules are checked against the value actually
  * replaced.
  */
+/*@ requires db_ok && filter_ok;
+    requires slot < ptm.nslots && idx < ptm.npages && i < 512;
+    requires pg_owned(ptm.page[idx]) && ptm.page[idx].owner == slot;
+    requires out_ok(old_out);
+    assigns pool_table(idx)[i], ptm.page[0 .. ptm.npages - 1].linked,
+      ptm.page[idx].count, ptm.page[idx].nonzero,
+      ptm.as[slot].leaf_entries, ptm.as[slot].leaf_pages, *old_out;
+    ensures \result != SBI_SUCCESS ==> ptm_same{Pre, Post};
+    ensures owners_kept{Pre, Post};
+    ensures \result == SBI_SUCCESS ==>
+      \let v = pool_table(idx)[i]; entry_ok{Pre}(idx, i, v); */
 static __attribute__((noinline)) long
 update_general(unsigned slot, uint32_t idx, unsigned i, int op, uint64_t a,
 	       uint64_t b, uint64_t *old_out)
 {
 	uint64_t *t = &db_table(idx)[i];
 
+	/*@ loop invariant ptm_same{Pre, Here};
+	    loop assigns \nothing; */
 	for (;;) {
 		uint64_t old = __atomic_load_n(t, __ATOMIC_ACQUIRE);
 		uint64_t val = new_value(op, old, a, b);
@@ -492,6 +556,20 @@ update_general(unsigned slot, uint32_t idx, unsigned i, int op, uint64_t a,
 /* Always inline: into BATCH's loop and SET/MODIFY's one entry, where GCC
  * otherwise keeps a call with a frame per entry (29 instructions of 139
  * per BATCH entry in the payload). */
+/*@ requires db_ok && filter_ok && slot < ptm.nslots && i < 512;
+    requires cursor_apart(cur) && cursor_at(cur, slot) && out_ok(old_out);
+    requires cursor_books(cur, 65536);
+    assigns pool_table(cur->idx)[i], ptm.page[0 .. ptm.npages - 1].linked,
+      ptm.page[cur->idx].count, ptm.page[cur->idx].nonzero,
+      ptm.as[slot].leaf_entries, ptm.as[slot].leaf_pages, *old_out,
+      cur->dcount, cur->dnonzero, cur->dleaf;
+    ensures \result != SBI_SUCCESS ==> ptm_same{Pre, Post};
+    ensures \result == SBI_SUCCESS ==>
+      \let v = pool_table(cur->idx)[i]; entry_ok{Pre}(cur->idx, i, v);
+    ensures owners_kept{Pre, Post};
+    ensures cursor_at(cur, slot);
+    ensures \forall integer k; cursor_books{Pre}(cur, k) ==>
+      cursor_books(cur, k + 1); */
 static inline __attribute__((always_inline)) long
 update(unsigned slot, struct pte_cursor *cur, unsigned i, int op, uint64_t a,
        uint64_t b, uint64_t *old_out, bool defer_books)
@@ -537,6 +615,11 @@ update(unsigned slot, struct pte_cursor *cur, unsigned i, int op, uint64_t a,
 	return SBI_SUCCESS;
 }
 
+/*@ requires db_ok && filter_ok && slot < ptm.nslots && out_ok(old_out);
+    ensures \result != SBI_SUCCESS ==> ptm_same{Pre, Post};
+    ensures \result == SBI_SUCCESS ==> pool_has(entry_pa) &&
+      \let p = pool_index(entry_pa); \let i = entry_pa % 4096 / 8;
+      \let v = pool_table(p)[i]; entry_ok{Pre}(p, i, v); */
 long pte_update(unsigned slot, uint64_t entry_pa, int op, uint64_t a,
 		uint64_t b, uint64_t *old_out)
 {
@@ -549,6 +632,10 @@ long pte_update(unsigned slot, uint64_t entry_pa, int op, uint64_t a,
 }
 
 /* Each field once: the OS may be rewriting the entry as it is read. */
+/*@ requires \valid_read(os) && \valid(e) && \separated(e, os);
+    assigns *e;
+    ensures e->op == os->op && e->pte_pa == os->pte_pa && e->a == os->a &&
+      e->b == os->b; */
 static inline void read_entry(struct secmon_batch_entry *e,
 			      const struct secmon_batch_entry *os)
 {
@@ -565,11 +652,27 @@ static inline void read_entry(struct secmon_batch_entry *e,
  * memmap lock from the buffer check to the last read (memmap_os_begin), as
  * every OS buffer access does.
  */
+/*@ requires db_ok && filter_ok && slot < ptm.nslots;
+    requires n <= SECMON_BATCH_MAX && \valid_read(buf + (0 .. n - 1));
+    requires out_ok(applied);
+    ensures \result == SBI_SUCCESS ==> *applied == n;
+    ensures \result != SBI_SUCCESS ==> *applied < n; */
 long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
 	       unsigned long n, unsigned long *applied)
 {
 	struct pte_cursor cur = PTE_CURSOR_INIT;
 
+	/*@ loop invariant 0 <= k <= n;
+	    loop invariant cursor_ok(&cur, slot) && cursor_books(&cur, k);
+	    loop invariant owners_kept{Pre, Here};
+	    loop assigns k, cur,
+	      *({ pool_table(q) | integer q; 0 <= q < ptm.npages } +
+		(0 .. 511)),
+	      ptm.page[0 .. ptm.npages - 1].linked,
+	      ptm.page[0 .. ptm.npages - 1].count,
+	      ptm.page[0 .. ptm.npages - 1].nonzero,
+	      ptm.as[slot].leaf_entries, ptm.as[slot].leaf_pages;
+	    loop variant n - k; */
 	for (unsigned long k = 0; k < n; k++) {
 		struct secmon_batch_entry e;
 		uint64_t old;
