@@ -338,25 +338,47 @@ long ptm_as_create(unsigned long self, unsigned long *handle)
 	return ptm_as_create_kind(self, SECMON_AS_USER, handle);
 }
 
-long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
-		  unsigned long *pa)
+/* PT_ALLOC's checks and effect, under the gate alone. */
+/*@ requires db_ok && ptm.cursor < ptm.npages && out_ok(pa);
+    requires \forall integer s; 0 <= s < ptm.nslots ==> l1_sane(s);
+    ensures \result == SBI_ERR_INVALID_PARAM ==> ptm_same{Pre, Post};
+    ensures \result != SBI_SUCCESS ==> entries_same{Pre, Post};
+    ensures \result != SBI_SUCCESS ==> records_flushed{Pre, Post};
+    ensures \result != SBI_SUCCESS ==> slots_same{Pre, Post};
+    ensures \result == SBI_SUCCESS ==>
+      \let p = (*pa - ptm.base) / 4096;
+      *pa % 4096 == ptm.base % 4096 && ptm.base <= *pa &&
+      p < ptm.npages && ptm.page[p].state == PG_TABLE &&
+      ptm.page[p].level == level && ptm.page[p].linked == 0 &&
+      ptm.page[p].count == 0; */
+static long pt_alloc_locked(unsigned long self, unsigned long handle,
+			    unsigned long level, unsigned long *pa)
 {
 	unsigned slot;
 	uint32_t idx;
-	long rc = SBI_SUCCESS;
+
+	if (level != SECMON_LEVEL_PMD && level != SECMON_LEVEL_PTE) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	if (!as_live(handle, &slot)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	if (!db_take(self, &idx)) {
+		return SBI_ERR_NO_SHMEM;
+	}
+	db_set_owned(idx, PG_TABLE, (unsigned)level, slot);
+	*pa = db_pa(idx);
+	return SBI_SUCCESS;
+}
+
+long ptm_pt_alloc(unsigned long self, unsigned long handle, unsigned long level,
+		  unsigned long *pa)
+{
+	long rc;
 
 	db_lock(self);
 	count_call();
-	if (level != SECMON_LEVEL_PMD && level != SECMON_LEVEL_PTE) {
-		rc = SBI_ERR_INVALID_PARAM;
-	} else if (!as_live(handle, &slot)) {
-		rc = SBI_ERR_INVALID_PARAM;
-	} else if (!db_take(self, &idx)) {
-		rc = SBI_ERR_NO_SHMEM;
-	} else {
-		db_set_owned(idx, PG_TABLE, (unsigned)level, slot);
-		*pa = db_pa(idx);
-	}
+	rc = pt_alloc_locked(self, handle, level, pa);
 	db_unlock();
 	return refuse(rc);
 }
@@ -460,6 +482,9 @@ long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 
 /* Drop the leaf statistics of a table's remaining entries. A page with no
  * valid entry (the common case at teardown: Linux zapped it) has none. */
+/*@ requires db_ok && slot < ptm.nslots && idx < ptm.npages;
+    requires pg_owned(ptm.page[idx]);
+    assigns ptm.as[slot].leaf_entries, ptm.as[slot].leaf_pages; */
 static void forget_leaves(unsigned slot, uint32_t idx)
 {
 	const uint64_t *t = db_table(idx);
@@ -472,6 +497,9 @@ static void forget_leaves(unsigned slot, uint32_t idx)
 	if (!ptm.page[idx].count) {
 		return;
 	}
+	/*@ loop invariant 0 <= i <= n;
+	    loop assigns i, as->leaf_entries, as->leaf_pages;
+	    loop variant n - i; */
 	for (int i = 0; i < n; i++) {
 		if (pte_is_leaf(t[i])) {
 			as->leaf_entries--;
@@ -480,6 +508,8 @@ static void forget_leaves(unsigned slot, uint32_t idx)
 	}
 }
 
+/*@ requires db_shape && idx < ptm.npages;
+    assigns \nothing; */
 static bool has_links(uint32_t idx)
 {
 	const uint64_t *t = db_table(idx);
@@ -487,6 +517,9 @@ static bool has_links(uint32_t idx)
 	if (!ptm.page[idx].count) {
 		return false;
 	}
+	/*@ loop invariant 0 <= i <= 512;
+	    loop assigns i;
+	    loop variant 512 - i; */
 	for (int i = 0; i < 512; i++) {
 		if (pte_is_table(t[i])) {
 			return true;
@@ -495,6 +528,19 @@ static bool has_links(uint32_t idx)
 	return false;
 }
 
+/*
+ * PT_FREE's checks and effect, under the gate alone. A refusal writes
+ * nothing; an accepted call quarantines an unlinked TABLE page of the
+ * handle's address space that links no table.
+ */
+/*@ requires db_ok && ptm.nquarantine < ptm.npages;
+    requires \forall integer s; 0 <= s < ptm.nslots ==> l1_sane(s);
+    ensures \result != SBI_SUCCESS ==> ptm_same{Pre, Post};
+    ensures \result == SBI_SUCCESS ==> \at(pool_has(pt_pa), Pre) &&
+      \let p = \at(pool_index(pt_pa), Pre);
+      \at(ptm.page[p].state, Pre) == PG_TABLE &&
+      \at(ptm.page[p].linked, Pre) == 0 &&
+      ptm.page[p].state == PG_QUARANTINE; */
 static long pt_free_locked(unsigned long handle, uint64_t pt_pa)
 {
 	unsigned slot;
@@ -529,10 +575,16 @@ long ptm_pt_free(unsigned long self, unsigned long handle, uint64_t pt_pa)
 
 /* A hart's satp holds the root (PPN: bits 0-43, priv spec v1.12
  * §4.1.11; hgatp's is the same field, §8.2.10). */
+/*@ requires db_shape && \valid_read(as) && as->root < ptm.npages;
+    requires \valid_read(ptm.hart_satp + (0 .. ptm.nharts - 1));
+    assigns \nothing; */
 static bool root_in_use(const struct ptm_as *as)
 {
 	uint64_t root_ppn = db_pa(as->root) >> 12;
 
+	/*@ loop invariant 0 <= h <= ptm.nharts;
+	    loop assigns h;
+	    loop variant ptm.nharts - h; */
 	for (unsigned int h = 0; h < ptm.nharts; h++) {
 		if ((ptm.hart_satp[h] & SATP_PPN_MASK) == root_ppn) {
 			return true;
@@ -619,18 +671,35 @@ static void unload_groot(unsigned long self, const struct ptm_as *as)
 	}
 }
 
-static long as_destroy_locked(unsigned long self, unsigned long handle)
+/* AS_DESTROY's checks: the slot of a live space the call may destroy. A
+ * user space's root must be in no hart's satp (the kernel moves its harts
+ * off first); a G-stage space's hgatp holders are unloaded instead. */
+/*@ requires db_ok && \valid_read(ptm.hart_satp + (0 .. ptm.nharts - 1));
+    requires \valid(slot) && \separated(slot, &ptm,
+      ptm.page + (0 .. ptm.npages - 1), ptm.as + (0 .. ptm.nslots - 1));
+    assigns *slot;
+    ensures \result == SBI_SUCCESS ==> *slot < ptm.nslots &&
+      ptm.as[*slot].state == AS_LIVE; */
+static long as_destroy_check(unsigned long handle, unsigned *slot)
 {
-	unsigned slot;
-	struct ptm_as *as = as_live(handle, &slot);
+	const struct ptm_as *as = as_live(handle, slot);
 
 	if (!as) {
 		return SBI_ERR_INVALID_PARAM;
 	}
+	if (as->kind != SECMON_AS_GSTAGE && root_in_use(as)) {
+		return SBI_ERR_DENIED;
+	}
+	return SBI_SUCCESS;
+}
+
+/* AS_DESTROY's effect, once as_destroy_check has passed. */
+static void as_destroy_apply(unsigned long self, unsigned slot)
+{
+	struct ptm_as *as = &ptm.as[slot];
+
 	if (as->kind == SECMON_AS_GSTAGE) {
 		unload_groot(self, as);
-	} else if (root_in_use(as)) {
-		return SBI_ERR_DENIED;
 	}
 	release_root(slot, as);
 	if (as->pages) {
@@ -638,7 +707,20 @@ static long as_destroy_locked(unsigned long self, unsigned long handle)
 	}
 	as->state = AS_ZOMBIE;
 	as_retire_if_empty(slot);
-	return SBI_SUCCESS;
+}
+
+/* AS_DESTROY under the gate alone: a refusal writes nothing. */
+/*@ requires db_ok && \valid_read(ptm.hart_satp + (0 .. ptm.nharts - 1));
+    ensures \result != SBI_SUCCESS ==> ptm_same{Pre, Post}; */
+static long as_destroy_locked(unsigned long self, unsigned long handle)
+{
+	unsigned slot;
+	long rc = as_destroy_check(handle, &slot);
+
+	if (!rc) {
+		as_destroy_apply(self, slot);
+	}
+	return rc;
 }
 
 long ptm_as_destroy(unsigned long self, unsigned long handle)

@@ -266,6 +266,7 @@ uint64_t ptm_kernel_root(int i)
       \forall integer j; 0 <= j < ptm.npages ==>
 	ptm.page[j].state != PG_QUARANTINE;
     ensures ptm.nquarantine == 0;
+    ensures records_flushed{Pre, Post} && slots_same{Pre, Post};
     ensures db_ok; */
 void db_flush_quarantine(unsigned long self)
 {
@@ -281,7 +282,8 @@ void db_flush_quarantine(unsigned long self)
 		 ptm.page[j].state == \at(ptm.page[j].state, LoopEntry));
 	    loop invariant \forall integer j; i <= j < ptm.npages ==>
 	      ptm.page[j].state == \at(ptm.page[j].state, LoopEntry);
-	    loop invariant db_ok;
+	    loop invariant db_ok && records_flushed{Pre, Here};
+	    loop invariant slots_same{Pre, Here};
 	    loop assigns i, ptm.page[0 .. ptm.npages - 1].state;
 	    loop variant ptm.npages - i; */
 	for (uint32_t i = 0; i < ptm.npages; i++) {
@@ -297,9 +299,11 @@ void db_flush_quarantine(unsigned long self)
 /* Next free page from a rotating cursor: O(1) while the pool is mostly
  * free, and never more than one pass over the pool. */
 /*@ requires db_ok && ptm.cursor < ptm.npages;
-    requires \valid(idx) && \separated(idx, &ptm, ptm.page + (0 .. ptm.npages -
-   1)); assigns ptm.cursor, *idx; ensures ptm.cursor < ptm.npages; ensures
-   \result ==> *idx < ptm.npages && ptm.page[*idx].state == PG_FREE; */
+    requires \valid(idx) && \separated(idx, &ptm,
+      ptm.page + (0 .. ptm.npages - 1), ptm.as + (0 .. ptm.nslots - 1));
+    assigns ptm.cursor, *idx;
+    ensures ptm.cursor < ptm.npages;
+    ensures \result ==> *idx < ptm.npages && ptm.page[*idx].state == PG_FREE; */
 static bool find_free(uint32_t *idx)
 {
 	/*@ loop invariant 0 <= n <= ptm.npages && ptm.cursor < ptm.npages;
@@ -318,15 +322,18 @@ static bool find_free(uint32_t *idx)
 }
 
 /*@ requires db_ok && ptm.cursor < ptm.npages;
-    requires \valid(idx) && \separated(idx, &ptm, ptm.page + (0 .. ptm.npages -
-   1)); assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
+    requires \valid(idx) && \separated(idx, &ptm,
+      ptm.page + (0 .. ptm.npages - 1), ptm.as + (0 .. ptm.nslots - 1));
+    assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
       ptm.flushes, ptm.cursor, *idx;
     ensures db_ok && ptm.cursor < ptm.npages;
     ensures \result ==> *idx < ptm.npages && ptm.page[*idx].state == PG_FREE;
     ensures \forall integer j; 0 <= j < ptm.npages ==>
       ptm.page[j].state == \old(ptm.page[j].state) ||
       (\old(ptm.page[j].state) == PG_QUARANTINE &&
-       ptm.page[j].state == PG_FREE); */
+       ptm.page[j].state == PG_FREE);
+    ensures records_flushed{Pre, Post};
+    ensures slots_same{Pre, Post}; */
 bool db_take(unsigned long self, uint32_t *idx)
 {
 	if (!ptm.nfree) {
@@ -355,10 +362,13 @@ static bool groot_page_ok(uint32_t idx, bool quarantined)
 }
 
 /*@ requires db_ok;
-    requires \valid(idx) && \separated(idx, &ptm, ptm.page + (0 .. ptm.npages -
-   1)); assigns *idx; ensures \result ==> *idx + PTM_GROOT_PAGES <= ptm.npages
-   && \forall integer k; 0 <= k < PTM_GROOT_PAGES ==> ptm.page[*idx + k].state
-   == PG_FREE || (quarantined && ptm.page[*idx + k].state == PG_QUARANTINE); */
+    requires \valid(idx) &&
+      \separated(idx, &ptm, ptm.page + (0 .. ptm.npages - 1));
+    assigns *idx;
+    ensures \result ==> *idx + PTM_GROOT_PAGES <= ptm.npages &&
+      \forall integer k; 0 <= k < PTM_GROOT_PAGES ==>
+	ptm.page[*idx + k].state == PG_FREE ||
+	(quarantined && ptm.page[*idx + k].state == PG_QUARANTINE); */
 static bool find_groot(uint32_t *idx, bool quarantined)
 {
 	/*@ loop invariant 0 <= i <= ptm.npages;
@@ -389,8 +399,9 @@ static bool find_groot(uint32_t *idx, bool quarantined)
 
 /* Flushes only when that makes a run free: a refusal changes nothing. */
 /*@ requires db_ok && ptm.nfree >= PTM_GROOT_PAGES;
-    requires \valid(idx) && \separated(idx, &ptm, ptm.page + (0 .. ptm.npages -
-   1)); assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
+    requires \valid(idx) &&
+      \separated(idx, &ptm, ptm.page + (0 .. ptm.npages - 1));
+    assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
       ptm.flushes, *idx;
     ensures db_ok;
     ensures \result ==> *idx + PTM_GROOT_PAGES <= ptm.npages &&

@@ -323,6 +323,26 @@ extern struct ptm_db ptm;
        \at(ptm.page[p], L1) == \at(ptm.page[p], L2)) &&
     (\forall integer s; 0 <= s < \at(ptm.nslots, L1) ==>
        \at(ptm.as[s], L1) == \at(ptm.as[s], L2));
+  // A refusal that may have flushed the quarantine first (PT_ALLOC and
+  // AS_CREATE with no free page): as ptm_same, but a QUARANTINE page may
+  // be FREE after. Quarantined pages are scrubbed and nothing links them.
+  // Three predicates, one goal each.
+  predicate entries_same{L1, L2} =
+    \forall integer p, j; 0 <= p < \at(ptm.npages, L1) && 0 <= j < 512 ==>
+      \at(pool_table(p)[j], L1) == \at(pool_table(p)[j], L2);
+  predicate records_flushed{L1, L2} =
+    \forall integer p; 0 <= p < \at(ptm.npages, L1) ==>
+      (\at(ptm.page[p].state, L1) == \at(ptm.page[p].state, L2) ||
+       (\at(ptm.page[p].state, L1) == PG_QUARANTINE &&
+	\at(ptm.page[p].state, L2) == PG_FREE)) &&
+      \at(ptm.page[p].owner, L1) == \at(ptm.page[p].owner, L2) &&
+      \at(ptm.page[p].level, L1) == \at(ptm.page[p].level, L2) &&
+      \at(ptm.page[p].linked, L1) == \at(ptm.page[p].linked, L2) &&
+      \at(ptm.page[p].count, L1) == \at(ptm.page[p].count, L2) &&
+      \at(ptm.page[p].nonzero, L1) == \at(ptm.page[p].nonzero, L2);
+  predicate slots_same{L1, L2} =
+    \forall integer s; 0 <= s < \at(ptm.nslots, L1) ==>
+      \at(ptm.as[s], L1) == \at(ptm.as[s], L2);
   // A caller's result word, valid and none of the PTM's own state.
   predicate out_ok{L}(uint64_t *p) =
     \valid(p) &&
@@ -376,6 +396,13 @@ void db_flush_quarantine(unsigned long self);
 /* Address-space helpers. */
 /* A live address space by handle: O(1) through its root page's record.
  * Inline: every hot call starts here. */
+/*@ requires db_ok && \valid(slot);
+    requires \separated(slot, &ptm, ptm.page + (0 .. ptm.npages - 1),
+      ptm.as + (0 .. ptm.nslots - 1));
+    assigns *slot;
+    ensures \result != \null ==> *slot < ptm.nslots &&
+      \result == &ptm.as[*slot] && ptm.as[*slot].state == AS_LIVE &&
+      ptm.as[*slot].root < ptm.npages; */
 static inline struct ptm_as *as_live(unsigned long handle, unsigned *slot)
 {
 	uint64_t ridx = SECMON_HANDLE_ROOT_INDEX(handle);
@@ -462,53 +489,58 @@ long pte_check_new(unsigned slot, uint32_t idx, unsigned i, uint64_t old,
 		   uint64_t val);
 /* Apply an already-checked write and update the books. */
 void pte_commit(unsigned slot, uint32_t idx, uint64_t old, uint64_t val);
+/*@ assigns \nothing;
+    ensures \result <==> pte_table(pte); */
 bool pte_is_table(uint64_t pte);
+/*@ assigns \nothing;
+    ensures \result <==> pte_leaf(pte); */
 bool pte_is_leaf(uint64_t pte);
 /*
- * The table page a call last wrote into, located once: a page's state and
- * owner change only in AS_CREATE, PT_ALLOC, PT_FREE and AS_DESTROY, never
- * within one BATCH. pte_batch starts with PTE_CURSOR_INIT.
+ * Where an entry's table page is, located once per page: a page's state
+ * and owner change only in AS_CREATE, PT_ALLOC, PT_FREE and AS_DESTROY,
+ * never within one BATCH. Passed by value, so that none of it can alias
+ * the PTM's state. PTE_AT_NONE: no page (BATCH's start, a refused locate).
  */
-struct pte_cursor {
-	/* The page's number (address / 4 KiB); UINT64_MAX, no page's,
-	 * before the first. */
-	uint64_t pfn;
+struct pte_at {
+	uint64_t
+	    pfn; /* the page's number (address / 4 KiB); UINT64_MAX: none */
 	uint64_t *table; /* its entries */
-	struct ptm_page *pg; /* its record: a ROOT or TABLE the slot owns */
+	struct ptm_page *pg; /* its record: a page the slot owns; NULL: none */
 	uint32_t idx;
-	/* Book changes of the data writes into this page not yet applied to
-	 * its record and its address space (valid entries, non-zero
-	 * entries, leaves); applied when the cursor moves on and before the
-	 * call returns. */
+};
+#define PTE_AT_NONE ((struct pte_at){UINT64_MAX, NULL, NULL, UINT32_MAX})
+/* BATCH's book changes from its data writes into one page not yet applied
+ * to the page's record and its address space (valid entries, non-zero
+ * entries, leaves): applied when BATCH moves to another page and before
+ * it returns. */
+struct pte_books {
 	int32_t dcount, dnonzero, dleaf;
 };
-#define PTE_CURSOR_INIT                                                        \
-	((struct pte_cursor){UINT64_MAX, NULL, NULL, UINT32_MAX, 0, 0, 0})
 /*@
-  // A cursor at a table page the slot owns, as locate() leaves it.
-  predicate cursor_at{L}(struct pte_cursor *c, integer slot) =
-    c->idx < ptm.npages && c->pg != \null && c->pg == &ptm.page[c->idx] &&
-    c->table == pool_table(c->idx) && pg_owned(ptm.page[c->idx]) &&
-    ptm.page[c->idx].owner == slot && \valid(c->table + (0 .. 511)) &&
-    \separated(c->table + (0 .. 511), &ptm, &memmap_state,
+  // A position at a table page the slot owns, as locate() finds it.
+  predicate at_ok{L}(struct pte_at a, integer slot) =
+    a.idx < ptm.npages && a.pg != \null && a.pg == &ptm.page[a.idx] &&
+    a.table == pool_table(a.idx) && pg_owned(ptm.page[a.idx]) &&
+    ptm.page[a.idx].owner == slot && \valid(a.table + (0 .. 511)) &&
+    \separated(a.table + (0 .. 511), &ptm, &memmap_state,
 	       ptm.page + (0 .. ptm.npages - 1),
 	       ptm.as + (0 .. ptm.nslots - 1));
-  // BATCH's cursor: before the first entry, or at such a page.
-  // Its pending book changes are bounded by the entries it has seen
-  // (BATCH_MAX); PTE_CURSOR_INIT has none.
-  predicate cursor_ok{L}(struct pte_cursor *c, integer slot) =
-    (c->pg == \null ==> c->pfn == 18446744073709551615 && c->dcount == 0 &&
-			c->dnonzero == 0 && c->dleaf == 0) &&
-    (c->pg != \null ==> cursor_at(c, slot));
-  predicate cursor_books{L}(struct pte_cursor *c, integer k) =
-    -k <= c->dcount <= k && -k <= c->dnonzero <= k && -k <= c->dleaf <= k;
-  // The cursor itself is the caller's, none of the PTM's state.
-  predicate cursor_apart{L}(struct pte_cursor *c) =
-    \valid(c) &&
-    \separated(c, &ptm, &memmap_state, ptm.page + (0 .. ptm.npages - 1),
+  predicate at_none(struct pte_at a) =
+    a.pg == \null && a.pfn == 18446744073709551615;
+  // Pending book changes bounded by the entries seen (BATCH_MAX).
+  predicate books_in{L}(struct pte_books *b, integer k) =
+    -k <= b->dcount <= k && -k <= b->dnonzero <= k && -k <= b->dleaf <= k;
+  // The books are the caller's, none of the PTM's state.
+  predicate books_apart{L}(struct pte_books *b) =
+    \valid(b) &&
+    \separated(b, &ptm, &memmap_state, ptm.page + (0 .. ptm.npages - 1),
 	       ptm.as + (0 .. ptm.nslots - 1)) &&
     \forall integer q; 0 <= q < ptm.npages ==>
-      \separated(c, pool_table(q) + (0 .. 511));
+      \separated(b, pool_table(q) + (0 .. 511));
+  // Every pool page's entries valid: what keeps a caller's locals apart
+  // from them (a local is allocated after the call began).
+  predicate pool_valid{L} = \forall integer q; 0 <= q < ptm.npages ==>
+    \valid(pool_table(q) + (0 .. 511));
 */
 /* Check and apply one SET or MODIFY (op as in BATCH); *old = replaced. */
 long pte_update(unsigned slot, uint64_t pte_pa, int op, uint64_t a, uint64_t b,

@@ -393,92 +393,64 @@ void pte_commit(unsigned slot, uint32_t idx, uint64_t old, uint64_t val)
 	commit_data(&ptm.as[slot], &ptm.page[idx], old, val);
 }
 
-/* The slot must be an aligned entry of a table page that slot owns. The
- * cursor's page is checked already: the common case is one compare. */
-/*@ requires db_ok && cursor_apart(at);
+/* Where entry_pa's table is, if it is an aligned entry of a table page
+ * that slot owns; PTE_AT_NONE otherwise. */
+/*@ requires db_ok;
+    assigns \nothing;
     behavior found:
       assumes entry_pa % 8 == 0 && pool_has(entry_pa) &&
 	pg_owned(ptm.page[pool_index(entry_pa)]) &&
 	ptm.page[pool_index(entry_pa)].owner == slot;
-      assigns *at;
-      ensures \result == SBI_SUCCESS && cursor_at(at, slot) &&
-	at->idx == pool_index(entry_pa) &&
-	at->dcount == 0 && at->dnonzero == 0 && at->dleaf == 0;
+      ensures at_ok(\result, slot) && \result.idx == pool_index(entry_pa) &&
+	\result.pfn == entry_pa / 4096;
     behavior refused:
       assumes !(entry_pa % 8 == 0 && pool_has(entry_pa) &&
 	pg_owned(ptm.page[pool_index(entry_pa)]) &&
 	ptm.page[pool_index(entry_pa)].owner == slot);
-      assigns \nothing;
-      ensures \result == SBI_ERR_INVALID_ADDRESS;
+      ensures at_none(\result);
     complete behaviors;
     disjoint behaviors; */
-static inline long locate(unsigned slot, uint64_t entry_pa,
-			  struct pte_cursor *at)
+static inline struct pte_at locate(unsigned slot, uint64_t entry_pa)
 {
 	const struct ptm_page *pg;
 	uint32_t idx;
 
 	if (entry_pa % 8 || !db_index(entry_pa, &idx)) {
-		return SBI_ERR_INVALID_ADDRESS;
+		return PTE_AT_NONE;
 	}
 	pg = &ptm.page[idx];
 	if ((pg->state != PG_ROOT && pg->state != PG_TABLE &&
 	     pg->state != PG_GROOT) ||
 	    pg->owner != slot) {
-		return SBI_ERR_INVALID_ADDRESS;
+		return PTE_AT_NONE;
 	}
-	*at = (struct pte_cursor){entry_pa / PTM_PAGE_SIZE,
-				  db_table(idx),
-				  &ptm.page[idx],
-				  idx,
-				  0,
-				  0,
-				  0};
-	return SBI_SUCCESS;
+	return (struct pte_at){entry_pa / PTM_PAGE_SIZE, db_table(idx),
+			       &ptm.page[idx], idx};
 }
 
-/* Apply the cursor's pending book changes (see struct pte_cursor). */
-/*@ requires db_ok && slot < ptm.nslots && cursor_apart(cur);
-    requires cursor_ok(cur, slot) && cursor_books(cur, 65536);
+/* Apply BATCH's pending book changes to at's page (see struct pte_books). */
+/*@ requires db_ok && slot < ptm.nslots && books_apart(books);
+    requires books_in(books, 65536);
+    requires at.pg != \null ==> at_ok(at, slot);
+    requires at.pg == \null ==> books_in(books, 0);
     assigns ptm.page[0 .. ptm.npages - 1].count,
       ptm.page[0 .. ptm.npages - 1].nonzero, ptm.as[slot].leaf_entries,
-      ptm.as[slot].leaf_pages, cur->dcount, cur->dnonzero, cur->dleaf;
-    ensures owners_kept{Pre, Post} && db_ok;
-    ensures cursor_ok(cur, slot) && cursor_books(cur, 0); */
-static inline void books_flush(unsigned slot, struct pte_cursor *cur)
+      ptm.as[slot].leaf_pages, *books;
+    ensures owners_kept{Pre, Post} && db_ok && books_in(books, 0); */
+static inline void books_flush(unsigned slot, struct pte_at at,
+			       struct pte_books *books)
 {
-	struct ptm_page *pg = cur->pg;
+	struct ptm_page *pg = at.pg;
 	struct ptm_as *as = &ptm.as[slot];
 
 	if (!pg) {
 		return;
 	}
-	pg->count = (uint16_t)(pg->count + cur->dcount);
-	pg->nonzero = (uint16_t)(pg->nonzero + cur->dnonzero);
-	as->leaf_entries += (uint32_t)cur->dleaf;
-	as->leaf_pages += (uint64_t)(int64_t)cur->dleaf << (9 * pg->level);
-	cur->dcount = cur->dnonzero = cur->dleaf = 0;
-}
-
-/* A BATCH entry in the page the last one was in needs one compare. */
-/*@ requires db_ok && slot < ptm.nslots && cursor_apart(cur);
-    requires cursor_ok(cur, slot) && cursor_books(cur, 65536);
-    assigns *cur, ptm.page[0 .. ptm.npages - 1].count,
-      ptm.page[0 .. ptm.npages - 1].nonzero, ptm.as[slot].leaf_entries,
-      ptm.as[slot].leaf_pages;
-    ensures owners_kept{Pre, Post};
-    ensures cursor_ok(cur, slot);
-    ensures \forall integer k; cursor_books{Pre}(cur, k) ==>
-      cursor_books(cur, k);
-    ensures \result == SBI_SUCCESS ==> cursor_at(cur, slot); */
-static inline long locate_next(unsigned slot, uint64_t entry_pa,
-			       struct pte_cursor *cur)
-{
-	if (entry_pa / PTM_PAGE_SIZE == cur->pfn) {
-		return entry_pa % 8 ? SBI_ERR_INVALID_ADDRESS : SBI_SUCCESS;
-	}
-	books_flush(slot, cur);
-	return locate(slot, entry_pa, cur);
+	pg->count = (uint16_t)(pg->count + books->dcount);
+	pg->nonzero = (uint16_t)(pg->nonzero + books->dnonzero);
+	as->leaf_entries += (uint32_t)books->dleaf;
+	as->leaf_pages += (uint64_t)(int64_t)books->dleaf << (9 * pg->level);
+	*books = (struct pte_books){0, 0, 0};
 }
 
 /*@ assigns \nothing;
@@ -547,69 +519,91 @@ update_general(unsigned slot, uint32_t idx, unsigned i, int op, uint64_t a,
 	}
 }
 
+/* hot_check's answer for a write only update_general may decide. */
+#define PTE_GENERAL 1
+
 /*
- * The hot case, with no call: a user-half entry of data (V=0 or a leaf in
- * the filter's RAM) replaced by data, neither old nor new a link. It
- * applies the same rules as pte_check_new; anything else, and a lost
- * race with a hardware A/D update, goes to update_general.
+ * The hot case's rules: a user-half entry of data (V=0 or a leaf in the
+ * filter's RAM) replaced by data, neither old nor new a link, checked as
+ * pte_check_new would. 0: update() may write it; PTE_GENERAL: any other
+ * case, for update_general; or the SBI error the rules give.
+ */
+/*@ requires db_ok && filter_ok && at.idx < ptm.npages;
+    requires at.pg == &ptm.page[at.idx] && pg_owned(ptm.page[at.idx]);
+    assigns \nothing;
+    ensures \result == SBI_SUCCESS ==> entry_ok(at.idx, i, val); */
+static inline __attribute__((always_inline)) long
+hot_check(struct pte_at at, unsigned i, uint64_t old, uint64_t val)
+{
+	const struct ptm_page *pg = at.pg;
+	uint64_t pa, size;
+	long rc;
+
+	if (is_table(old) || is_table(val) ||
+	    (pg->state == PG_ROOT && i >= 256)) {
+		return PTE_GENERAL;
+	}
+	if (!(val & V)) {
+		return SBI_SUCCESS;
+	}
+	if (high_bits_bad(val)) {
+		return SBI_ERR_INVALID_PARAM;
+	}
+	pa = pte_pa(val);
+	size = leaf_size(pg->level);
+	rc = leaf_bits_ok(pg->level, val);
+	if (!rc && !in_filter_ram(pa, size)) {
+		return PTE_GENERAL;
+	}
+	return rc ?: check_target_ram(pa, size, val & W);
+}
+
+/*
+ * One entry's write, with no call in the hot case (hot_check's); the
+ * rest, and a lost race with a hardware A/D update, go to update_general.
+ * books: where BATCH defers the data write's book changes; NULL: apply
+ * them now.
  */
 /* Always inline: into BATCH's loop and SET/MODIFY's one entry, where GCC
  * otherwise keeps a call with a frame per entry (29 instructions of 139
  * per BATCH entry in the payload). */
 /*@ requires db_ok && filter_ok && slot < ptm.nslots && i < 512;
-    requires cursor_apart(cur) && cursor_at(cur, slot) && out_ok(old_out);
-    requires cursor_books(cur, 65536);
-    assigns pool_table(cur->idx)[i], ptm.page[0 .. ptm.npages - 1].linked,
-      ptm.page[cur->idx].count, ptm.page[cur->idx].nonzero,
-      ptm.as[slot].leaf_entries, ptm.as[slot].leaf_pages, *old_out,
-      cur->dcount, cur->dnonzero, cur->dleaf;
+    requires at_ok(at, slot) && out_ok(old_out);
+    requires books == \null || (books_apart(books) && books_in(books, 65536));
+    assigns pool_table(at.idx)[i], ptm.page[0 .. ptm.npages - 1].linked,
+      ptm.page[at.idx].count, ptm.page[at.idx].nonzero,
+      ptm.as[slot].leaf_entries, ptm.as[slot].leaf_pages, *old_out, *books;
     ensures \result != SBI_SUCCESS ==> ptm_same{Pre, Post};
     ensures \result == SBI_SUCCESS ==>
-      \let v = pool_table(cur->idx)[i]; entry_ok{Pre}(cur->idx, i, v);
+      \let v = pool_table(at.idx)[i]; entry_ok{Pre}(at.idx, i, v);
     ensures owners_kept{Pre, Post};
-    ensures cursor_at(cur, slot);
-    ensures \forall integer k; cursor_books{Pre}(cur, k) ==>
-      cursor_books(cur, k + 1); */
+    ensures books != \null ==> \forall integer k;
+      books_in{Pre}(books, k) ==> books_in(books, k + 1); */
 static inline __attribute__((always_inline)) long
-update(unsigned slot, struct pte_cursor *cur, unsigned i, int op, uint64_t a,
-       uint64_t b, uint64_t *old_out, bool defer_books)
+update(unsigned slot, struct pte_at at, unsigned i, int op, uint64_t a,
+       uint64_t b, uint64_t *old_out, struct pte_books *books)
 {
-	struct ptm_page *pg = cur->pg;
-	uint64_t *t = &cur->table[i], old, val;
-	long rc;
+	uint64_t *t = &at.table[i];
+	uint64_t old = __atomic_load_n(t, __ATOMIC_ACQUIRE);
+	uint64_t val = new_value(op, old, a, b);
+	long rc = hot_check(at, i, old, val);
 
-	old = __atomic_load_n(t, __ATOMIC_ACQUIRE);
-	val = new_value(op, old, a, b);
-	if (is_table(old) || is_table(val) ||
-	    (pg->state == PG_ROOT && i >= 256)) {
-		return update_general(slot, cur->idx, i, op, a, b, old_out);
+	if (rc == PTE_GENERAL) {
+		return update_general(slot, at.idx, i, op, a, b, old_out);
 	}
-	if (val & V) {
-		uint64_t pa = pte_pa(val), size = leaf_size(pg->level);
-
-		if (high_bits_bad(val)) {
-			return SBI_ERR_INVALID_PARAM;
-		}
-		rc = leaf_bits_ok(pg->level, val);
-		if (!rc && !in_filter_ram(pa, size)) {
-			return update_general(slot, cur->idx, i, op, a, b,
-					      old_out);
-		}
-		rc = rc ?: check_target_ram(pa, size, val & W);
-		if (rc) {
-			return rc;
-		}
+	if (rc) {
+		return rc;
 	}
 	if (!__atomic_compare_exchange_n(t, &old, val, false, __ATOMIC_SEQ_CST,
 					 __ATOMIC_SEQ_CST)) {
-		return update_general(slot, cur->idx, i, op, a, b, old_out);
+		return update_general(slot, at.idx, i, op, a, b, old_out);
 	}
-	if (defer_books) {
-		cur->dcount += (int32_t)((val & V) - (old & V));
-		cur->dnonzero += (val != 0) - (old != 0);
-		cur->dleaf += is_leaf(val) - is_leaf(old);
+	if (books) {
+		books->dcount += (int32_t)((val & V) - (old & V));
+		books->dnonzero += (val != 0) - (old != 0);
+		books->dleaf += is_leaf(val) - is_leaf(old);
 	} else {
-		commit_data(&ptm.as[slot], pg, old, val);
+		commit_data(&ptm.as[slot], at.pg, old, val);
 	}
 	*old_out = old;
 	return SBI_SUCCESS;
@@ -623,12 +617,12 @@ update(unsigned slot, struct pte_cursor *cur, unsigned i, int op, uint64_t a,
 long pte_update(unsigned slot, uint64_t entry_pa, int op, uint64_t a,
 		uint64_t b, uint64_t *old_out)
 {
-	struct pte_cursor at;
-	long rc = locate(slot, entry_pa, &at);
+	struct pte_at at = locate(slot, entry_pa);
 
-	return rc
-		   ?: update(slot, &at, slot_of(entry_pa), op, a, b, old_out,
-			     false);
+	if (!at.pg) {
+		return SBI_ERR_INVALID_ADDRESS;
+	}
+	return update(slot, at, slot_of(entry_pa), op, a, b, old_out, NULL);
 }
 
 /* Each field once: the OS may be rewriting the entry as it is read. */
@@ -652,7 +646,7 @@ static inline void read_entry(struct secmon_batch_entry *e,
  * memmap lock from the buffer check to the last read (memmap_os_begin), as
  * every OS buffer access does.
  */
-/*@ requires db_ok && filter_ok && slot < ptm.nslots;
+/*@ requires db_ok && filter_ok && slot < ptm.nslots && pool_valid;
     requires n <= SECMON_BATCH_MAX && \valid_read(buf + (0 .. n - 1));
     requires out_ok(applied);
     ensures \result == SBI_SUCCESS ==> *applied == n;
@@ -660,12 +654,16 @@ static inline void read_entry(struct secmon_batch_entry *e,
 long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
 	       unsigned long n, unsigned long *applied)
 {
-	struct pte_cursor cur = PTE_CURSOR_INIT;
+	struct pte_at at = PTE_AT_NONE;
+	struct pte_books books = {0, 0, 0};
 
 	/*@ loop invariant 0 <= k <= n;
-	    loop invariant cursor_ok(&cur, slot) && cursor_books(&cur, k);
+	    loop invariant at.pg != \null ==> at_ok(at, slot);
+	    loop invariant at.pg == \null ==> at_none(at) && books_in(&books, 0);
+	    loop invariant books_in(&books, k) && books_apart(&books);
 	    loop invariant owners_kept{Pre, Here};
-	    loop assigns k, cur,
+	    loop invariant db_ok && filter_ok;
+	    loop assigns k, at, books,
 	      *({ pool_table(q) | integer q; 0 <= q < ptm.npages } +
 		(0 .. 511)),
 	      ptm.page[0 .. ptm.npages - 1].linked,
@@ -680,20 +678,28 @@ long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
 
 		read_entry(&e, &buf[k]);
 		arch_window(ARCH_WINDOW_BATCH_COPIED);
-		rc = e.op > SECMON_BATCH_OP_MODIFY ||
-			     (e.op == SECMON_BATCH_OP_SET && e.b)
-			 ? SBI_ERR_INVALID_PARAM
-			 : locate_next(slot, e.pte_pa, &cur);
+		if (e.op > SECMON_BATCH_OP_MODIFY ||
+		    (e.op == SECMON_BATCH_OP_SET && e.b)) {
+			rc = SBI_ERR_INVALID_PARAM;
+		} else if (e.pte_pa / PTM_PAGE_SIZE == at.pfn) {
+			/* at's page: one compare, and aligned */
+			rc = e.pte_pa % 8 ? SBI_ERR_INVALID_ADDRESS
+					  : SBI_SUCCESS;
+		} else {
+			books_flush(slot, at, &books);
+			at = locate(slot, e.pte_pa);
+			rc = at.pg ? SBI_SUCCESS : SBI_ERR_INVALID_ADDRESS;
+		}
 		rc = rc
-			 ?: update(slot, &cur, slot_of(e.pte_pa), (int)e.op,
-				   e.a, e.b, &old, true);
+			 ?: update(slot, at, slot_of(e.pte_pa), (int)e.op, e.a,
+				   e.b, &old, &books);
 		if (rc) {
-			books_flush(slot, &cur);
+			books_flush(slot, at, &books);
 			*applied = k;
 			return rc;
 		}
 	}
-	books_flush(slot, &cur);
+	books_flush(slot, at, &books);
 	*applied = n;
 	return SBI_SUCCESS;
 }

@@ -726,7 +726,7 @@ static void test_filter_spans(void)
 
 /*
  * BATCH applies the books of data writes per table page when it moves on
- * (struct pte_cursor): across pages, back again, and up to a refused
+ * (struct pte_books): across pages, back again, and up to a refused
  * entry, the checker must find every count right. The leaves are in the
  * filter's RAM (pool in high RAM), so they take the deferred path.
  */
