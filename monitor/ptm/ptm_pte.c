@@ -659,7 +659,8 @@ long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
 
 	/*@ loop invariant 0 <= k <= n;
 	    loop invariant at.pg != \null ==> at_ok(at, slot);
-	    loop invariant at.pg == \null ==> at_none(at) && books_in(&books, 0);
+	    loop invariant at.pg == \null ==>
+	      at_none(at) && books_in(&books, 0);
 	    loop invariant books_in(&books, k) && books_apart(&books);
 	    loop invariant owners_kept{Pre, Here};
 	    loop invariant db_ok && filter_ok;
