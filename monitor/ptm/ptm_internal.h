@@ -206,20 +206,29 @@ extern struct ptm_db ptm;
   predicate spans_hit{L}(struct ptm_span *s, integer n, integer pa,
 			 integer end) =
     \exists integer k; 0 <= k < n && pa < s[k].end && s[k].base < end;
+  // The same two sets of spans, named without a pointer into ptm: a
+  // predicate that took &ptm.filter would make WP keep all of ptm in its
+  // memory model in every function whose contract says filter_ok (the
+  // hot path among them), and lose the frame facts it keeps for a value.
+  predicate deny_hit{L}(integer pa, integer end) =
+    \exists integer k; 0 <= k < ptm.filter.ndeny &&
+      pa < ptm.filter.deny[k].end && ptm.filter.deny[k].base < end;
+  predicate deny_w_hit{L}(integer pa, integer end) =
+    \exists integer k; 0 <= k < ptm.filter.ndeny_w &&
+      pa < ptm.filter.deny_w[k].end && ptm.filter.deny_w[k].base < end;
   // Opaque to WP's simplifier, so that the provers match it whole.
   axiomatic granules {
-    predicate granule_dirty{L}(struct ptm_filter *f, integer g)
-      reads f->dirty[..];
-    axiom granule_dirty_def{L}: \forall struct ptm_filter *f, integer g;
-      granule_dirty(f, g) <==> ((f->dirty[g / 64] >> (g % 64)) & 1) != 0;
+    predicate granule_dirty{L}(integer g) reads ptm.filter.dirty[..];
+    axiom granule_dirty_def{L}: \forall integer g;
+      granule_dirty(g) <==>
+	((ptm.filter.dirty[g / 64] >> (g % 64)) & 1) != 0;
   }
   predicate filter_ram_has{L}(integer pa, integer sz) =
     ptm.filter.ram.base <= pa && pa + sz <= ptm.filter.ram.end;
   // No granule of [pa, end) is marked.
   predicate range_clean{L}(integer pa, integer end) =
     \forall integer x; pa <= x < end ==>
-      !granule_dirty(&ptm.filter,
-		     (x - ptm.filter.ram.base) >> ptm.filter.gshift);
+      !granule_dirty((x - ptm.filter.ram.base) >> ptm.filter.gshift);
   // What LOCK's filter must be for the hot path to apply the same rules as
   // the memory map: inside its RAM, a range apart from the deny spans
   // touches no monitor, pool or root, one apart from the deny_w spans no
@@ -231,17 +240,14 @@ extern struct ptm_db ptm;
     ((ptm.filter.ram.end - ptm.filter.ram.base) >> ptm.filter.gshift) <
       PTM_FILTER_GRANULES &&
     (\forall integer pa, sz; 0 < sz && filter_ram_has(pa, sz) &&
-       !spans_hit(&ptm.filter.deny[0], ptm.filter.ndeny, pa, pa + sz) ==>
+       !deny_hit(pa, pa + sz) ==>
        !mm_touches_monitor(pa, sz) && !mm_touches_pool(pa, sz) &&
        !mm_touches_kroot(pa, sz)) &&
     (\forall integer pa, sz; 0 < sz && filter_ram_has(pa, sz) &&
-       !spans_hit(&ptm.filter.deny_w[0], ptm.filter.ndeny_w, pa, pa + sz) ==>
-       !touches_image_w(pa, sz)) &&
+       !deny_w_hit(pa, pa + sz) ==> !touches_image_w(pa, sz)) &&
     (\forall integer pa, end;
        ptm.filter.ram.base <= pa < end <= ptm.filter.ram.end &&
-       range_clean(pa, end) ==>
-       !spans_hit(&ptm.filter.deny[0], ptm.filter.ndeny, pa, end) &&
-       !spans_hit(&ptm.filter.deny_w[0], ptm.filter.ndeny_w, pa, end));
+       range_clean(pa, end) ==> !deny_hit(pa, end) && !deny_w_hit(pa, end));
 
   // The pool as the records see it.
   predicate pool_has{L}(integer pa) =
@@ -284,6 +290,20 @@ extern struct ptm_db ptm;
       \at(ptm.page[j].state, L1) == \at(ptm.page[j].state, L2) &&
       \at(ptm.page[j].owner, L1) == \at(ptm.page[j].owner, L2) &&
       \at(ptm.page[j].level, L1) == \at(ptm.page[j].level, L2);
+  // Two steps that each keep the owners keep them: the fact that carries
+  // owners_kept through BATCH's loop.
+  lemma owners_kept_trans{L1, L2, L3}:
+    owners_kept{L1, L2} && owners_kept{L2, L3} &&
+    \at(ptm.npages, L1) == \at(ptm.npages, L2) &&
+    \at(ptm.page, L1) == \at(ptm.page, L2) &&
+    \at(ptm.page, L2) == \at(ptm.page, L3) ==> owners_kept{L1, L3};
+  // What keeps the records in range across a PTE write: a fact the
+  // provers use whole, where they could not find it goal by goal.
+  lemma records_kept{L1, L2}:
+    db_records_ok{L1} && owners_kept{L1, L2} &&
+    \at(ptm.npages, L1) == \at(ptm.npages, L2) &&
+    \at(ptm.nslots, L1) == \at(ptm.nslots, L2) &&
+    \at(ptm.page, L1) == \at(ptm.page, L2) ==> db_records_ok{L2};
   // The ends of the slot's level-1 list name pool pages (0: none).
   predicate l1_sane{L}(integer slot) =
     ptm.as[slot].l1_head <= ptm.npages &&

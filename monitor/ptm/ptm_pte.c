@@ -211,9 +211,7 @@ bool ptm_filter_clean(uint64_t pa, uint64_t size)
     assigns \nothing;
     ensures \result == SBI_SUCCESS || \result == SBI_ERR_DENIED;
     ensures \result == SBI_SUCCESS ==>
-      !spans_hit(&ptm.filter.deny[0], ptm.filter.ndeny, pa, pa + size) &&
-      (w ==> !spans_hit(&ptm.filter.deny_w[0], ptm.filter.ndeny_w, pa,
-			pa + size)); */
+      !deny_hit(pa, pa + size) && (w ==> !deny_w_hit(pa, pa + size)); */
 static inline long check_target_ram(uint64_t pa, uint64_t size, bool w)
 {
 	const struct ptm_filter *f = &ptm.filter;
@@ -568,7 +566,8 @@ hot_check(struct pte_at at, unsigned i, uint64_t old, uint64_t val)
  * otherwise keeps a call with a frame per entry (29 instructions of 139
  * per BATCH entry in the payload). */
 /*@ requires db_ok && filter_ok && slot < ptm.nslots && i < 512;
-    requires at_ok(at, slot) && out_ok(old_out);
+    requires at_ok(at, slot);
+    requires out_ok(old_out);
     requires books == \null || (books_apart(books) && books_in(books, 65536));
     assigns pool_table(at.idx)[i], ptm.page[0 .. ptm.npages - 1].linked,
       ptm.page[at.idx].count, ptm.page[at.idx].nonzero,
@@ -577,6 +576,12 @@ hot_check(struct pte_at at, unsigned i, uint64_t old, uint64_t val)
     ensures \result == SBI_SUCCESS ==>
       \let v = pool_table(at.idx)[i]; entry_ok{Pre}(at.idx, i, v);
     ensures owners_kept{Pre, Post};
+    ensures db_shape;
+    ensures db_records_ok;
+    ensures quar_counted;
+    ensures mm_sane;
+    ensures filter_ok;
+    ensures at_ok(at, slot);
     ensures books != \null ==> \forall integer k;
       books_in{Pre}(books, k) ==> books_in(books, k + 1); */
 static inline __attribute__((always_inline)) long
@@ -656,15 +661,18 @@ long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
 {
 	struct pte_at at = PTE_AT_NONE;
 	struct pte_books books = {0, 0, 0};
+	uint64_t old;
 
 	/*@ loop invariant 0 <= k <= n;
+	    loop invariant out_ok(&old);
 	    loop invariant at.pg != \null ==> at_ok(at, slot);
 	    loop invariant at.pg == \null ==>
 	      at_none(at) && books_in(&books, 0);
 	    loop invariant books_in(&books, k) && books_apart(&books);
 	    loop invariant owners_kept{Pre, Here};
-	    loop invariant db_ok && filter_ok;
-	    loop assigns k, at, books,
+	    loop invariant db_ok;
+	    loop invariant filter_ok;
+	    loop assigns k, at, books, old,
 	      *({ pool_table(q) | integer q; 0 <= q < ptm.npages } +
 		(0 .. 511)),
 	      ptm.page[0 .. ptm.npages - 1].linked,
@@ -674,7 +682,6 @@ long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
 	    loop variant n - k; */
 	for (unsigned long k = 0; k < n; k++) {
 		struct secmon_batch_entry e;
-		uint64_t old;
 		long rc;
 
 		read_entry(&e, &buf[k]);
@@ -691,9 +698,16 @@ long pte_batch(unsigned slot, const struct secmon_batch_entry *buf,
 			at = locate(slot, e.pte_pa);
 			rc = at.pg ? SBI_SUCCESS : SBI_ERR_INVALID_ADDRESS;
 		}
+		/*@ assert books_in(&books, k) && books_apart(&books); */
+		/*@ assert db_ok && filter_ok; */
+		/*@ assert rc == SBI_SUCCESS ==> at_ok(at, slot); */
 		rc = rc
 			 ?: update(slot, at, slot_of(e.pte_pa), (int)e.op, e.a,
 				   e.b, &old, &books);
+		/*@ assert books_in(&books, k + 1); */
+		/*@ assert db_ok; */
+		/*@ assert filter_ok; */
+		/*@ assert owners_kept{Pre, Here}; */
 		if (rc) {
 			books_flush(slot, at, &books);
 			*applied = k;
