@@ -326,7 +326,9 @@ static bool find_free(uint32_t *idx)
       ptm.page + (0 .. ptm.npages - 1), ptm.as + (0 .. ptm.nslots - 1));
     assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
       ptm.flushes, ptm.cursor, *idx;
-    ensures db_ok && ptm.cursor < ptm.npages;
+    ensures db_shape && mm_sane && ptm.cursor < ptm.npages;
+    ensures db_records_ok;
+    ensures quar_counted;
     ensures \result ==> *idx < ptm.npages && ptm.page[*idx].state == PG_FREE;
     ensures \forall integer j; 0 <= j < ptm.npages ==>
       ptm.page[j].state == \old(ptm.page[j].state) ||
