@@ -44,6 +44,7 @@ void hart_table_init(const struct plat_info *pi);
 bool hart_exists(unsigned long hart);
 /* S-mode is offered the hypervisor extension: every hart in the table
  * has PLAT_ISA_H (boot clears it where misa lacks H). */
+/*@ assigns \nothing; */
 bool hart_hyp(void);
 unsigned int hart_count(void);
 /* The index of hartid, or -1 if no hart the monitor runs has it. */

@@ -243,10 +243,18 @@ long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper, uint64_t tramp,
 /* Next free slot from a rotating cursor (moved on when the slot is
  * taken), as find_free() does for pages: O(1) while most slots are free,
  * never more than one pass. */
+/*@ requires db_shape && ptm.slot_cursor < ptm.nslots && \valid(slot);
+    requires \separated(slot, &ptm, ptm.page + (0 .. ptm.npages - 1),
+      ptm.as + (0 .. ptm.nslots - 1));
+    assigns *slot;
+    ensures \result ==> *slot < ptm.nslots && ptm.as[*slot].state == AS_FREE; */
 static bool free_slot(unsigned *slot)
 {
 	uint32_t s = ptm.slot_cursor;
 
+	/*@ loop invariant 0 <= n <= ptm.nslots && s < ptm.nslots;
+	    loop assigns n, s;
+	    loop variant ptm.nslots - n; */
 	for (uint32_t n = 0; n < ptm.nslots; n++) {
 		if (ptm.as[s].state == AS_FREE) {
 			*slot = s;
@@ -272,13 +280,51 @@ static void fill_user_root(uint32_t idx)
 	ptm.page[idx].nonzero = (uint16_t)nonzero;
 }
 
-/* The root pages of a new space of kind: one (user) or four (G-stage). */
+/* The root pages of a new space of kind: one (user) or four (G-stage).
+ * Either may flush the quarantine first, and a refusal may follow it. */
+/*@ requires db_ok && ptm.cursor < ptm.npages;
+    requires \valid(idx) && \separated(idx, &ptm,
+      ptm.page + (0 .. ptm.npages - 1), ptm.as + (0 .. ptm.nslots - 1));
+    assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
+      ptm.flushes, ptm.cursor, *idx;
+    ensures records_flushed{Pre, Post};
+    ensures slots_same{Pre, Post}; */
 static bool take_root(unsigned long self, unsigned long kind, uint32_t *idx)
 {
 	return kind == SECMON_AS_GSTAGE ? db_take_groot(self, idx)
 					: db_take(self, idx);
 }
 
+/* AS_CREATE's effect once its checks pass: slot and root pages taken,
+ * the new handle in *handle. */
+static void as_create_apply(unsigned slot, unsigned long kind, uint32_t idx,
+			    unsigned long *handle)
+{
+	ptm.slot_cursor = slot + 1 == ptm.nslots ? 0 : slot + 1;
+	ptm.as[slot].gen = ++ptm.last_gen;
+	ptm.as[slot].state = AS_LIVE;
+	ptm.as[slot].kind = (uint8_t)kind;
+	ptm.as[slot].root = idx;
+	if (kind == SECMON_AS_GSTAGE) {
+		for (uint32_t k = 0; k < PTM_GROOT_PAGES; k++) {
+			db_set_owned(idx + k, PG_GROOT, 2, slot);
+		}
+	} else {
+		db_set_owned(idx, PG_ROOT, 2, slot);
+		fill_user_root(idx);
+	}
+	*handle = as_handle(slot);
+}
+
+/* AS_CREATE's checks and effect, under the gate alone. A refusal with
+ * no page free may come after the quarantine's flush (records_flushed). */
+/*@ requires db_ok && ptm.cursor < ptm.npages;
+    requires ptm.slot_cursor < ptm.nslots && out_ok(handle);
+    ensures \result != SBI_SUCCESS && \result != SBI_ERR_NO_SHMEM ==>
+      ptm_same{Pre, Post};
+    ensures \result != SBI_SUCCESS ==> entries_same{Pre, Post};
+    ensures \result != SBI_SUCCESS ==> records_flushed{Pre, Post};
+    ensures \result != SBI_SUCCESS ==> slots_same{Pre, Post}; */
 static long as_create_locked(unsigned long self, unsigned long kind,
 			     unsigned long *handle)
 {
@@ -304,20 +350,7 @@ static long as_create_locked(unsigned long self, unsigned long kind,
 	if (!free_slot(&slot) || !take_root(self, kind, &idx)) {
 		return SBI_ERR_NO_SHMEM;
 	}
-	ptm.slot_cursor = slot + 1 == ptm.nslots ? 0 : slot + 1;
-	ptm.as[slot].gen = ++ptm.last_gen;
-	ptm.as[slot].state = AS_LIVE;
-	ptm.as[slot].kind = (uint8_t)kind;
-	ptm.as[slot].root = idx;
-	if (kind == SECMON_AS_GSTAGE) {
-		for (uint32_t k = 0; k < PTM_GROOT_PAGES; k++) {
-			db_set_owned(idx + k, PG_GROOT, 2, slot);
-		}
-	} else {
-		db_set_owned(idx, PG_ROOT, 2, slot);
-		fill_user_root(idx);
-	}
-	*handle = as_handle(slot);
+	as_create_apply(slot, kind, idx, handle);
 	return SBI_SUCCESS;
 }
 

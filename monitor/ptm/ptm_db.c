@@ -368,9 +368,9 @@ static bool groot_page_ok(uint32_t idx, bool quarantined)
       \separated(idx, &ptm, ptm.page + (0 .. ptm.npages - 1));
     assigns *idx;
     ensures \result ==> *idx + PTM_GROOT_PAGES <= ptm.npages &&
-      \forall integer k; 0 <= k < PTM_GROOT_PAGES ==>
-	ptm.page[*idx + k].state == PG_FREE ||
-	(quarantined && ptm.page[*idx + k].state == PG_QUARANTINE); */
+      \forall integer j; *idx <= j < *idx + PTM_GROOT_PAGES ==>
+	ptm.page[j].state == PG_FREE ||
+	(quarantined && ptm.page[j].state == PG_QUARANTINE); */
 static bool find_groot(uint32_t *idx, bool quarantined)
 {
 	/*@ loop invariant 0 <= i <= ptm.npages;
@@ -382,9 +382,9 @@ static bool find_groot(uint32_t *idx, bool quarantined)
 
 		/*@ loop invariant 0 <= k <= PTM_GROOT_PAGES;
 		    loop invariant i + PTM_GROOT_PAGES <= ptm.npages;
-		    loop invariant \forall integer j; 0 <= j < k ==>
-		      ptm.page[i + j].state == PG_FREE ||
-		      (quarantined && ptm.page[i + j].state == PG_QUARANTINE);
+		    loop invariant \forall integer j; i <= j < i + k ==>
+		      ptm.page[j].state == PG_FREE ||
+		      (quarantined && ptm.page[j].state == PG_QUARANTINE);
 		    loop assigns k;
 		    loop variant PTM_GROOT_PAGES - k; */
 		while (k < PTM_GROOT_PAGES &&
@@ -400,17 +400,19 @@ static bool find_groot(uint32_t *idx, bool quarantined)
 }
 
 /* Flushes only when that makes a run free: a refusal changes nothing. */
-/*@ requires db_ok && ptm.nfree >= PTM_GROOT_PAGES;
-    requires \valid(idx) &&
-      \separated(idx, &ptm, ptm.page + (0 .. ptm.npages - 1));
+/*@ requires db_ok;
+    requires \valid(idx) && \separated(idx, &ptm,
+      ptm.page + (0 .. ptm.npages - 1), ptm.as + (0 .. ptm.nslots - 1));
     assigns ptm.page[0 .. ptm.npages - 1].state, ptm.nfree, ptm.nquarantine,
       ptm.flushes, *idx;
-    ensures db_ok;
-    ensures \result ==> *idx + PTM_GROOT_PAGES <= ptm.npages &&
-      \forall integer k; 0 <= k < PTM_GROOT_PAGES ==>
-	ptm.page[*idx + k].state == PG_FREE;
+    ensures db_shape && mm_sane;
+    ensures db_records_ok;
+    ensures quar_counted;
+    ensures \result ==> groot_free(*idx);
     ensures !\result ==> \forall integer j; 0 <= j < ptm.npages ==>
       ptm.page[j].state == \old(ptm.page[j].state);
+    ensures records_flushed{Pre, Post};
+    ensures slots_same{Pre, Post};
     ensures \forall integer j; 0 <= j < ptm.npages ==>
       ptm.page[j].state == \old(ptm.page[j].state) ||
       (\old(ptm.page[j].state) == PG_QUARANTINE &&
@@ -422,7 +424,10 @@ bool db_take_groot(unsigned long self, uint32_t *idx)
 			return false;
 		}
 		db_flush_quarantine(self);
+		/*@ assert \forall integer j; 0 <= j < ptm.npages ==>
+		      ptm.page[j].state != PG_QUARANTINE; */
 	}
+	/*@ assert groot_free(*idx); */
 	ptm.nfree -= PTM_GROOT_PAGES;
 	return true;
 }

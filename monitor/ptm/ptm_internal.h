@@ -304,6 +304,11 @@ extern struct ptm_db ptm;
     \at(ptm.npages, L1) == \at(ptm.npages, L2) &&
     \at(ptm.nslots, L1) == \at(ptm.nslots, L2) &&
     \at(ptm.page, L1) == \at(ptm.page, L2) ==> db_records_ok{L2};
+  // The run of pages a G-stage root takes, all FREE.
+  predicate groot_free{L}(integer i) =
+    i + PTM_GROOT_PAGES <= ptm.npages &&
+    \forall integer j; i <= j < i + PTM_GROOT_PAGES ==>
+      ptm.page[j].state == PG_FREE;
   // The ends of the slot's level-1 list name pool pages (0: none).
   predicate l1_sane{L}(integer slot) =
     ptm.as[slot].l1_head <= ptm.npages &&
@@ -501,6 +506,8 @@ static inline void db_as_unlock(struct ptm_as *as)
 }
 
 struct ptm_as *as_owning(unsigned long handle, uint32_t idx, unsigned *slot);
+/*@ requires db_shape && slot < ptm.nslots;
+    assigns \nothing; */
 unsigned long as_handle(unsigned slot);
 void as_retire_if_empty(unsigned slot);
 
