@@ -16,6 +16,23 @@
 #define SATP_MODE_SV39 8UL
 #define SATP_PPN_MASK ((1UL << 44) - 1)
 
+/* satp's and hgatp's MODE and root address (priv spec §4.1.11, §8.2.10:
+ * the same layout for Sv39 and Sv39x4). Functions of their own so that
+ * the proofs see the fields, not the bit operations. */
+/*@ assigns \nothing;
+    ensures \result == satp_mode(v); */
+static inline uint64_t satp_mode_of(uint64_t v)
+{
+	return v >> SATP_MODE_SHIFT;
+}
+
+/*@ assigns \nothing;
+    ensures \result == satp_root(v); */
+static inline uint64_t satp_root_of(uint64_t v)
+{
+	return (v & SATP_PPN_MASK) << 12;
+}
+
 /* Counted for every call, also those sharing the gate. */
 static void count_call(void)
 {
@@ -78,6 +95,9 @@ long ptm_info_hart(unsigned long self, unsigned long field,
 
 /* A kernel root is an ordinary OS page before LOCK: RAM, page aligned,
  * neither the monitor's nor the pool's. */
+/*@ requires mm_sane;
+    assigns \nothing;
+    ensures \result <==> kroot_page_ok(pa); */
 static bool root_page_ok(uint64_t pa)
 {
 	return !(pa & (PTM_PAGE_SIZE - 1)) &&
@@ -88,6 +108,14 @@ static bool root_page_ok(uint64_t pa)
 }
 
 /* LOCK's arguments alone, before anything is protected or changed. */
+/*@ requires mm_sane && \valid_read(hole + (0 .. 1));
+    assigns \nothing;
+    ensures \result == SBI_SUCCESS ==>
+      !ptm.locked && ptm.npages != 0 &&
+      kroot_page_ok(swapper) && kroot_page_ok(tramp) &&
+      kstart < kend && mm_inside_ram(kstart, kend - kstart) &&
+      (hole[0] == 0 && hole[1] == 0 ||
+       kstart <= hole[0] <= hole[1] <= kend); */
 static long lock_check_args(uint64_t swapper, uint64_t tramp, uint64_t kstart,
 			    uint64_t kend, const uint64_t hole[2])
 {
@@ -146,14 +174,18 @@ static long root_contents_ok(uint64_t pa)
 /* After LOCK a hart may run S-mode on a kernel root, or still be bare
  * (just started: the sret gate keeps it out of U-mode until it has a
  * root). Anything else is a root the monitor never checked. */
+/*@ assigns \nothing;
+    ensures \result <==> satp_mode(satp) == 0 ||
+      (satp_mode(satp) == 8 &&
+       (satp_root(satp) == swapper || satp_root(satp) == tramp)); */
 static bool satp_ok_at_lock(uint64_t satp, uint64_t swapper, uint64_t tramp)
 {
-	uint64_t root = (satp & SATP_PPN_MASK) << 12;
+	uint64_t root = satp_root_of(satp);
 
-	if (satp >> SATP_MODE_SHIFT == 0) {
+	if (satp_mode_of(satp) == 0) {
 		return true;
 	}
-	return satp >> SATP_MODE_SHIFT == SATP_MODE_SV39 &&
+	return satp_mode_of(satp) == SATP_MODE_SV39 &&
 	       (root == swapper || root == tramp);
 }
 
@@ -516,7 +548,7 @@ long ptm_batch(unsigned long self, unsigned long handle, uint64_t buf_pa,
 /* Drop the leaf statistics of a table's remaining entries. A page with no
  * valid entry (the common case at teardown: Linux zapped it) has none. */
 /*@ requires db_ok && slot < ptm.nslots && idx < ptm.npages;
-    requires pg_owned(ptm.page[idx]);
+    requires st_owned(ptm.page[idx].state);
     assigns ptm.as[slot].leaf_entries, ptm.as[slot].leaf_pages; */
 static void forget_leaves(unsigned slot, uint32_t idx)
 {
@@ -829,12 +861,17 @@ long ptm_stats(unsigned long self, unsigned long handle, uint64_t buf_pa)
 	return refuse(rc);
 }
 
+/* The roots S-mode may run on once LOCK is done: a kernel root, or a
+ * user root of the pool. Sv39 only: Bare would be raw physical access. */
+/*@ requires db_shape;
+    assigns \nothing;
+    ensures \result ==> satp_ok(value); */
 static bool satp_allowed(uint64_t value)
 {
-	uint64_t root = (value & SATP_PPN_MASK) << 12;
+	uint64_t root = satp_root_of(value);
 	uint32_t idx;
 
-	if (value >> SATP_MODE_SHIFT != SATP_MODE_SV39) {
+	if (satp_mode_of(value) != SATP_MODE_SV39) {
 		return false; /* no bare mode (raw physical access), no Sv48/57
 			       */
 	}
@@ -875,13 +912,16 @@ long ptm_satp_write(unsigned long self, uint64_t value, uint64_t *out)
 #define HGATP_MODE_SV39X4 8UL
 #define HGATP_VMID_MASK (0x3FFFUL << 44)
 
+/*@ requires db_ok;
+    assigns \nothing;
+    ensures \result ==> hgatp_ok(value); */
 static bool hgatp_root_ok(uint64_t value)
 {
 	uint32_t idx;
 	const struct ptm_page *p;
 
-	if (value >> HGATP_MODE_SHIFT != HGATP_MODE_SV39X4 ||
-	    !db_index((value & SATP_PPN_MASK) << 12, &idx)) {
+	if (satp_mode_of(value) != HGATP_MODE_SV39X4 ||
+	    !db_index(satp_root_of(value), &idx)) {
 		return false;
 	}
 	p = &ptm.page[idx];

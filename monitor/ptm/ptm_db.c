@@ -479,6 +479,38 @@ static void l1_unlink(unsigned slot, uint32_t idx)
 	}
 }
 
+/*
+ * A page record rewritten whole, field by field: WP takes a compound
+ * literal's store for unknown bytes and could prove nothing after it.
+ * Its own function, so that its callers see one record change (assigns)
+ * rather than ten stores to follow.
+ */
+/*@ requires db_shape && idx < ptm.npages;
+    assigns ptm.page[idx];
+    ensures ptm.page[idx].state == st && ptm.page[idx].level == level &&
+      ptm.page[idx].owner == owner && ptm.page[idx].linked == 0 &&
+      ptm.page[idx].count == 0 && ptm.page[idx].nonzero == 0 &&
+      ptm.page[idx].l1_next == 0 && ptm.page[idx].l1_prev == 0;
+    ensures \old(db_records_ok) && st <= PG_GROOT &&
+      (st_owned(st) ==> owner < ptm.nslots && level <= 2) ==> db_records_ok;
+    ensures \old(quar_counted) && st != PG_QUARANTINE ==> quar_counted;
+    ensures \old(l1_links_ok) ==> l1_links_ok; */
+static void page_set(uint32_t idx, uint8_t st, uint8_t level, uint16_t owner)
+{
+	struct ptm_page *p = &ptm.page[idx];
+
+	p->state = st;
+	p->level = level;
+	p->linked = 0;
+	p->pad = 0;
+	p->owner = owner;
+	p->count = 0;
+	p->nonzero = 0;
+	p->pad2 = 0;
+	p->l1_next = 0;
+	p->l1_prev = 0;
+}
+
 /*@ requires db_ok && idx < ptm.npages && slot < ptm.nslots && level <= 2;
     requires st == PG_ROOT || st == PG_TABLE || st == PG_GROOT;
     requires ptm.page[idx].state == PG_FREE;
@@ -491,31 +523,29 @@ static void l1_unlink(unsigned slot, uint32_t idx)
       ptm.page[idx].count == 0 && ptm.page[idx].nonzero == 0;
     ensures ptm.as[slot].pages == (uint32_t)(\old(ptm.as[slot].pages) + 1);
     ensures pages_kept{Pre, Post}(idx);
-    ensures db_ok && l1_sane(slot); */
+    ensures db_shape && mm_sane;
+    ensures db_records_ok;
+    ensures quar_counted; */
 void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
 		  unsigned slot)
 {
-	struct ptm_page *p = &ptm.page[idx];
 	struct ptm_as *as = &ptm.as[slot];
 
 	/* A FREE page's record is all zero but its state (db_release,
-	 * db_flush_quarantine): these are the fields that change. */
-	p->state = (uint8_t)st;
-	p->level = (uint8_t)level;
-	p->owner = (uint16_t)slot;
-	p->linked = 0;
-	p->count = 0;
-	p->nonzero = 0;
-	p->l1_next = 0;
-	p->l1_prev = 0;
+	 * db_flush_quarantine). */
+	page_set(idx, (uint8_t)st, (uint8_t)level, (uint16_t)slot);
+	/*@ assert pages_kept{Pre, Here}(idx); */
+	/*@ assert ptm.as[slot].pages == \at(ptm.as[slot].pages, Pre); */
 	if (st == PG_TABLE && level == 1) {
 		l1_push(slot, idx);
 	}
+	/*@ assert pages_kept{Pre, Here}(idx); */
+	/*@ assert ptm.as[slot].pages == \at(ptm.as[slot].pages, Pre); */
 	as->pages++;
 	as->level_pages[level]++;
 }
 
-/*@ requires db_ok && idx < ptm.npages && pg_owned(ptm.page[idx]);
+/*@ requires db_ok && idx < ptm.npages && st_owned(ptm.page[idx].state);
     requires l1_sane(ptm.page[idx].owner) && ptm.nquarantine < ptm.npages;
     assigns ptm.page[idx], ptm.page[0 .. ptm.npages - 1].l1_prev,
       ptm.page[0 .. ptm.npages - 1].l1_next,
@@ -527,7 +557,9 @@ void db_set_owned(uint32_t idx, enum ptm_state st, unsigned level,
       ptm.page[idx].linked == 0;
     ensures ptm.nquarantine == (uint32_t)(\old(ptm.nquarantine) + 1);
     ensures pages_kept{Pre, Post}(idx);
-    ensures db_ok; */
+    ensures db_shape && mm_sane;
+    ensures db_records_ok;
+    ensures quar_counted; */
 void db_release(uint32_t idx)
 {
 	struct ptm_page *p = &ptm.page[idx];
@@ -541,20 +573,12 @@ void db_release(uint32_t idx)
 	}
 	as->pages--;
 	as->level_pages[p->level]--;
-	/* All zero but its state, as a FREE page is (db_flush_quarantine
-	 * then only sets the state). Field by field: WP takes a compound
-	 * literal's store for unknown bytes and could prove nothing after. */
 	/*@ assert pages_kept{Pre, Here}(idx); */
-	p->state = PG_QUARANTINE;
-	p->level = 0;
-	p->linked = 0;
-	p->pad = 0;
-	p->owner = 0;
-	p->count = 0;
-	p->nonzero = 0;
-	p->pad2 = 0;
-	p->l1_next = 0;
-	p->l1_prev = 0;
+	/*@ assert db_records_ok; */
+	/* All zero but its state, as a FREE page is (db_flush_quarantine
+	 * then only sets the state). */
+	page_set(idx, PG_QUARANTINE, 0, 0);
+	/*@ assert pages_kept{Pre, Here}(idx); */
 	ptm.nquarantine++;
 }
 
@@ -570,7 +594,7 @@ unsigned long as_handle(unsigned slot)
       ptm.page + (0 .. ptm.npages - 1), ptm.as + (0 .. ptm.nslots - 1));
     assigns *slot;
     ensures \result != \null ==> *slot < ptm.nslots &&
-      \result == &ptm.as[*slot] && pg_owned(ptm.page[idx]) &&
+      \result == &ptm.as[*slot] && st_owned(ptm.page[idx].state) &&
       ptm.page[idx].owner == *slot && ptm.as[*slot].state != AS_FREE &&
       ptm.as[*slot].root == (handle & 0xffffffff) &&
       ptm.as[*slot].gen == (uint32_t)(handle >> 32); */

@@ -253,8 +253,10 @@ extern struct ptm_db ptm;
   predicate pool_has{L}(integer pa) =
     ptm.base <= pa < ptm.base + ptm.npages * 4096;
   logic integer pool_index{L}(integer pa) = (pa - ptm.base) / 4096;
-  predicate pg_owned(struct ptm_page p) =
-    p.state == PG_ROOT || p.state == PG_TABLE || p.state == PG_GROOT;
+  // Owned states: a predicate on the state field alone, not on the
+  // record, whose every field WP would load.
+  predicate st_owned(integer st) =
+    st == PG_ROOT || st == PG_TABLE || st == PG_GROOT;
   // The arrays the records region holds: valid, apart from each other
   // and from ptm itself.
   predicate db_shape{L} =
@@ -267,7 +269,7 @@ extern struct ptm_db ptm;
   // Every record's fields in range.
   predicate db_records_ok{L} = \forall integer i; 0 <= i < ptm.npages ==>
     ptm.page[i].state <= PG_GROOT &&
-    (pg_owned(ptm.page[i]) ==>
+    (st_owned(ptm.page[i].state) ==>
        ptm.page[i].owner < ptm.nslots && ptm.page[i].level <= 2);
   // With no page counted in quarantine, none is there.
   predicate quar_counted{L} = ptm.nquarantine == 0 ==>
@@ -310,10 +312,10 @@ extern struct ptm_db ptm;
     \forall integer j; i <= j < i + PTM_GROOT_PAGES ==>
       ptm.page[j].state == PG_FREE;
   // The ends of the slot's level-1 list name pool pages (0: none).
+  predicate l1_links_ok{L} = \forall integer j; 0 <= j < ptm.npages ==>
+    ptm.page[j].l1_next <= ptm.npages && ptm.page[j].l1_prev <= ptm.npages;
   predicate l1_sane{L}(integer slot) =
-    ptm.as[slot].l1_head <= ptm.npages &&
-    \forall integer j; 0 <= j < ptm.npages ==>
-      ptm.page[j].l1_next <= ptm.npages && ptm.page[j].l1_prev <= ptm.npages;
+    ptm.as[slot].l1_head <= ptm.npages && l1_links_ok;
   // The pool's table pages, as db_table() finds them (assumed: the
   // platform maps the pool linearly, apart from the records).
   axiomatic pool_tables {
@@ -338,6 +340,29 @@ extern struct ptm_db ptm;
     ((val & SECMON_PTE_W) == 0 || (val & SECMON_PTE_R) != 0) &&
     (pte_target(val) & (leaf_bytes(level) - 1)) == 0 &&
     (val & SECMON_PTE_U) != 0 && (val & SECMON_PTE_G) == 0;
+
+  // What the TVM emulation lets S-mode write to satp once LOCK is done
+  // (priv spec §4.1.11): Sv39 on a kernel root or a user root of the
+  // pool. And to hgatp (§8.2.10), Bare aside: Sv39x4 on the first page
+  // of a G-stage root.
+  logic uint64_t satp_root(uint64_t v) = (uint64_t)((v & 0xfffffffffff) << 12);
+  logic uint64_t satp_mode(uint64_t v) = (uint64_t)(v >> 60);
+  predicate satp_ok{L}(uint64_t v) =
+    satp_mode(v) == 8 &&
+    (satp_root(v) == ptm.kroot[0] || satp_root(v) == ptm.kroot[1] ||
+     (pool_has(satp_root(v)) &&
+      ptm.page[pool_index(satp_root(v))].state == PG_ROOT));
+  predicate hgatp_ok{L}(uint64_t v) =
+    satp_mode(v) == 8 && pool_has(satp_root(v)) &&
+    ptm.page[pool_index(satp_root(v))].state == PG_GROOT &&
+    ptm.as[ptm.page[pool_index(satp_root(v))].owner].root ==
+      pool_index(satp_root(v));
+
+  // A kernel root LOCK takes: an ordinary OS page of RAM.
+  predicate kroot_page_ok{L}(integer pa) =
+    (pa & 4095) == 0 && mm_inside_ram(pa, 4096) &&
+    !mm_touches_monitor(pa, 4096) && !mm_touches_pool(pa, 4096) &&
+    !mm_touches_device(pa, 4096);
 
   // A refused call's promise (docs/abi.md): every entry of every pool
   // page, every page record and every address-space slot as it was.
@@ -547,7 +572,7 @@ struct pte_books {
   // A position at a table page the slot owns, as locate() finds it.
   predicate at_ok{L}(struct pte_at a, integer slot) =
     a.idx < ptm.npages && a.pg != \null && a.pg == &ptm.page[a.idx] &&
-    a.table == pool_table(a.idx) && pg_owned(ptm.page[a.idx]) &&
+    a.table == pool_table(a.idx) && st_owned(ptm.page[a.idx].state) &&
     ptm.page[a.idx].owner == slot && \valid(a.table + (0 .. 511)) &&
     \separated(a.table + (0 .. 511), &ptm, &memmap_state,
 	       ptm.page + (0 .. ptm.npages - 1),

@@ -310,7 +310,7 @@ static inline bool high_bits_bad(uint64_t val)
 }
 
 /*@ requires db_ok && filter_ok;
-    requires idx < ptm.npages && i < 512 && pg_owned(ptm.page[idx]);
+    requires idx < ptm.npages && i < 512 && st_owned(ptm.page[idx].state);
     assigns \nothing;
     ensures \result == SBI_SUCCESS && ptm.page[idx].state == PG_ROOT ==>
       i < 256;
@@ -397,13 +397,13 @@ void pte_commit(unsigned slot, uint32_t idx, uint64_t old, uint64_t val)
     assigns \nothing;
     behavior found:
       assumes entry_pa % 8 == 0 && pool_has(entry_pa) &&
-	pg_owned(ptm.page[pool_index(entry_pa)]) &&
+	st_owned(ptm.page[pool_index(entry_pa)].state) &&
 	ptm.page[pool_index(entry_pa)].owner == slot;
       ensures at_ok(\result, slot) && \result.idx == pool_index(entry_pa) &&
 	\result.pfn == entry_pa / 4096;
     behavior refused:
       assumes !(entry_pa % 8 == 0 && pool_has(entry_pa) &&
-	pg_owned(ptm.page[pool_index(entry_pa)]) &&
+	st_owned(ptm.page[pool_index(entry_pa)].state) &&
 	ptm.page[pool_index(entry_pa)].owner == slot);
       ensures at_none(\result);
     complete behaviors;
@@ -482,7 +482,7 @@ static inline uint64_t new_value(int op, uint64_t old, uint64_t a, uint64_t b)
  */
 /*@ requires db_ok && filter_ok;
     requires slot < ptm.nslots && idx < ptm.npages && i < 512;
-    requires pg_owned(ptm.page[idx]) && ptm.page[idx].owner == slot;
+    requires st_owned(ptm.page[idx].state) && ptm.page[idx].owner == slot;
     requires out_ok(old_out);
     assigns pool_table(idx)[i], ptm.page[0 .. ptm.npages - 1].linked,
       ptm.page[idx].count, ptm.page[idx].nonzero,
@@ -527,7 +527,7 @@ update_general(unsigned slot, uint32_t idx, unsigned i, int op, uint64_t a,
  * case, for update_general; or the SBI error the rules give.
  */
 /*@ requires db_ok && filter_ok && at.idx < ptm.npages;
-    requires at.pg == &ptm.page[at.idx] && pg_owned(ptm.page[at.idx]);
+    requires at.pg == &ptm.page[at.idx] && st_owned(ptm.page[at.idx].state);
     assigns \nothing;
     ensures \result == SBI_SUCCESS ==> entry_ok(at.idx, i, val); */
 static inline __attribute__((always_inline)) long
