@@ -133,6 +133,13 @@ extern struct memmap_state memmap_state;
 		 memmap_state.device[i].size);
 */
 
+/* (Declared above; its contract needs memmap_state. Assumed: the
+ * memmap lock it takes is not modelled.) */
+/*@ assigns memmap_state.kroot[0 .. 1];
+    ensures memmap_state.kroot[0] == swapper &&
+      memmap_state.kroot[1] == trampoline; */
+void memmap_set_kernel_roots(uint64_t swapper, uint64_t trampoline);
+
 /* Facts; false on wrap. A range is in RAM only inside one RAM range. */
 /*@ requires mm_sane;
     assigns \nothing;

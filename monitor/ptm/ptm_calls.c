@@ -149,6 +149,8 @@ static long lock_check_args(uint64_t swapper, uint64_t tramp, uint64_t kstart,
  * pool or the monitor (a pool page would be a table of every address
  * space at once).
  */
+/*@ requires mm_sane;
+    assigns \nothing; */
 static long root_contents_ok(uint64_t pa)
 {
 	const uint64_t *t = arch_phys_ptr(pa, PTM_PAGE_SIZE);
@@ -189,15 +191,21 @@ static bool satp_ok_at_lock(uint64_t satp, uint64_t swapper, uint64_t tramp)
 	       (root == swapper || root == tramp);
 }
 
+/*@ requires mm_sane && self < ptm.nharts;
+    requires \valid_read(satp + (0 .. ptm.nharts - 1));
+    assigns \nothing; */
 static long lock_validate(unsigned long self, uint64_t swapper, uint64_t tramp,
 			  const uint64_t *satp)
 {
 	long rc;
 
-	if (satp[self] >> SATP_MODE_SHIFT != SATP_MODE_SV39 ||
+	if (satp_mode_of(satp[self]) != SATP_MODE_SV39 ||
 	    !satp_ok_at_lock(satp[self], swapper, tramp)) {
 		return SBI_ERR_DENIED;
 	}
+	/*@ loop invariant 0 <= h <= ptm.nharts;
+	    loop assigns h;
+	    loop variant ptm.nharts - h; */
 	for (unsigned int h = 0; h < ptm.nharts; h++) {
 		if (!satp_ok_at_lock(satp[h], swapper, tramp)) {
 			return SBI_ERR_DENIED;
@@ -244,30 +252,61 @@ static void lock_commit(uint64_t swapper, uint64_t tramp, uint64_t kstart,
  * the roots' contents and every hart's satp checked. On refusal the
  * protection is taken back and nothing else has changed.
  */
-long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper, uint64_t tramp,
-			  uint64_t kstart, uint64_t kend,
-			  const uint64_t hole[2])
+/*@ requires db_ok && self < ptm.nharts && \valid_read(hole + (0 .. 1));
+    requires \valid(ptm.lock_satp + (0 .. ptm.nharts - 1));
+    requires \separated(ptm.lock_satp + (0 .. ptm.nharts - 1), &ptm,
+      &memmap_state, ptm.page + (0 .. ptm.npages - 1),
+      ptm.as + (0 .. ptm.nslots - 1));
+    requires \forall integer q; 0 <= q < ptm.npages ==>
+      \separated(ptm.lock_satp + (0 .. ptm.nharts - 1),
+		 pool_table(q) + (0 .. 511));
+    requires !ptm.locked ==>
+      memmap_state.kroot[0] == 0 && memmap_state.kroot[1] == 0;
+    ensures \result != SBI_SUCCESS ==> entries_same{Pre, Post};
+    ensures \result != SBI_SUCCESS ==> \forall integer p;
+      0 <= p < ptm.npages ==> ptm.page[p] == \old(ptm.page[p]);
+    ensures \result != SBI_SUCCESS ==> slots_same{Pre, Post};
+    ensures \result != SBI_SUCCESS ==> ptm.locked == \old(ptm.locked);
+    ensures \result != SBI_SUCCESS ==>
+      memmap_state.kroot[0] == \old(memmap_state.kroot[0]) &&
+      memmap_state.kroot[1] == \old(memmap_state.kroot[1]); */
+static long lock_locked(unsigned long self, uint64_t swapper, uint64_t tramp,
+			uint64_t kstart, uint64_t kend, const uint64_t hole[2])
 {
 	uint64_t *satp = ptm.lock_satp; /* the gate, held alone, guards it */
 	long rc;
 
-	db_lock(self);
+	/*@ loop invariant 0 <= h <= ptm.nharts;
+	    loop assigns h, satp[0 .. ptm.nharts - 1];
+	    loop variant ptm.nharts - h; */
 	for (unsigned int h = 0; h < ptm.nharts; h++) {
 		satp[h] = 0;
 	}
-	count_call();
 	rc = lock_check_args(swapper, tramp, kstart, kend, hole);
-	if (!rc) {
-		memmap_set_kernel_roots(swapper, tramp);
-		ptm_hook_protect(self, true, satp);
-		rc = lock_validate(self, swapper, tramp, satp);
-		if (rc) {
-			memmap_set_kernel_roots(0, 0);
-			ptm_hook_protect(self, false, satp);
-		} else {
-			lock_commit(swapper, tramp, kstart, kend, hole, satp);
-		}
+	if (rc) {
+		return rc;
 	}
+	memmap_set_kernel_roots(swapper, tramp);
+	ptm_hook_protect(self, true, satp);
+	rc = lock_validate(self, swapper, tramp, satp);
+	if (rc) {
+		memmap_set_kernel_roots(0, 0);
+		ptm_hook_protect(self, false, satp);
+		return rc;
+	}
+	lock_commit(swapper, tramp, kstart, kend, hole, satp);
+	return SBI_SUCCESS;
+}
+
+long ptm_lock_kernel_hole(unsigned long self, uint64_t swapper, uint64_t tramp,
+			  uint64_t kstart, uint64_t kend,
+			  const uint64_t hole[2])
+{
+	long rc;
+
+	db_lock(self);
+	count_call();
+	rc = lock_locked(self, swapper, tramp, kstart, kend, hole);
 	db_unlock();
 	return refuse(rc);
 }

@@ -417,6 +417,11 @@ extern struct ptm_db ptm;
   }
 */
 
+/* (ptm.h; its contract needs ptm.) Assumed: the platform's hook writes
+ * the harts' satp reports and no PTM state. */
+/*@ assigns satp[0 .. ptm.nharts - 1]; */
+void ptm_hook_protect(unsigned long self, bool on, uint64_t *satp);
+
 /* Locks (see the order above). The gate alone: */
 void db_lock(unsigned long self);
 void db_unlock(void);
